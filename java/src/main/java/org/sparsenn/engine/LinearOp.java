@@ -1,0 +1,318 @@
+package org.sparsenn.engine;
+
+import java.nio.FloatBuffer;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import org.sparsenn.kernel.AlignedBuffer;
+import org.sparsenn.kernel.Epilogue;
+import org.sparsenn.kernel.IndexWidth;
+import org.sparsenn.kernel.Kernels;
+import org.sparsenn.sparse.CsrMatrix;
+import org.sparsenn.sparse.DenseMatrix;
+import org.sparsenn.sparse.RowPartition;
+
+/**
+ * One fully connected layer ready to run, {@code y = f(W x + bias)}: the weights in the storage
+ * its {@link LayerMethod} needs, the kernels, and the row ranges that threads share.
+ *
+ * <p>This is the validating facade over {@link Kernels}: every run checks buffer sizes and the
+ * batch, then hands row ranges to the kernels, which trust their arguments. The op owns the
+ * weight storage and the bias it built ({@link #close()} frees them); it is thread-safe for
+ * concurrent runs with distinct outputs, but must not be closed while a run is in flight.
+ */
+public final class LinearOp implements AutoCloseable {
+  private final LayerMethod method;
+  private final Kernels kernels;
+  private final int rows;
+  private final int cols;
+  private final CsrMatrix sparse;
+  private final DenseMatrix dense;
+  private final AlignedBuffer bias;
+  private final Epilogue epilogue;
+  private final RowPartition partition;
+  private final Executor executor;
+  private volatile boolean closed;
+
+  private LinearOp(LayerMethod method, Kernels kernels, int rows, int cols, CsrMatrix sparse,
+      DenseMatrix dense, AlignedBuffer bias, Epilogue epilogue, int threads, Executor executor) {
+    this.method = method;
+    this.kernels = kernels;
+    this.rows = rows;
+    this.cols = cols;
+    this.sparse = sparse;
+    this.dense = dense;
+    this.bias = bias;
+    this.epilogue = epilogue;
+    this.partition = sparse != null
+        ? RowPartition.byNonzeros(sparse, threads)
+        : RowPartition.byRows(rows, threads);
+    this.executor = executor;
+  }
+
+  /**
+   * Builds a layer from dense row-major weights: stored as given for the dense methods, or as
+   * CSR of the nonzero weights for the sparse ones.
+   *
+   * @param weights {@code rows * cols} weights, row-major ({@code [out][in]})
+   * @param bias {@code rows} biases, or null
+   * @param threads how many row ranges to run in parallel (1 runs on the caller's thread)
+   * @param executor where ranges other than the caller's run; may be null when threads is 1
+   * @throws IllegalArgumentException on inconsistent sizes, {@code threads < 1}, or CSR16 with
+   *     more than 65,536 inputs
+   * @throws NullPointerException if a required argument is null
+   */
+  public static LinearOp create(float[] weights, int rows, int cols, float[] bias,
+      Epilogue epilogue, LayerMethod method, Kernels kernels, int threads, Executor executor) {
+    Objects.requireNonNull(weights, "weights");
+    Objects.requireNonNull(epilogue, "epilogue");
+    Objects.requireNonNull(method, "method");
+    Objects.requireNonNull(kernels, "kernels");
+    if (threads < 1) {
+      throw new IllegalArgumentException("threads must be >= 1, got " + threads);
+    }
+    if (threads > 1) {
+      Objects.requireNonNull(executor, "executor is required when threads > 1");
+    }
+    if (bias != null && bias.length != rows) {
+      throw new IllegalArgumentException(
+          "bias has " + bias.length + " entries, expected rows = " + rows);
+    }
+    CsrMatrix sparse = null;
+    DenseMatrix dense = null;
+    AlignedBuffer biasBuffer = null;
+    try {
+      if (method.isSparse()) {
+        IndexWidth width = method == LayerMethod.CSR16 ? IndexWidth.UINT16 : IndexWidth.INT32;
+        sparse = CsrMatrix.fromDense(weights, rows, cols, 0f, width);
+      } else {
+        dense = DenseMatrix.of(weights, rows, cols);
+      }
+      biasBuffer = bias == null ? null : AlignedBuffer.copyOf(bias).seal();
+      return new LinearOp(method, kernels, rows, cols, sparse, dense, biasBuffer, epilogue,
+          threads, executor);
+    } catch (RuntimeException | Error e) {
+      if (sparse != null) {
+        sparse.close();
+      }
+      if (dense != null) {
+        dense.close();
+      }
+      if (biasBuffer != null) {
+        biasBuffer.close();
+      }
+      throw e;
+    }
+  }
+
+  /** Output size. */
+  public int rows() {
+    return rows;
+  }
+
+  /** Input size. */
+  public int cols() {
+    return cols;
+  }
+
+  /** How the layer is stored and computed. */
+  public LayerMethod method() {
+    return method;
+  }
+
+  /** The kernels it calls. */
+  public Kernels kernels() {
+    return kernels;
+  }
+
+  /** Stored nonzeros (all weights for the dense methods). */
+  public long storedWeights() {
+    return sparse != null ? sparse.nnz() : (long) rows * cols;
+  }
+
+  /** Bytes of weight storage one pass reads. */
+  public long weightBytes() {
+    return sparse != null ? sparse.storageBytes() : dense.storageBytes();
+  }
+
+  /**
+   * Batch 1 on off-heap vectors, the zero-copy path: {@code y = f(W x + bias)}.
+   *
+   * @throws IllegalArgumentException if {@code x} holds fewer than {@code cols} or {@code y}
+   *     fewer than {@code rows} floats
+   * @throws IllegalStateException if this op or a buffer is closed
+   */
+  public void run(AlignedBuffer x, AlignedBuffer y) {
+    run(x, 1, y);
+  }
+
+  /**
+   * A batch on off-heap feature-major buffers: {@code x[c * batch + b]}, {@code y[r * batch + b]}.
+   *
+   * @throws IllegalArgumentException if {@code batch < 1} or a buffer is too small
+   * @throws IllegalStateException if this op or a buffer is closed
+   */
+  public void run(AlignedBuffer x, int batch, AlignedBuffer y) {
+    checkOpen();
+    Objects.requireNonNull(x, "x");
+    Objects.requireNonNull(y, "y");
+    if (batch < 1) {
+      throw new IllegalArgumentException("batch must be >= 1, got " + batch);
+    }
+    requireFloats("input", x, (long) cols * batch);
+    requireFloats("output", y, (long) rows * batch);
+    if (x == y) {
+      throw new IllegalArgumentException("input and output must be different buffers");
+    }
+    int parts = partition.parts();
+    if (parts == 1) {
+      runRange(0, x, batch, y);
+      return;
+    }
+    CompletableFuture<?>[] others = new CompletableFuture<?>[parts - 1];
+    for (int p = 1; p < parts; p++) {
+      int part = p;
+      others[p - 1] = CompletableFuture.runAsync(() -> runRange(part, x, batch, y), executor);
+    }
+    runRange(0, x, batch, y);
+    CompletableFuture.allOf(others).join();
+  }
+
+  /**
+   * Batch 1 on heap arrays: copies through per-thread off-heap scratch.
+   *
+   * @throws IllegalArgumentException if {@code x.length != cols} or {@code y.length != rows}
+   */
+  public void run(float[] x, float[] y) {
+    Objects.requireNonNull(x, "x");
+    Objects.requireNonNull(y, "y");
+    requireLength("input", x.length, cols);
+    requireLength("output", y.length, rows);
+    Scratch scratch = scratch();
+    scratch.in.floats().put(0, x);
+    run(scratch.in, scratch.out);
+    scratch.out.floats().get(0, y);
+  }
+
+  /**
+   * Batch 1 on NIO buffers (heap or direct), read and written from index 0 of each, positions
+   * untouched: copies through per-thread off-heap scratch.
+   *
+   * @throws IllegalArgumentException if {@code x} has fewer than {@code cols} or {@code y}
+   *     fewer than {@code rows} floats
+   */
+  public void run(FloatBuffer x, FloatBuffer y) {
+    Objects.requireNonNull(x, "x");
+    Objects.requireNonNull(y, "y");
+    if (x.capacity() < cols || y.capacity() < rows) {
+      throw new IllegalArgumentException("buffers hold " + x.capacity() + " inputs and "
+          + y.capacity() + " outputs, expected " + cols + " and " + rows);
+    }
+    Scratch scratch = scratch();
+    scratch.in.floats().put(0, x, 0, cols);
+    run(scratch.in, scratch.out);
+    y.put(0, scratch.out.floats(), 0, rows);
+  }
+
+  private void runRange(int part, AlignedBuffer x, int batch, AlignedBuffer y) {
+    int begin = partition.begin(part);
+    int end = partition.end(part);
+    if (begin == end) {
+      return;
+    }
+    switch (method) {
+      case CSR:
+      case CSR16:
+        if (batch == 1) {
+          kernels.spmv(sparse, begin, end, x, bias, y, epilogue);
+        } else {
+          kernels.spmm(sparse, begin, end, x, batch, bias, y, epilogue);
+        }
+        break;
+      case DENSE_SIMD:
+        if (batch == 1) {
+          kernels.gemv(dense, begin, end, x, bias, y, epilogue);
+        } else {
+          kernels.gemmBlas(dense, begin, end, x, batch, bias, y, epilogue);
+        }
+        break;
+      case DENSE_BLAS:
+        if (batch == 1) {
+          kernels.gemvBlas(dense, begin, end, x, bias, y, epilogue);
+        } else {
+          kernels.gemmBlas(dense, begin, end, x, batch, bias, y, epilogue);
+        }
+        break;
+      default:
+        throw new AssertionError(method);
+    }
+  }
+
+  private static void requireFloats(String what, AlignedBuffer buffer, long needed) {
+    if (buffer.floatCapacity() < needed) {
+      throw new IllegalArgumentException(what + " buffer holds " + buffer.floatCapacity()
+          + " floats, expected at least " + needed);
+    }
+  }
+
+  private static void requireLength(String what, int actual, int expected) {
+    if (actual != expected) {
+      throw new IllegalArgumentException(
+          what + " has length " + actual + ", expected " + expected);
+    }
+  }
+
+  /** Per-thread input and output vectors for the heap-array forms. */
+  private static final class Scratch {
+    final AlignedBuffer in;
+    final AlignedBuffer out;
+
+    Scratch(int cols, int rows) {
+      in = AlignedBuffer.allocateFloats(cols);
+      out = AlignedBuffer.allocateFloats(rows);
+    }
+  }
+
+  // Freed by the buffers' cleaners once the thread or the op is gone.
+  private final ThreadLocal<Scratch> scratch = new ThreadLocal<>();
+
+  private Scratch scratch() {
+    checkOpen();
+    Scratch s = scratch.get();
+    if (s == null) {
+      s = new Scratch(cols, rows);
+      scratch.set(s);
+    }
+    return s;
+  }
+
+  private void checkOpen() {
+    if (closed) {
+      throw new IllegalStateException("LinearOp is closed");
+    }
+  }
+
+  /** Frees the weights and bias this op built. Idempotent. */
+  @Override
+  public void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    if (sparse != null) {
+      sparse.close();
+    }
+    if (dense != null) {
+      dense.close();
+    }
+    if (bias != null) {
+      bias.close();
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "LinearOp[" + rows + " x " + cols + ", " + method + ", " + kernels.name() + ", "
+        + partition.parts() + " thread(s)]";
+  }
+}

@@ -1,0 +1,224 @@
+package org.sparsenn.kernel;
+
+import java.lang.ref.Cleaner;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.FloatBuffer;
+import java.nio.IntBuffer;
+import java.nio.ShortBuffer;
+
+/**
+ * Owned off-heap memory, 64-byte aligned, that kernels read and write.
+ *
+ * <p>When the native library is loaded the memory comes from {@code snn_aligned_alloc} and is
+ * freed by {@link #close()} (a {@link Cleaner} frees it if the owner forgets). Without the
+ * native library it is a direct {@link ByteBuffer}, so the pure-Java kernels work on the same
+ * type. Every accessor throws {@link IllegalStateException} after close. A buffer can be
+ * {@linkplain #seal() sealed}: its views are then read-only, which is how matrices keep the
+ * invariants they validated when they were built.
+ *
+ * <p>Not safe to close while another thread still uses it; owners (matrices, sessions) order
+ * that themselves.
+ */
+public final class AlignedBuffer implements AutoCloseable {
+  /** Alignment of every buffer, in bytes. */
+  public static final int ALIGNMENT = 64;
+  /** Largest buffer, in bytes: Java buffer views are int-indexed. */
+  public static final long MAX_BYTES = Integer.MAX_VALUE - 4 * ALIGNMENT;
+
+  private static final Cleaner CLEANER = Cleaner.create();
+
+  private final long byteSize;
+  private final long address;
+  private final ByteBuffer bytes;
+  private final Cleaner.Cleanable cleanable;
+  // Shared views for the kernels in this package, which only use absolute get/put.
+  private FloatBuffer floatView;
+  private IntBuffer intView;
+  private ShortBuffer shortView;
+  private volatile boolean sealed;
+  private volatile boolean closed;
+
+  private AlignedBuffer(long byteSize, long address, ByteBuffer bytes, Runnable free) {
+    this.byteSize = byteSize;
+    this.address = address;
+    this.bytes = bytes.order(ByteOrder.nativeOrder());
+    this.cleanable = CLEANER.register(this, free);
+    makeViews();
+  }
+
+  private void makeViews() {
+    ByteBuffer base = sealed ? bytes.asReadOnlyBuffer() : bytes.duplicate();
+    base.order(ByteOrder.nativeOrder());
+    floatView = base.asFloatBuffer();
+    intView = base.asIntBuffer();
+    shortView = base.asShortBuffer();
+  }
+
+  /**
+   * Allocates {@code byteSize} zero-filled bytes.
+   *
+   * @throws IllegalArgumentException if {@code byteSize} is negative or above {@link #MAX_BYTES}
+   * @throws OutOfMemoryError if the native allocation fails
+   */
+  public static AlignedBuffer allocate(long byteSize) {
+    if (byteSize < 0 || byteSize > MAX_BYTES) {
+      throw new IllegalArgumentException(
+          "buffer size must be in [0, " + MAX_BYTES + "] bytes, got " + byteSize);
+    }
+    if (NativeKernels.isLoaded()) {
+      NativeKernels.Allocation allocation = NativeKernels.allocate(byteSize);
+      return new AlignedBuffer(byteSize, allocation.address(), allocation.view(), allocation.free());
+    }
+    // alignedSlice rounds both ends to the alignment, so round the size up and pad one unit.
+    long rounded = (byteSize + ALIGNMENT - 1) / ALIGNMENT * ALIGNMENT;
+    ByteBuffer direct = ByteBuffer.allocateDirect((int) rounded + ALIGNMENT).alignedSlice(ALIGNMENT);
+    direct.limit((int) byteSize);
+    return new AlignedBuffer(byteSize, 0L, direct.slice(), () -> {});
+  }
+
+  /** Allocates room for {@code count} floats. */
+  public static AlignedBuffer allocateFloats(long count) {
+    return allocate(checkedBytes(count, Float.BYTES));
+  }
+
+  /** Allocates room for {@code count} ints. */
+  public static AlignedBuffer allocateInts(long count) {
+    return allocate(checkedBytes(count, Integer.BYTES));
+  }
+
+  /** Allocates room for {@code count} shorts. */
+  public static AlignedBuffer allocateShorts(long count) {
+    return allocate(checkedBytes(count, Short.BYTES));
+  }
+
+  /** A new buffer holding a copy of {@code values}. */
+  public static AlignedBuffer copyOf(float[] values) {
+    AlignedBuffer buffer = allocateFloats(values.length);
+    buffer.floats().put(0, values);
+    return buffer;
+  }
+
+  /** A new buffer holding a copy of {@code values}. */
+  public static AlignedBuffer copyOf(int[] values) {
+    AlignedBuffer buffer = allocateInts(values.length);
+    buffer.ints().put(0, values);
+    return buffer;
+  }
+
+  /** A new buffer holding a copy of {@code values}. */
+  public static AlignedBuffer copyOf(short[] values) {
+    AlignedBuffer buffer = allocateShorts(values.length);
+    buffer.shorts().put(0, values);
+    return buffer;
+  }
+
+  private static long checkedBytes(long count, int elementBytes) {
+    if (count < 0 || count > MAX_BYTES / elementBytes) {
+      throw new IllegalArgumentException(
+          "element count must be in [0, " + MAX_BYTES / elementBytes + "], got " + count);
+    }
+    return count * elementBytes;
+  }
+
+  /** Size in bytes. */
+  public long byteSize() {
+    return byteSize;
+  }
+
+  /** Capacity in floats (also the capacity in ints). */
+  public long floatCapacity() {
+    return byteSize / Float.BYTES;
+  }
+
+  /**
+   * The native address, for {@link NativeKernels}.
+   *
+   * @throws IllegalStateException if closed, or if the buffer was allocated without the
+   *     native library
+   */
+  public long address() {
+    checkOpen();
+    if (address == 0L) {
+      throw new IllegalStateException("buffer was allocated without the native library");
+    }
+    return address;
+  }
+
+  /**
+   * A new float view over the whole buffer, native byte order, position 0 (read-only once
+   * sealed). The caller may move its position freely.
+   *
+   * @throws IllegalStateException if closed
+   */
+  public FloatBuffer floats() {
+    checkOpen();
+    return floatView.duplicate();
+  }
+
+  /** A new int view over the whole buffer; see {@link #floats()}. */
+  public IntBuffer ints() {
+    checkOpen();
+    return intView.duplicate();
+  }
+
+  /** A new short view over the whole buffer; see {@link #floats()}. */
+  public ShortBuffer shorts() {
+    checkOpen();
+    return shortView.duplicate();
+  }
+
+  /** The shared float view; callers use absolute access only. */
+  FloatBuffer floatView() {
+    checkOpen();
+    return floatView;
+  }
+
+  /** The shared int view; callers use absolute access only. */
+  IntBuffer intView() {
+    checkOpen();
+    return intView;
+  }
+
+  /** The shared short view; callers use absolute access only. */
+  ShortBuffer shortView() {
+    checkOpen();
+    return shortView;
+  }
+
+  /**
+   * Makes every view handed out from now on read-only. Call before the buffer is shared.
+   * Returns this buffer.
+   */
+  public AlignedBuffer seal() {
+    checkOpen();
+    sealed = true;
+    makeViews();
+    return this;
+  }
+
+  /** Whether the views are read-only. */
+  public boolean isSealed() {
+    return sealed;
+  }
+
+  /** Whether {@link #close()} has been called. */
+  public boolean isClosed() {
+    return closed;
+  }
+
+  /** Frees the memory. Idempotent. */
+  @Override
+  public void close() {
+    if (!closed) {
+      closed = true;
+      cleanable.clean();
+    }
+  }
+
+  private void checkOpen() {
+    if (closed) {
+      throw new IllegalStateException("buffer is closed");
+    }
+  }
+}

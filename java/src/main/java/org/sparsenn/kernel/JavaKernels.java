@@ -1,0 +1,167 @@
+package org.sparsenn.kernel;
+
+import java.nio.FloatBuffer;
+import java.nio.IntBuffer;
+import java.nio.ShortBuffer;
+
+/**
+ * Plain-Java kernels with the native semantics: the oracle in tests and the fallback when the
+ * native library cannot load. Kept simple and obviously correct; accumulation is fp32 in index
+ * order, like the scalar native reference. There is no BLAS here: the {@code *Blas} methods
+ * compute the same result with the same loops.
+ */
+public final class JavaKernels implements Kernels {
+  private static final JavaKernels INSTANCE = new JavaKernels();
+
+  private JavaKernels() {}
+
+  /** The shared instance (the class is stateless). */
+  public static JavaKernels instance() {
+    return INSTANCE;
+  }
+
+  @Override
+  public String name() {
+    return "java";
+  }
+
+  @Override
+  public boolean isNative() {
+    return false;
+  }
+
+  @Override
+  public void spmv(CsrOperand a, int rowBegin, int rowEnd, AlignedBuffer x, AlignedBuffer bias,
+      AlignedBuffer y, Epilogue epilogue) {
+    IntBuffer rowPtr = a.rowPointers().intView();
+    FloatBuffer values = a.values().floatView();
+    FloatBuffer xs = x.floatView();
+    FloatBuffer ys = y.floatView();
+    FloatBuffer b = bias == null ? null : bias.floatView();
+    if (a.indexWidth() == IndexWidth.INT32) {
+      IntBuffer cols = a.columnIndices().intView();
+      for (int r = rowBegin; r < rowEnd; r++) {
+        float sum = 0f;
+        for (int k = rowPtr.get(r), end = rowPtr.get(r + 1); k < end; k++) {
+          sum += values.get(k) * xs.get(cols.get(k));
+        }
+        ys.put(r, epilogue.apply(b == null ? sum : sum + b.get(r)));
+      }
+    } else {
+      ShortBuffer cols = a.columnIndices().shortView();
+      for (int r = rowBegin; r < rowEnd; r++) {
+        float sum = 0f;
+        for (int k = rowPtr.get(r), end = rowPtr.get(r + 1); k < end; k++) {
+          sum += values.get(k) * xs.get(Short.toUnsignedInt(cols.get(k)));
+        }
+        ys.put(r, epilogue.apply(b == null ? sum : sum + b.get(r)));
+      }
+    }
+  }
+
+  @Override
+  public void spmm(CsrOperand a, int rowBegin, int rowEnd, AlignedBuffer x, int batch,
+      AlignedBuffer bias, AlignedBuffer y, Epilogue epilogue) {
+    IntBuffer rowPtr = a.rowPointers().intView();
+    FloatBuffer values = a.values().floatView();
+    FloatBuffer xs = x.floatView();
+    FloatBuffer ys = y.floatView();
+    IntBuffer cols32 = a.indexWidth() == IndexWidth.INT32 ? a.columnIndices().intView() : null;
+    ShortBuffer cols16 = cols32 == null ? a.columnIndices().shortView() : null;
+    float[] acc = new float[batch];
+    for (int r = rowBegin; r < rowEnd; r++) {
+      java.util.Arrays.fill(acc, 0f);
+      for (int k = rowPtr.get(r), end = rowPtr.get(r + 1); k < end; k++) {
+        float v = values.get(k);
+        int col = cols32 != null ? cols32.get(k) : Short.toUnsignedInt(cols16.get(k));
+        int base = col * batch;
+        for (int j = 0; j < batch; j++) {
+          acc[j] += v * xs.get(base + j);
+        }
+      }
+      store(acc, r, batch, bias, ys, epilogue);
+    }
+  }
+
+  @Override
+  public void gemv(DenseOperand w, int rowBegin, int rowEnd, AlignedBuffer x, AlignedBuffer bias,
+      AlignedBuffer y, Epilogue epilogue) {
+    FloatBuffer ws = w.weights().floatView();
+    FloatBuffer xs = x.floatView();
+    FloatBuffer ys = y.floatView();
+    FloatBuffer b = bias == null ? null : bias.floatView();
+    int cols = w.cols();
+    for (int r = rowBegin; r < rowEnd; r++) {
+      int base = r * cols;
+      float sum = 0f;
+      for (int c = 0; c < cols; c++) {
+        sum += ws.get(base + c) * xs.get(c);
+      }
+      ys.put(r, epilogue.apply(b == null ? sum : sum + b.get(r)));
+    }
+  }
+
+  @Override
+  public void gemvBlas(DenseOperand w, int rowBegin, int rowEnd, AlignedBuffer x,
+      AlignedBuffer bias, AlignedBuffer y, Epilogue epilogue) {
+    gemv(w, rowBegin, rowEnd, x, bias, y, epilogue);
+  }
+
+  @Override
+  public void gemmBlas(DenseOperand w, int rowBegin, int rowEnd, AlignedBuffer x, int batch,
+      AlignedBuffer bias, AlignedBuffer y, Epilogue epilogue) {
+    FloatBuffer ws = w.weights().floatView();
+    FloatBuffer xs = x.floatView();
+    FloatBuffer ys = y.floatView();
+    int cols = w.cols();
+    float[] acc = new float[batch];
+    for (int r = rowBegin; r < rowEnd; r++) {
+      java.util.Arrays.fill(acc, 0f);
+      int base = r * cols;
+      for (int c = 0; c < cols; c++) {
+        float v = ws.get(base + c);
+        int xBase = c * batch;
+        for (int j = 0; j < batch; j++) {
+          acc[j] += v * xs.get(xBase + j);
+        }
+      }
+      store(acc, r, batch, bias, ys, epilogue);
+    }
+  }
+
+  private static void store(float[] acc, int row, int batch, AlignedBuffer bias, FloatBuffer ys,
+      Epilogue epilogue) {
+    float b = bias == null ? 0f : bias.floatView().get(row);
+    int base = row * batch;
+    for (int j = 0; j < batch; j++) {
+      ys.put(base + j, epilogue.apply(bias == null ? acc[j] : acc[j] + b));
+    }
+  }
+
+  @Override
+  public void softmax(int features, int batch, AlignedBuffer x, AlignedBuffer y) {
+    FloatBuffer xs = x.floatView();
+    FloatBuffer ys = y.floatView();
+    for (int j = 0; j < batch; j++) {
+      float max = Float.NEGATIVE_INFINITY;
+      for (int f = 0; f < features; f++) {
+        max = Math.max(max, xs.get(f * batch + j));
+      }
+      float sum = 0f;
+      for (int f = 0; f < features; f++) {
+        float e = (float) Math.exp(xs.get(f * batch + j) - max);
+        ys.put(f * batch + j, e);
+        sum += e;
+      }
+      float inverse = 1f / sum;
+      for (int f = 0; f < features; f++) {
+        ys.put(f * batch + j, ys.get(f * batch + j) * inverse);
+      }
+    }
+  }
+
+  @Override
+  public String toString() {
+    return name();
+  }
+}

@@ -1,0 +1,82 @@
+package org.sparsenn.sparse;
+
+import java.util.Objects;
+import org.sparsenn.kernel.AlignedBuffer;
+import org.sparsenn.kernel.DenseOperand;
+
+/**
+ * An fp32 matrix stored densely, row-major, off-heap (64-byte aligned, sealed) and owned:
+ * {@link #close()} frees it; use after close throws {@link IllegalStateException}.
+ */
+public final class DenseMatrix implements DenseOperand, AutoCloseable {
+  private final int rows;
+  private final int cols;
+  private final AlignedBuffer weights;
+
+  private DenseMatrix(int rows, int cols, AlignedBuffer weights) {
+    this.rows = rows;
+    this.cols = cols;
+    this.weights = weights;
+  }
+
+  /**
+   * A copy of a row-major array.
+   *
+   * @throws IllegalArgumentException if the shape is negative or disagrees with the array
+   */
+  public static DenseMatrix of(float[] data, int rows, int cols) {
+    Objects.requireNonNull(data, "data");
+    if (rows < 0 || cols < 0) {
+      throw new IllegalArgumentException(
+          "matrix shape must be non-negative, got " + rows + " x " + cols);
+    }
+    if ((long) rows * cols != data.length) {
+      throw new IllegalArgumentException("dense matrix has " + data.length
+          + " entries, expected rows * cols = " + rows + " * " + cols);
+    }
+    return new DenseMatrix(rows, cols, AlignedBuffer.copyOf(data).seal());
+  }
+
+  /** A copy of the weights, row-major. */
+  public float[] toArray() {
+    float[] out = new float[rows * cols];
+    weights.floats().get(0, out);
+    return out;
+  }
+
+  @Override
+  public int rows() {
+    return rows;
+  }
+
+  @Override
+  public int cols() {
+    return cols;
+  }
+
+  @Override
+  public AlignedBuffer weights() {
+    return weights;
+  }
+
+  /** Bytes the kernels read for one pass over the matrix. */
+  public long storageBytes() {
+    return weights.byteSize();
+  }
+
+  /** Whether {@link #close()} was called. */
+  public boolean isClosed() {
+    return weights.isClosed();
+  }
+
+  /** Frees the weights. Idempotent. */
+  @Override
+  public void close() {
+    weights.close();
+  }
+
+  @Override
+  public String toString() {
+    return "DenseMatrix[" + rows + " x " + cols + "]";
+  }
+}

@@ -1,0 +1,79 @@
+package org.sparsenn.sparse;
+
+import java.nio.IntBuffer;
+import org.sparsenn.kernel.CsrOperand;
+
+/**
+ * Splits the rows of a layer into contiguous ranges for parallel kernels: balanced by nonzeros
+ * for sparse matrices (rows differ in length), by rows for dense ones. Range {@code i} is
+ * {@code [bounds[i], bounds[i + 1])}; ranges may be empty when there are more parts than work.
+ */
+public final class RowPartition {
+  private final int[] bounds;
+
+  private RowPartition(int[] bounds) {
+    this.bounds = bounds;
+  }
+
+  /**
+   * Ranges of about equal nonzero counts (plus one unit of work per row, so long runs of empty
+   * rows are split too).
+   *
+   * @throws IllegalArgumentException if {@code parts < 1}
+   */
+  public static RowPartition byNonzeros(CsrOperand matrix, int parts) {
+    checkParts(parts);
+    int rows = matrix.rows();
+    IntBuffer rowPtr = matrix.rowPointers().ints();
+    long total = (long) matrix.nnz() + rows;
+    int[] bounds = new int[parts + 1];
+    int row = 0;
+    for (int p = 1; p < parts; p++) {
+      long target = total * p / parts;
+      while (row < rows && (long) rowPtr.get(row) + row < target) {
+        row++;
+      }
+      bounds[p] = row;
+    }
+    bounds[parts] = rows;
+    return new RowPartition(bounds);
+  }
+
+  /**
+   * Ranges of equal row counts.
+   *
+   * @throws IllegalArgumentException if {@code parts < 1} or {@code rows < 0}
+   */
+  public static RowPartition byRows(int rows, int parts) {
+    checkParts(parts);
+    if (rows < 0) {
+      throw new IllegalArgumentException("rows must be >= 0, got " + rows);
+    }
+    int[] bounds = new int[parts + 1];
+    for (int p = 0; p <= parts; p++) {
+      bounds[p] = (int) ((long) rows * p / parts);
+    }
+    return new RowPartition(bounds);
+  }
+
+  private static void checkParts(int parts) {
+    if (parts < 1) {
+      throw new IllegalArgumentException("parts must be >= 1, got " + parts);
+    }
+  }
+
+  /** Number of ranges. */
+  public int parts() {
+    return bounds.length - 1;
+  }
+
+  /** First row of range {@code part}. */
+  public int begin(int part) {
+    return bounds[part];
+  }
+
+  /** One past the last row of range {@code part}. */
+  public int end(int part) {
+    return bounds[part + 1];
+  }
+}

@@ -1,0 +1,151 @@
+/*
+ * sparsenn native kernels: the whole surface that Java binds (through JavaCPP).
+ *
+ * Plain C over raw pointers and sizes. Every kernel is single-threaded, allocates nothing and
+ * works on the row range [row_begin, row_end); the caller (Java) splits rows across threads.
+ * Native code trusts its arguments: Java validates every matrix once, when it is built.
+ * Functions return SNN_OK or a negative status; they never abort and no C++ exception escapes.
+ *
+ * Data layout invariants
+ * ----------------------
+ * CSR matrix with `rows` rows and `cols` columns:
+ *   row_ptr[rows + 1]   row_ptr[0] == 0, non-decreasing, row_ptr[rows] == nnz
+ *   col_idx[nnz]        int32 (csr) or uint16 (csr16, only when cols <= 65536); within a row
+ *                       strictly increasing and in [0, cols)
+ *   values[nnz]         fp32, parallel to col_idx
+ * Dense weights: row-major [rows][cols], leading dimension == cols.
+ * Vectors and batches:
+ *   batch 1 (spmv, gemv): x[cols], y[rows], bias[rows] indexed by the absolute row number, so a
+ *     row range writes y[row_begin .. row_end) and reads the whole x.
+ *   batched (spmm, gemm): feature-major, batch contiguous, so that one weight multiplies a
+ *     contiguous run of batch values: x[c * batch + b] for input feature c of sample b,
+ *     y[r * batch + b] for output row r of sample b. A layer's output is the next layer's input.
+ * bias may be NULL (no bias). Outputs never alias inputs.
+ * Alignment: buffers from snn_aligned_alloc are 64-byte aligned; kernels accept any 4-byte
+ * aligned pointer and never read or write outside the ranges above.
+ *
+ * Epilogue: y = act(A x + bias), applied in the same pass that produces y.
+ *   act is one of SNN_ACT_*; alpha is the LeakyReLU negative slope (ignored otherwise).
+ *   GELU is the exact erf form: 0.5 x (1 + erf(x / sqrt 2)).
+ *
+ * ISA selection: every kernel takes `isa` (SNN_ISA_*). The table for an ISA holds the reference
+ * (scalar) kernel in every slot, overridden by the ISA's own kernels where they exist, so every
+ * slot is always filled. An ISA the CPU cannot run returns SNN_ERR_ISA_UNSUPPORTED.
+ */
+#ifndef SPARSENN_KERNELS_H
+#define SPARSENN_KERNELS_H
+
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Status codes. */
+#define SNN_OK 0
+#define SNN_ERR_ISA_UNSUPPORTED (-1)
+#define SNN_ERR_BAD_ACTIVATION (-2)
+#define SNN_ERR_BLAS_UNBOUND (-3)
+
+/* Instruction-set levels. On x86-64: scalar < avx2 (AVX2 + FMA) < avx512 (AVX-512F).
+ * On arm64: scalar < neon. */
+#define SNN_ISA_SCALAR 0
+#define SNN_ISA_AVX2 1
+#define SNN_ISA_AVX512 2
+#define SNN_ISA_NEON 3
+#define SNN_ISA_COUNT 4
+
+/* Epilogue activations. */
+#define SNN_ACT_IDENTITY 0
+#define SNN_ACT_RELU 1
+#define SNN_ACT_LEAKY_RELU 2
+#define SNN_ACT_SIGMOID 3
+#define SNN_ACT_TANH 4
+#define SNN_ACT_GELU 5
+#define SNN_ACT_COUNT 6
+
+/* --- Library and CPU --------------------------------------------------------------------- */
+
+/* The library version, e.g. "0.1.0". */
+const char* snn_version(void);
+/* 1 when this CPU (and this build) can run kernels of the given ISA, else 0. */
+int32_t snn_isa_supported(int32_t isa);
+/* The best ISA this CPU can run with this build. */
+int32_t snn_isa_best(void);
+/* "scalar", "avx2", "avx512", "neon", or "unknown". */
+const char* snn_isa_name(int32_t isa);
+
+/* --- Memory -------------------------------------------------------------------------------- */
+
+/* 64-byte aligned, zero-filled allocation of `bytes` bytes (0 allowed); NULL when it fails. */
+void* snn_aligned_alloc(int64_t bytes);
+/* Frees memory from snn_aligned_alloc; NULL is ignored. */
+void snn_aligned_free(void* pointer);
+
+/* --- Sparse x vector (batch 1) ----------------------------------------------------------- */
+
+int32_t snn_f32_spmv_csr(int32_t isa, int32_t row_begin, int32_t row_end,
+                         const int32_t* row_ptr, const int32_t* col_idx, const float* values,
+                         const float* x, const float* bias, float* y,
+                         int32_t act, float alpha);
+
+int32_t snn_f32_spmv_csr16(int32_t isa, int32_t row_begin, int32_t row_end,
+                           const int32_t* row_ptr, const uint16_t* col_idx, const float* values,
+                           const float* x, const float* bias, float* y,
+                           int32_t act, float alpha);
+
+/* --- Sparse x dense batch ------------------------------------------------------------------ */
+
+int32_t snn_f32_spmm_csr(int32_t isa, int32_t row_begin, int32_t row_end,
+                         const int32_t* row_ptr, const int32_t* col_idx, const float* values,
+                         const float* x, int32_t batch, const float* bias, float* y,
+                         int32_t act, float alpha);
+
+int32_t snn_f32_spmm_csr16(int32_t isa, int32_t row_begin, int32_t row_end,
+                           const int32_t* row_ptr, const uint16_t* col_idx, const float* values,
+                           const float* x, int32_t batch, const float* bias, float* y,
+                           int32_t act, float alpha);
+
+/* --- Dense, our own SIMD ------------------------------------------------------------------- */
+
+/* y[r] = act(sum_c w[r * cols + c] * x[c] + bias[r]) for r in [row_begin, row_end). */
+int32_t snn_f32_gemv(int32_t isa, int32_t row_begin, int32_t row_end, int32_t cols,
+                     const float* w, const float* x, const float* bias, float* y,
+                     int32_t act, float alpha);
+
+/* --- Epilogue and softmax ------------------------------------------------------------------ */
+
+/* In place: y[r * batch + b] = act(y[r * batch + b] + bias[r]) for r in [row_begin, row_end). */
+int32_t snn_f32_bias_act(int32_t isa, int32_t row_begin, int32_t row_end, int32_t batch,
+                         const float* bias, float* y, int32_t act, float alpha);
+
+/* Softmax over the `features` rows of each of the `batch` columns (feature-major layout):
+ * y[f * batch + b] = exp(x[f * batch + b] - max_f) / sum. x and y may be the same buffer. */
+int32_t snn_f32_softmax(int32_t isa, int32_t features, int32_t batch, const float* x, float* y);
+
+/* --- Dense through OpenBLAS ---------------------------------------------------------------- */
+
+/* Binds the cblas_sgemv and cblas_sgemm entry points of an OpenBLAS already loaded in the
+ * process (Java finds their addresses through the OpenBLAS presets). Either may be NULL to
+ * unbind. Call once before the *_blas kernels; not thread-safe against concurrent BLAS calls. */
+int32_t snn_blas_bind(const void* cblas_sgemv, const void* cblas_sgemm);
+/* 1 when both BLAS entry points are bound. */
+int32_t snn_blas_bound(void);
+
+/* Same contract as snn_f32_gemv, computed by cblas_sgemv on the row range, then the epilogue
+ * (with the given isa's bias_act kernel). */
+int32_t snn_f32_gemv_blas(int32_t isa, int32_t row_begin, int32_t row_end, int32_t cols,
+                          const float* w, const float* x, const float* bias, float* y,
+                          int32_t act, float alpha);
+
+/* Batched dense: y[r * batch + b] = act(sum_c w[r * cols + c] * x[c * batch + b] + bias[r])
+ * for r in [row_begin, row_end): cblas_sgemm on the row range, then the epilogue. */
+int32_t snn_f32_gemm_blas(int32_t isa, int32_t row_begin, int32_t row_end, int32_t cols,
+                          const float* w, const float* x, int32_t batch, const float* bias,
+                          float* y, int32_t act, float alpha);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* SPARSENN_KERNELS_H */

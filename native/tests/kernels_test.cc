@@ -1,0 +1,625 @@
+// Native conformance tests: every kernel of every ISA this CPU supports (others are skipped
+// with a message) against a plain double-precision reference written here.
+//
+// Tolerance: |got - ref| <= 1e-5 * (sum_k |a_k x_k| + |b|) + 1e-6, where ref is the exact
+// (double) activation of the double-accumulated pre-activation. The relative part covers fp32
+// accumulation in any order; the absolute 1e-6 covers the vector approximations of
+// exp / tanh / erf in the epilogue. A non-finite reference must be matched exactly (NaN by NaN,
+// +-inf by the same infinity). Outside the row range, y must keep its sentinel bit for bit.
+//
+// Prints one line per failure (the first 50), then "N passed, M failed"; exits 1 on failure.
+#include <math.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <string>
+#include <vector>
+
+#include "sparsenn/kernels.h"
+
+namespace {
+
+int g_passed = 0;
+int g_failed = 0;
+
+void record(bool ok, const std::string& what) {
+  if (ok) {
+    g_passed++;
+    return;
+  }
+  g_failed++;
+  if (g_failed <= 50) printf("FAIL: %s\n", what.c_str());
+}
+
+std::string fmt(const char* f, ...) __attribute__((format(printf, 1, 2)));
+std::string fmt(const char* f, ...) {
+  char buf[512];
+  va_list ap;
+  va_start(ap, f);
+  vsnprintf(buf, sizeof(buf), f, ap);
+  va_end(ap);
+  return buf;
+}
+
+// --- random numbers ------------------------------------------------------------------------
+
+struct Rng {
+  uint64_t s;
+  explicit Rng(uint64_t seed) : s(seed * 0x9E3779B97F4A7C15ull + 1) {}
+  uint64_t next() {
+    s += 0x9E3779B97F4A7C15ull;
+    uint64_t z = s;
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+    return z ^ (z >> 31);
+  }
+  double uniform() { return (double)(next() >> 11) * (1.0 / 9007199254740992.0); }
+  float sym() { return (float)(2.0 * uniform() - 1.0); }
+};
+
+// --- test data -------------------------------------------------------------------------------
+
+struct Csr {
+  int32_t rows = 0, cols = 0;
+  std::vector<int32_t> row_ptr;
+  std::vector<int32_t> col_idx;
+  std::vector<uint16_t> col_idx16;  // filled when cols <= 65536
+  std::vector<float> values;
+  std::vector<float> dense;  // row-major, zeros where no nonzero
+};
+
+// Random CSR with the given density; rows with r % 5 == 2 are forced empty when `empty_rows`;
+// `last_col` forces column cols-1 into every non-empty row.
+Csr make_csr(int32_t rows, int32_t cols, double density, bool empty_rows, bool last_col,
+             uint64_t seed) {
+  Rng rng(seed);
+  Csr m;
+  m.rows = rows;
+  m.cols = cols;
+  m.row_ptr.push_back(0);
+  m.dense.assign((size_t)rows * cols, 0.0f);
+  for (int32_t r = 0; r < rows; r++) {
+    const bool empty = empty_rows && rows > 2 && r % 5 == 2;
+    if (!empty) {
+      for (int32_t c = 0; c < cols; c++) {
+        const bool take = (last_col && c == cols - 1) || (density >= 1.0) ||
+                          (density > 0.0 && rng.uniform() < density);
+        if (!take) continue;
+        float v = rng.sym();
+        if (v == 0.0f) v = 0.5f;
+        m.col_idx.push_back(c);
+        m.values.push_back(v);
+        m.dense[(size_t)r * cols + c] = v;
+      }
+    }
+    m.row_ptr.push_back((int32_t)m.col_idx.size());
+  }
+  if (cols <= 65536) {
+    for (int32_t c : m.col_idx) m.col_idx16.push_back((uint16_t)c);
+  }
+  // Never hand a kernel a NULL pointer for an empty matrix.
+  if (m.col_idx.empty()) {
+    m.col_idx.reserve(1);
+    m.col_idx16.reserve(1);
+    m.values.reserve(1);
+  }
+  return m;
+}
+
+std::vector<float> random_vec(size_t n, uint64_t seed) {
+  Rng rng(seed);
+  std::vector<float> v(n);
+  for (auto& e : v) e = rng.sym();
+  return v;
+}
+
+// --- reference -------------------------------------------------------------------------------
+
+struct Act {
+  int32_t act;
+  float alpha;
+  const char* name;
+};
+
+const Act kActs[] = {
+    {SNN_ACT_IDENTITY, 0.0f, "identity"}, {SNN_ACT_RELU, 0.0f, "relu"},
+    {SNN_ACT_LEAKY_RELU, 0.01f, "leaky0.01"}, {SNN_ACT_LEAKY_RELU, 0.2f, "leaky0.2"},
+    {SNN_ACT_SIGMOID, 0.0f, "sigmoid"},    {SNN_ACT_TANH, 0.0f, "tanh"},
+    {SNN_ACT_GELU, 0.0f, "gelu"},
+};
+const int kActCount = (int)(sizeof(kActs) / sizeof(kActs[0]));
+
+double ref_act(double x, int32_t act, double alpha) {
+  switch (act) {
+    case SNN_ACT_RELU:
+      return x < 0 ? 0.0 : x;
+    case SNN_ACT_LEAKY_RELU:
+      return x < 0 ? alpha * x : x;
+    case SNN_ACT_SIGMOID:
+      return 1.0 / (1.0 + exp(-x));
+    case SNN_ACT_TANH:
+      return tanh(x);
+    case SNN_ACT_GELU:
+      return 0.5 * x * (1.0 + erf(x / sqrt(2.0)));
+    default:
+      return x;
+  }
+}
+
+// Pre-activation sums (without bias) and sum of |a x|, for y[r * batch + b].
+struct Ref {
+  std::vector<double> sum, mag;
+};
+
+Ref ref_product(const Csr& m, const float* x, int32_t batch) {
+  Ref ref;
+  ref.sum.assign((size_t)m.rows * batch, 0.0);
+  ref.mag.assign((size_t)m.rows * batch, 0.0);
+  for (int32_t r = 0; r < m.rows; r++) {
+    for (int32_t k = m.row_ptr[r]; k < m.row_ptr[r + 1]; k++) {
+      const double a = m.values[k];
+      const float* xc = x + (size_t)m.col_idx[k] * batch;
+      for (int32_t b = 0; b < batch; b++) {
+        ref.sum[(size_t)r * batch + b] += a * xc[b];
+        ref.mag[(size_t)r * batch + b] += fabs(a * xc[b]);
+      }
+    }
+  }
+  return ref;
+}
+
+// Dense reference (zeros included: 0 * inf = NaN like the dense kernels).
+Ref ref_dense(const Csr& m, const float* x, int32_t batch) {
+  Ref ref;
+  ref.sum.assign((size_t)m.rows * batch, 0.0);
+  ref.mag.assign((size_t)m.rows * batch, 0.0);
+  for (int32_t r = 0; r < m.rows; r++) {
+    for (int32_t c = 0; c < m.cols; c++) {
+      const double a = m.dense[(size_t)r * m.cols + c];
+      const float* xc = x + (size_t)c * batch;
+      for (int32_t b = 0; b < batch; b++) {
+        ref.sum[(size_t)r * batch + b] += a * xc[b];
+        ref.mag[(size_t)r * batch + b] += fabs(a * xc[b]);
+      }
+    }
+  }
+  return ref;
+}
+
+const float kSentinel = -777.25f;
+
+bool close_enough(float got, double want, double mag) {
+  if (isnan(want)) return isnan(got);
+  if (isinf(want)) return (double)got == want;
+  if (!isfinite(got)) return false;
+  return fabs((double)got - want) <= 1e-5 * mag + 1e-6;
+}
+
+// Checks y over the whole matrix: the range against the reference, the rest against the
+// sentinel. Returns an empty string when all is well, else the first mismatch.
+std::string check_output(const std::vector<float>& y, const Ref& ref, int32_t rows, int32_t batch,
+                         int32_t r0, int32_t r1, const float* bias, const Act& a) {
+  for (int32_t r = 0; r < rows; r++) {
+    for (int32_t b = 0; b < batch; b++) {
+      const size_t i = (size_t)r * batch + b;
+      if (r < r0 || r >= r1) {
+        if (memcmp(&y[i], &kSentinel, sizeof(float)) != 0) {
+          return fmt("row %d sample %d outside [%d,%d) was written (%g)", r, b, r0, r1, y[i]);
+        }
+        continue;
+      }
+      const double bb = bias != NULL ? bias[r] : 0.0;
+      const double want = ref_act(ref.sum[i] + bb, a.act, a.alpha);
+      if (!close_enough(y[i], want, ref.mag[i] + fabs(bb))) {
+        return fmt("row %d sample %d: got %.9g want %.9g (mag %g)", r, b, y[i], want,
+                   ref.mag[i] + fabs(bb));
+      }
+    }
+  }
+  return "";
+}
+
+const int32_t kIsas[] = {SNN_ISA_SCALAR, SNN_ISA_AVX2, SNN_ISA_AVX512, SNN_ISA_NEON};
+
+// The row ranges tried for a matrix of `rows` rows.
+std::vector<std::pair<int32_t, int32_t>> ranges_for(int32_t rows) {
+  std::vector<std::pair<int32_t, int32_t>> v;
+  v.push_back({0, rows});
+  if (rows > 5) v.push_back({3, rows - 2});
+  if (rows > 1) v.push_back({1, 1});  // empty range
+  return v;
+}
+
+// --- sparse and dense kernels over one matrix ------------------------------------------------
+
+enum Kind { SPMV_CSR, SPMV_CSR16, SPMM_CSR, SPMM_CSR16, GEMV, GEMV_BLAS, GEMM_BLAS };
+const char* kind_name(Kind k) {
+  switch (k) {
+    case SPMV_CSR: return "spmv_csr";
+    case SPMV_CSR16: return "spmv_csr16";
+    case SPMM_CSR: return "spmm_csr";
+    case SPMM_CSR16: return "spmm_csr16";
+    case GEMV: return "gemv";
+    case GEMV_BLAS: return "gemv_blas";
+    default: return "gemm_blas";
+  }
+}
+
+int32_t call_kernel(Kind kind, int32_t isa, const Csr& m, int32_t r0, int32_t r1, const float* x,
+                    int32_t batch, const float* bias, float* y, const Act& a) {
+  switch (kind) {
+    case SPMV_CSR:
+      return snn_f32_spmv_csr(isa, r0, r1, m.row_ptr.data(), m.col_idx.data(), m.values.data(), x,
+                              bias, y, a.act, a.alpha);
+    case SPMV_CSR16:
+      return snn_f32_spmv_csr16(isa, r0, r1, m.row_ptr.data(), m.col_idx16.data(),
+                                m.values.data(), x, bias, y, a.act, a.alpha);
+    case SPMM_CSR:
+      return snn_f32_spmm_csr(isa, r0, r1, m.row_ptr.data(), m.col_idx.data(), m.values.data(), x,
+                              batch, bias, y, a.act, a.alpha);
+    case SPMM_CSR16:
+      return snn_f32_spmm_csr16(isa, r0, r1, m.row_ptr.data(), m.col_idx16.data(),
+                                m.values.data(), x, batch, bias, y, a.act, a.alpha);
+    case GEMV:
+      return snn_f32_gemv(isa, r0, r1, m.cols, m.dense.data(), x, bias, y, a.act, a.alpha);
+    case GEMV_BLAS:
+      return snn_f32_gemv_blas(isa, r0, r1, m.cols, m.dense.data(), x, bias, y, a.act, a.alpha);
+    default:
+      return snn_f32_gemm_blas(isa, r0, r1, m.cols, m.dense.data(), x, batch, bias, y, a.act,
+                               a.alpha);
+  }
+}
+
+
+// Runs `kind` for every supported ISA, every activation, bias on/off, every range.
+void run_matrix_case(Kind kind, const Csr& m, const std::vector<float>& x, int32_t batch,
+                     const std::vector<float>& bias, const Ref& ref, const char* label) {
+  int variant = 0;
+  for (int32_t isa : kIsas) {
+    if (!snn_isa_supported(isa)) continue;
+    for (int ai = 0; ai < kActCount; ai++) {
+      const Act& a = kActs[ai];
+      for (const auto& range : ranges_for(m.rows)) {
+        const bool with_bias = (variant++ % 2) == 0;
+        const float* bp = with_bias ? bias.data() : NULL;
+        std::vector<float> y((size_t)m.rows * batch, kSentinel);
+        const int32_t rc = call_kernel(kind, isa, m, range.first, range.second, x.data(), batch,
+                                       bp, y.data(), a);
+        std::string err = rc != SNN_OK ? fmt("status %d", rc)
+                                       : check_output(y, ref, m.rows, batch, range.first,
+                                                      range.second, bp, a);
+        record(err.empty(), fmt("%s isa=%s %s %dx%d batch=%d %s bias=%d range=[%d,%d): %s",
+                                kind_name(kind), snn_isa_name(isa), label, m.rows, m.cols, batch,
+                                a.name, with_bias ? 1 : 0, range.first, range.second,
+                                err.c_str()));
+      }
+    }
+  }
+}
+
+struct Shape {
+  int32_t rows, cols;
+  std::vector<int32_t> batches;
+  bool last_col;
+};
+
+void test_matrices() {
+  const std::vector<Shape> shapes = {
+      {1, 1, {1, 3, 8, 17, 64, 100}, false},
+      {1, 37, {1, 3, 8, 17, 64, 100}, false},
+      {37, 1, {1, 3, 8, 17, 64, 100}, false},
+      {17, 33, {1, 3, 8, 17, 64, 100}, false},
+      {64, 129, {1, 16, 17, 33, 64, 100}, false},
+      {300, 784, {1, 3, 64}, false},
+      {1000, 1000, {1, 17}, false},
+      {7, 65536, {1, 3}, true},  // csr16 at its limit: column 65535 used in every row
+      {5, 40000, {1, 17}, true},
+  };
+  const double densities[] = {0.0, 0.01, 0.1, 0.5, 1.0};
+  uint64_t seed = 1;
+  for (const Shape& s : shapes) {
+    for (double d : densities) {
+      const bool big = (double)s.rows * s.cols >= 200000.0;
+      if (big && d >= 1.0 && s.cols > 1000) continue;  // 65536-wide dense rows: 0.5 is enough
+      for (int empty = 0; empty < 2; empty++) {
+        if (big && empty == 1 && d != 0.1) continue;
+        const Csr m = make_csr(s.rows, s.cols, d, empty == 1, s.last_col, seed++);
+        const std::vector<float> bias = random_vec((size_t)s.rows, seed++);
+        char label[64];
+        snprintf(label, sizeof(label), "density=%g empty_rows=%d", d, empty);
+        for (int32_t batch : s.batches) {
+          const std::vector<float> x = random_vec((size_t)s.cols * batch, seed++);
+          const Ref ref = ref_product(m, x.data(), batch);
+          if (batch == 1) {
+            run_matrix_case(SPMV_CSR, m, x, 1, bias, ref, label);
+            if (s.cols <= 65536) run_matrix_case(SPMV_CSR16, m, x, 1, bias, ref, label);
+            if ((double)s.rows * s.cols <= 1e6) {
+              run_matrix_case(GEMV, m, x, 1, bias, ref, label);
+              run_matrix_case(GEMV_BLAS, m, x, 1, bias, ref, label);
+            }
+          }
+          run_matrix_case(SPMM_CSR, m, x, batch, bias, ref, label);
+          if (s.cols <= 65536) run_matrix_case(SPMM_CSR16, m, x, batch, bias, ref, label);
+          if ((double)s.rows * s.cols * batch <= 2e6) {
+            run_matrix_case(GEMM_BLAS, m, x, batch, bias, ref, label);
+          }
+        }
+      }
+    }
+  }
+}
+
+// NaN and +-Inf inputs propagate as IEEE: a row with a nonzero weight at a NaN input is NaN.
+void test_non_finite() {
+  Csr m = make_csr(23, 40, 0.4, true, false, 777);
+  // Make sure columns 3, 5, 7 are used by some rows.
+  for (int32_t batch : {1, 3, 17, 64}) {
+    std::vector<float> x = random_vec((size_t)m.cols * batch, 99 + batch);
+    const int32_t b1 = batch > 1 ? 1 : 0;
+    x[(size_t)3 * batch + b1] = NAN;
+    x[(size_t)5 * batch + 0] = INFINITY;
+    x[(size_t)7 * batch + b1] = -INFINITY;
+    const std::vector<float> bias = random_vec((size_t)m.rows, 5);
+    const Ref ref = ref_product(m, x.data(), batch);
+    int nonfinite = 0;
+    for (double v : ref.sum) nonfinite += !isfinite(v);
+    record(nonfinite > 0, fmt("non-finite setup: %d non-finite reference sums", nonfinite));
+    const Ref dref = ref_dense(m, x.data(), batch);
+    if (batch == 1) {
+      run_matrix_case(SPMV_CSR, m, x, 1, bias, ref, "non-finite");
+      run_matrix_case(SPMV_CSR16, m, x, 1, bias, ref, "non-finite");
+      run_matrix_case(GEMV, m, x, 1, bias, dref, "non-finite");
+      run_matrix_case(GEMV_BLAS, m, x, 1, bias, dref, "non-finite");
+    }
+    run_matrix_case(SPMM_CSR, m, x, batch, bias, ref, "non-finite");
+    run_matrix_case(SPMM_CSR16, m, x, batch, bias, ref, "non-finite");
+    run_matrix_case(GEMM_BLAS, m, x, batch, bias, dref, "non-finite");
+  }
+}
+
+// Activations on chosen values, including extremes, through bias_act (batch > 1 and 1).
+void test_bias_act() {
+  std::vector<float> special = {0.0f,  -0.0f,  1e-8f,  -1e-8f, 0.1f,   -0.1f, 0.2499f, 0.25f,
+                                -0.25f, 0.5f,  -0.7f,  1.0f,   -1.0f,  2.0f,  -3.0f,   5.0f,
+                                -8.0f, 9.5f,   -15.0f, 20.0f,  -40.0f, 80.0f, -87.5f,  88.5f,
+                                -90.0f, 100.0f, -200.0f, 1e30f, -1e30f, INFINITY, -INFINITY,
+                                NAN};
+  const int32_t n = (int32_t)special.size();
+  for (int32_t batch : {1, 3, 8, 16, 17, 64, 100}) {
+    const int32_t rows = batch == 1 ? n : 9;
+    std::vector<float> y0 = random_vec((size_t)rows * batch, 1000 + batch);
+    for (size_t i = 0; i < y0.size(); i++) {
+      y0[i] *= 6.0f;
+      if (i % 3 == 0) y0[i] = special[(i / 3) % special.size()];
+    }
+    const std::vector<float> bias = random_vec((size_t)rows, 2000 + batch);
+    int variant = 0;
+    for (int32_t isa : kIsas) {
+      if (!snn_isa_supported(isa)) continue;
+      for (int ai = 0; ai < kActCount; ai++) {
+        const Act& a = kActs[ai];
+        for (const auto& range : ranges_for(rows)) {
+          const bool with_bias = (variant++ % 2) == 1;
+          const float* bp = with_bias ? bias.data() : NULL;
+          std::vector<float> y(y0.size(), kSentinel);
+          Ref ref;
+          ref.sum.assign(y0.size(), 0.0);
+          ref.mag.assign(y0.size(), 0.0);
+          for (int32_t r = range.first; r < range.second; r++) {
+            for (int32_t b = 0; b < batch; b++) {
+              const size_t i = (size_t)r * batch + b;
+              y[i] = y0[i];
+              ref.sum[i] = y0[i];
+              // bias is added in fp32 before the activation: allow for that rounding.
+              ref.mag[i] = fabs((double)y0[i]);
+            }
+          }
+          const int32_t rc = snn_f32_bias_act(isa, range.first, range.second, batch, bp,
+                                              y.data(), a.act, a.alpha);
+          std::string err = rc != SNN_OK ? fmt("status %d", rc)
+                                         : check_output(y, ref, rows, batch, range.first,
+                                                        range.second, bp, a);
+          record(err.empty(), fmt("bias_act isa=%s batch=%d %s bias=%d range=[%d,%d): %s",
+                                  snn_isa_name(isa), batch, a.name, with_bias, range.first,
+                                  range.second, err.c_str()));
+        }
+      }
+    }
+  }
+}
+
+void test_softmax() {
+  for (int32_t isa : kIsas) {
+    if (!snn_isa_supported(isa)) continue;
+    for (int32_t features : {1, 2, 10, 1000}) {
+      for (int32_t batch : {1, 3, 17}) {
+        std::vector<float> x = random_vec((size_t)features * batch, 31 * features + batch);
+        for (auto& v : x) v *= 20.0f;
+        for (int in_place = 0; in_place < 2; in_place++) {
+          std::vector<float> y(x.size(), kSentinel);
+          float* out = in_place ? x.data() : y.data();
+          std::vector<float> xin = x;
+          const int32_t rc = snn_f32_softmax(isa, features, batch, xin.data(),
+                                             in_place ? xin.data() : y.data());
+          (void)out;
+          const std::vector<float>& got = in_place ? xin : y;
+          std::string err;
+          if (rc != SNN_OK) err = fmt("status %d", rc);
+          for (int32_t b = 0; b < batch && err.empty(); b++) {
+            double mx = -INFINITY, sum = 0.0, gsum = 0.0;
+            for (int32_t f = 0; f < features; f++) mx = fmax(mx, x[(size_t)f * batch + b]);
+            for (int32_t f = 0; f < features; f++) sum += exp(x[(size_t)f * batch + b] - mx);
+            for (int32_t f = 0; f < features && err.empty(); f++) {
+              const double want = exp(x[(size_t)f * batch + b] - mx) / sum;
+              const float g = got[(size_t)f * batch + b];
+              gsum += g;
+              if (!(fabs(g - want) <= 1e-5 * want + 1e-7)) {
+                err = fmt("f=%d b=%d got %g want %g", f, b, g, want);
+              }
+            }
+            if (err.empty() && fabs(gsum - 1.0) > 1e-5) err = fmt("column %d sums to %.9g", b, gsum);
+          }
+          record(err.empty(), fmt("softmax isa=%s features=%d batch=%d in_place=%d: %s",
+                                  snn_isa_name(isa), features, batch, in_place, err.c_str()));
+        }
+      }
+    }
+  }
+}
+
+// --- dispatch, memory, BLAS binding ----------------------------------------------------------
+
+// Naive row-major no-transpose CBLAS stand-ins (standard signatures, enums as ints).
+void naive_sgemv(int order, int trans, int m, int n, float alpha, const float* a, int lda,
+                 const float* x, int incx, float beta, float* y, int incy) {
+  if (order != 101 || trans != 111) {
+    for (int i = 0; i < m; i++) y[i * incy] = NAN;
+    return;
+  }
+  for (int i = 0; i < m; i++) {
+    double acc = 0.0;
+    for (int j = 0; j < n; j++) acc += (double)a[(size_t)i * lda + j] * x[(size_t)j * incx];
+    y[i * incy] = (float)(alpha * acc + (beta != 0.0f ? beta * y[i * incy] : 0.0));
+  }
+}
+
+void naive_sgemm(int order, int ta, int tb, int m, int n, int k, float alpha, const float* a,
+                 int lda, const float* b, int ldb, float beta, float* c, int ldc) {
+  if (order != 101 || ta != 111 || tb != 111) {
+    for (int i = 0; i < m; i++)
+      for (int j = 0; j < n; j++) c[(size_t)i * ldc + j] = NAN;
+    return;
+  }
+  for (int i = 0; i < m; i++) {
+    for (int j = 0; j < n; j++) {
+      double acc = 0.0;
+      for (int p = 0; p < k; p++) acc += (double)a[(size_t)i * lda + p] * b[(size_t)p * ldb + j];
+      c[(size_t)i * ldc + j] =
+          (float)(alpha * acc + (beta != 0.0f ? beta * c[(size_t)i * ldc + j] : 0.0));
+    }
+  }
+}
+
+void test_dispatch_and_memory() {
+  record(strcmp(snn_version(), "0.1.0") == 0, fmt("snn_version() = %s", snn_version()));
+  record(snn_isa_supported(SNN_ISA_SCALAR) == 1, "scalar must be supported");
+  record(snn_isa_supported(-1) == 0 && snn_isa_supported(SNN_ISA_COUNT) == 0,
+         "out-of-range isa reported as supported");
+  record(snn_isa_supported(snn_isa_best()) == 1, "best isa not supported");
+  record(strcmp(snn_isa_name(SNN_ISA_AVX512), "avx512") == 0 &&
+             strcmp(snn_isa_name(SNN_ISA_SCALAR), "scalar") == 0 &&
+             strcmp(snn_isa_name(SNN_ISA_AVX2), "avx2") == 0 &&
+             strcmp(snn_isa_name(SNN_ISA_NEON), "neon") == 0 &&
+             strcmp(snn_isa_name(42), "unknown") == 0,
+         "snn_isa_name");
+#if defined(__x86_64__)
+  record(snn_isa_supported(SNN_ISA_NEON) == 0, "neon must be unsupported on x86-64");
+#elif defined(__aarch64__)
+  record(snn_isa_supported(SNN_ISA_NEON) == 1, "neon must be supported on arm64");
+  record(snn_isa_supported(SNN_ISA_AVX2) == 0, "avx2 must be unsupported on arm64");
+#endif
+  printf("best isa: %s; supported:", snn_isa_name(snn_isa_best()));
+  for (int32_t isa : kIsas) {
+    if (snn_isa_supported(isa)) printf(" %s", snn_isa_name(isa));
+  }
+  printf("\n");
+  for (int32_t isa : kIsas) {
+    if (!snn_isa_supported(isa)) printf("skipped: isa %s not supported here\n", snn_isa_name(isa));
+  }
+
+  // Status codes: bad isa, bad activation; nothing written.
+  const int32_t row_ptr[3] = {0, 1, 2};
+  const int32_t col_idx[2] = {0, 1};
+  const uint16_t col_idx16[2] = {0, 1};
+  const float values[2] = {1.0f, 2.0f};
+  const float x[2] = {1.0f, 1.0f};
+  float y[4] = {kSentinel, kSentinel, kSentinel, kSentinel};
+  for (int32_t bad_isa : {-1, SNN_ISA_COUNT, 99}) {
+    record(snn_f32_spmv_csr(bad_isa, 0, 2, row_ptr, col_idx, values, x, NULL, y, 0, 0) ==
+                   SNN_ERR_ISA_UNSUPPORTED &&
+               snn_f32_spmv_csr16(bad_isa, 0, 2, row_ptr, col_idx16, values, x, NULL, y, 0, 0) ==
+                   SNN_ERR_ISA_UNSUPPORTED &&
+               snn_f32_spmm_csr(bad_isa, 0, 2, row_ptr, col_idx, values, x, 1, NULL, y, 0, 0) ==
+                   SNN_ERR_ISA_UNSUPPORTED &&
+               snn_f32_spmm_csr16(bad_isa, 0, 2, row_ptr, col_idx16, values, x, 1, NULL, y, 0,
+                                  0) == SNN_ERR_ISA_UNSUPPORTED &&
+               snn_f32_gemv(bad_isa, 0, 2, 2, values, x, NULL, y, 0, 0) ==
+                   SNN_ERR_ISA_UNSUPPORTED &&
+               snn_f32_bias_act(bad_isa, 0, 2, 1, NULL, y, 0, 0) == SNN_ERR_ISA_UNSUPPORTED &&
+               snn_f32_softmax(bad_isa, 2, 1, x, y) == SNN_ERR_ISA_UNSUPPORTED &&
+               snn_f32_gemv_blas(bad_isa, 0, 2, 1, values, x, NULL, y, 0, 0) ==
+                   SNN_ERR_ISA_UNSUPPORTED &&
+               snn_f32_gemm_blas(bad_isa, 0, 2, 1, values, x, 1, NULL, y, 0, 0) ==
+                   SNN_ERR_ISA_UNSUPPORTED,
+           fmt("isa %d must give SNN_ERR_ISA_UNSUPPORTED", bad_isa));
+  }
+  for (int32_t isa : kIsas) {
+    if (snn_isa_supported(isa)) continue;
+    record(snn_f32_spmv_csr(isa, 0, 2, row_ptr, col_idx, values, x, NULL, y, 0, 0) ==
+               SNN_ERR_ISA_UNSUPPORTED,
+           fmt("unsupported isa %s must give SNN_ERR_ISA_UNSUPPORTED", snn_isa_name(isa)));
+  }
+  for (int32_t bad_act : {-1, SNN_ACT_COUNT, 1000}) {
+    record(snn_f32_spmv_csr(0, 0, 2, row_ptr, col_idx, values, x, NULL, y, bad_act, 0) ==
+                   SNN_ERR_BAD_ACTIVATION &&
+               snn_f32_spmv_csr16(0, 0, 2, row_ptr, col_idx16, values, x, NULL, y, bad_act, 0) ==
+                   SNN_ERR_BAD_ACTIVATION &&
+               snn_f32_spmm_csr(0, 0, 2, row_ptr, col_idx, values, x, 1, NULL, y, bad_act, 0) ==
+                   SNN_ERR_BAD_ACTIVATION &&
+               snn_f32_spmm_csr16(0, 0, 2, row_ptr, col_idx16, values, x, 1, NULL, y, bad_act,
+                                  0) == SNN_ERR_BAD_ACTIVATION &&
+               snn_f32_gemv(0, 0, 2, 2, values, x, NULL, y, bad_act, 0) ==
+                   SNN_ERR_BAD_ACTIVATION &&
+               snn_f32_bias_act(0, 0, 2, 1, NULL, y, bad_act, 0) == SNN_ERR_BAD_ACTIVATION &&
+               snn_f32_gemv_blas(0, 0, 2, 1, values, x, NULL, y, bad_act, 0) ==
+                   SNN_ERR_BAD_ACTIVATION &&
+               snn_f32_gemm_blas(0, 0, 2, 1, values, x, 1, NULL, y, bad_act, 0) ==
+                   SNN_ERR_BAD_ACTIVATION,
+           fmt("act %d must give SNN_ERR_BAD_ACTIVATION", bad_act));
+  }
+  record(y[0] == kSentinel && y[1] == kSentinel, "a rejected call wrote its output");
+
+  // BLAS: unbound first.
+  snn_blas_bind(NULL, NULL);
+  record(snn_blas_bound() == 0, "blas bound after unbinding");
+  record(snn_f32_gemv_blas(0, 0, 2, 1, values, x, NULL, y, 0, 0) == SNN_ERR_BLAS_UNBOUND &&
+             snn_f32_gemm_blas(0, 0, 2, 1, values, x, 1, NULL, y, 0, 0) == SNN_ERR_BLAS_UNBOUND,
+         "unbound blas must give SNN_ERR_BLAS_UNBOUND");
+  snn_blas_bind((const void*)&naive_sgemv, NULL);
+  record(snn_blas_bound() == 0, "blas bound with only sgemv");
+  snn_blas_bind((const void*)&naive_sgemv, (const void*)&naive_sgemm);
+  record(snn_blas_bound() == 1, "blas not bound");
+
+  // Aligned allocation.
+  for (int64_t bytes : {0LL, 1LL, 3LL, 64LL, 1000LL, 1LL << 20}) {
+    unsigned char* p = (unsigned char*)snn_aligned_alloc(bytes);
+    bool ok = p != NULL && ((uintptr_t)p % 64) == 0;
+    for (int64_t i = 0; ok && i < bytes; i++) ok = p[i] == 0;
+    if (p != NULL && bytes > 0) {
+      memset(p, 0xAB, (size_t)bytes);  // writable over the whole size (ASan checks)
+    }
+    snn_aligned_free(p);
+    record(ok, fmt("snn_aligned_alloc(%lld): aligned, zero-filled", (long long)bytes));
+  }
+  record(snn_aligned_alloc(-1) == NULL, "snn_aligned_alloc(-1) must be NULL");
+  record(snn_aligned_alloc(INT64_MAX) == NULL, "snn_aligned_alloc(INT64_MAX) must be NULL");
+  snn_aligned_free(NULL);
+}
+
+}  // namespace
+
+// Under AddressSanitizer, let a huge allocation fail with NULL (as it does without ASan) so the
+// snn_aligned_alloc failure path can be tested; unused in other builds.
+extern "C" const char* __asan_default_options() { return "allocator_may_return_null=1"; }
+
+int main() {
+  test_dispatch_and_memory();
+  test_bias_act();
+  test_softmax();
+  test_non_finite();
+  test_matrices();
+  printf("%d passed, %d failed\n", g_passed, g_failed);
+  return g_failed == 0 ? 0 : 1;
+}

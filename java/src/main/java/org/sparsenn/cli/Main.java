@@ -16,6 +16,10 @@ public final class Main implements Runnable {
 
   /** Runs the command line and exits with its status. */
   public static void main(String[] args) {
+    // One line per log record on the terminal (the library itself leaves logging alone).
+    if (System.getProperty("java.util.logging.SimpleFormatter.format") == null) {
+      System.setProperty("java.util.logging.SimpleFormatter.format", "sparsenn %4$s: %5$s%6$s%n");
+    }
     System.exit(run(args));
   }
 

@@ -149,7 +149,8 @@ public final class LinearOp implements AutoCloseable {
   /**
    * A batch on off-heap feature-major buffers: {@code x[c * batch + b]}, {@code y[r * batch + b]}.
    *
-   * @throws IllegalArgumentException if {@code batch < 1} or a buffer is too small
+   * @throws IllegalArgumentException if {@code batch < 1}, a buffer is too small, the output is
+   *     sealed, or input and output are the same buffer
    * @throws IllegalStateException if this op or a buffer is closed
    */
   public void run(AlignedBuffer x, int batch, AlignedBuffer y) {
@@ -163,6 +164,9 @@ public final class LinearOp implements AutoCloseable {
     requireFloats("output", y, (long) rows * batch);
     if (x == y) {
       throw new IllegalArgumentException("input and output must be different buffers");
+    }
+    if (y.isSealed()) {
+      throw new IllegalArgumentException("output buffer is sealed (read-only)");
     }
     int parts = partition.parts();
     if (parts == 1) {
@@ -189,29 +193,30 @@ public final class LinearOp implements AutoCloseable {
     requireLength("input", x.length, cols);
     requireLength("output", y.length, rows);
     Scratch scratch = scratch();
-    scratch.in.floats().put(0, x);
+    scratch.in.putFloats(0, x);
     run(scratch.in, scratch.out);
-    scratch.out.floats().get(0, y);
+    scratch.out.getFloats(0, y);
   }
 
   /**
-   * Batch 1 on NIO buffers (heap or direct), read and written from index 0 of each, positions
-   * untouched: copies through per-thread off-heap scratch.
+   * Batch 1 on NIO buffers (heap or direct), read and written from index 0 of each up to
+   * their limits, positions untouched: copies through per-thread off-heap scratch.
    *
    * @throws IllegalArgumentException if {@code x} has fewer than {@code cols} or {@code y}
-   *     fewer than {@code rows} floats
+   *     fewer than {@code rows} floats below their limits
+   * @throws java.nio.ReadOnlyBufferException if {@code y} is read-only
    */
   public void run(FloatBuffer x, FloatBuffer y) {
     Objects.requireNonNull(x, "x");
     Objects.requireNonNull(y, "y");
-    if (x.capacity() < cols || y.capacity() < rows) {
-      throw new IllegalArgumentException("buffers hold " + x.capacity() + " inputs and "
-          + y.capacity() + " outputs, expected " + cols + " and " + rows);
+    if (x.limit() < cols || y.limit() < rows) {
+      throw new IllegalArgumentException("buffers hold " + x.limit() + " inputs and "
+          + y.limit() + " outputs (up to their limits), expected " + cols + " and " + rows);
     }
     Scratch scratch = scratch();
-    scratch.in.floats().put(0, x, 0, cols);
+    scratch.in.putFloats(0, x, 0, cols);
     run(scratch.in, scratch.out);
-    y.put(0, scratch.out.floats(), 0, rows);
+    scratch.out.getFloats(0, y, 0, rows);
   }
 
   private void runRange(int part, AlignedBuffer x, int batch, AlignedBuffer y) {

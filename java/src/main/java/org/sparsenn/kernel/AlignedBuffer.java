@@ -13,11 +13,13 @@ import java.nio.ShortBuffer;
  * <p>When the native library is loaded the memory comes from {@code snn_aligned_alloc} and is
  * freed by {@link #close()} (a {@link Cleaner} frees it if the owner forgets). Without the
  * native library it is a direct {@link ByteBuffer}, so the pure-Java kernels work on the same
- * type. Every accessor throws {@link IllegalStateException} after close. A buffer can be
- * {@linkplain #seal() sealed}: its views are then read-only, which is how matrices keep the
- * invariants they validated when they were built.
+ * type. Java code reads and writes it through copying accessors that check bounds and
+ * throw {@link IllegalStateException} after close; no view of the memory escapes this package,
+ * so closed memory is never touched from Java. A buffer can be {@linkplain #seal() sealed}:
+ * it is then read-only, which is how matrices keep the invariants they validated when they
+ * were built.
  *
- * <p>Not safe to close while another thread still uses it; owners (matrices, sessions) order
+ * <p>Not safe to close while a kernel still runs on it; owners (matrices, sessions) order
  * that themselves.
  */
 public final class AlignedBuffer implements AutoCloseable {
@@ -95,21 +97,21 @@ public final class AlignedBuffer implements AutoCloseable {
   /** A new buffer holding a copy of {@code values}. */
   public static AlignedBuffer copyOf(float[] values) {
     AlignedBuffer buffer = allocateFloats(values.length);
-    buffer.floats().put(0, values);
+    buffer.putFloats(0, values);
     return buffer;
   }
 
   /** A new buffer holding a copy of {@code values}. */
   public static AlignedBuffer copyOf(int[] values) {
     AlignedBuffer buffer = allocateInts(values.length);
-    buffer.ints().put(0, values);
+    buffer.putInts(0, values);
     return buffer;
   }
 
   /** A new buffer holding a copy of {@code values}. */
   public static AlignedBuffer copyOf(short[] values) {
     AlignedBuffer buffer = allocateShorts(values.length);
-    buffer.shorts().put(0, values);
+    buffer.putShorts(0, values);
     return buffer;
   }
 
@@ -146,26 +148,104 @@ public final class AlignedBuffer implements AutoCloseable {
   }
 
   /**
-   * A new float view over the whole buffer, native byte order, position 0 (read-only once
-   * sealed). The caller may move its position freely.
+   * Copies {@code length} floats from {@code src[offset..]} into this buffer at float
+   * {@code index}.
+   *
+   * @throws IllegalStateException if closed or sealed
+   * @throws IndexOutOfBoundsException if either range is out of bounds
+   */
+  public void putFloats(int index, float[] src, int offset, int length) {
+    checkWritable();
+    floatView.put(index, src, offset, length);
+  }
+
+  /** Copies all of {@code src} into this buffer at float {@code index}; see above. */
+  public void putFloats(int index, float[] src) {
+    putFloats(index, src, 0, src.length);
+  }
+
+  /**
+   * Copies {@code length} floats from {@code src} at its absolute {@code srcIndex} (its
+   * position is not used or moved) into this buffer at float {@code index}.
+   *
+   * @throws IllegalStateException if closed or sealed
+   * @throws IndexOutOfBoundsException if either range is out of bounds
+   */
+  public void putFloats(int index, FloatBuffer src, int srcIndex, int length) {
+    checkWritable();
+    floatView.put(index, src, srcIndex, length);
+  }
+
+  /**
+   * Copies {@code length} floats from float {@code index} of this buffer into
+   * {@code dst[offset..]}.
    *
    * @throws IllegalStateException if closed
+   * @throws IndexOutOfBoundsException if either range is out of bounds
    */
-  public FloatBuffer floats() {
+  public void getFloats(int index, float[] dst, int offset, int length) {
     checkOpen();
-    return floatView.duplicate();
+    floatView.get(index, dst, offset, length);
   }
 
-  /** A new int view over the whole buffer; see {@link #floats()}. */
-  public IntBuffer ints() {
-    checkOpen();
-    return intView.duplicate();
+  /** Fills all of {@code dst} from float {@code index} of this buffer; see above. */
+  public void getFloats(int index, float[] dst) {
+    getFloats(index, dst, 0, dst.length);
   }
 
-  /** A new short view over the whole buffer; see {@link #floats()}. */
-  public ShortBuffer shorts() {
+  /**
+   * Copies {@code length} floats from float {@code index} of this buffer into {@code dst} at
+   * its absolute {@code dstIndex} (its position is not used or moved).
+   *
+   * @throws IllegalStateException if closed
+   * @throws IndexOutOfBoundsException if either range is out of bounds
+   * @throws java.nio.ReadOnlyBufferException if {@code dst} is read-only
+   */
+  public void getFloats(int index, FloatBuffer dst, int dstIndex, int length) {
     checkOpen();
-    return shortView.duplicate();
+    dst.put(dstIndex, floatView, index, length);
+  }
+
+  /** The float at {@code index}. */
+  public float getFloat(int index) {
+    checkOpen();
+    return floatView.get(index);
+  }
+
+  /** Sets the float at {@code index}; throws if closed or sealed. */
+  public void putFloat(int index, float value) {
+    checkWritable();
+    floatView.put(index, value);
+  }
+
+  /** Copies all of {@code src} into this buffer at int {@code index}; throws if closed or sealed. */
+  public void putInts(int index, int[] src) {
+    checkWritable();
+    intView.put(index, src);
+  }
+
+  /** Fills all of {@code dst} from int {@code index} of this buffer. */
+  public void getInts(int index, int[] dst) {
+    checkOpen();
+    intView.get(index, dst);
+  }
+
+  /** The int at {@code index}. */
+  public int getInt(int index) {
+    checkOpen();
+    return intView.get(index);
+  }
+
+  /** Copies all of {@code src} into this buffer at short {@code index}; throws if closed or sealed. */
+  public void putShorts(int index, short[] src) {
+    checkWritable();
+    shortView.put(index, src);
+  }
+
+  /** Fills all of {@code dst} from short {@code index} of this buffer. */
+  public void getShorts(int index, short[] dst) {
+    checkOpen();
+    shortView.get(index, dst);
   }
 
   /** The shared float view; callers use absolute access only. */
@@ -187,8 +267,8 @@ public final class AlignedBuffer implements AutoCloseable {
   }
 
   /**
-   * Makes every view handed out from now on read-only. Call before the buffer is shared.
-   * Returns this buffer.
+   * Makes the buffer read-only from Java: later {@code put*} calls throw, and outputs of the
+   * engine must not be sealed. Call before the buffer is shared. Returns this buffer.
    */
   public AlignedBuffer seal() {
     checkOpen();
@@ -213,6 +293,13 @@ public final class AlignedBuffer implements AutoCloseable {
     if (!closed) {
       closed = true;
       cleanable.clean();
+    }
+  }
+
+  private void checkWritable() {
+    checkOpen();
+    if (sealed) {
+      throw new IllegalStateException("buffer is sealed (read-only)");
     }
   }
 

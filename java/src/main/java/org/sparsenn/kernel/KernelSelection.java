@@ -19,7 +19,15 @@ final class KernelSelection {
           String.valueOf(NativeKernels.loadFailure()));
       return JavaKernels.instance();
     }
-    Isa isa = cappedIsa(NativeKernels.bestIsa(), System.getProperty(ISA_PROPERTY));
+    Isa best = NativeKernels.bestIsa();
+    Isa isa;
+    try {
+      isa = cappedIsa(best, System.getProperty(ISA_PROPERTY));
+    } catch (IllegalArgumentException e) {
+      LOG.log(Level.WARNING, "ignoring -D{0}: {1}; using {2}", ISA_PROPERTY, e.getMessage(),
+          best.label());
+      isa = best;
+    }
     LOG.log(Level.DEBUG, "sparsenn kernels: native {0}", isa.label());
     return NativeKernels.at(isa);
   }

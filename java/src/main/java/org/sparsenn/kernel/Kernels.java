@@ -5,7 +5,9 @@ package org.sparsenn.kernel;
  * {@code [rowBegin, rowEnd)}.
  *
  * <p>Implementations trust their arguments: callers (matrices and the engine) validate sizes
- * once. Vectors are indexed by absolute row, so a row range writes only
+ * once. A row range or buffer that does not fit the matrix, passed straight to
+ * {@link NativeKernels}, reads or writes out of bounds and can crash the JVM; applications call
+ * kernels through the validating {@code engine} classes instead. Vectors are indexed by absolute row, so a row range writes only
  * {@code y[rowBegin .. rowEnd)} and reads the whole input. Batched operations use the
  * feature-major layout of the native header: input {@code x[c * batch + b]}, output
  * {@code y[r * batch + b]}. {@code bias} may be null. Outputs never alias inputs. Methods are

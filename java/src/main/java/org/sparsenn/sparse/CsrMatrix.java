@@ -1,8 +1,5 @@
 package org.sparsenn.sparse;
 
-import java.nio.FloatBuffer;
-import java.nio.IntBuffer;
-import java.nio.ShortBuffer;
 import java.util.Objects;
 import org.sparsenn.kernel.AlignedBuffer;
 import org.sparsenn.kernel.CsrOperand;
@@ -49,7 +46,7 @@ public final class CsrMatrix implements CsrOperand, AutoCloseable {
       ci = indexWidth == IndexWidth.INT32 ? AlignedBuffer.copyOf(colIdx) : narrow(colIdx, nnz);
       ci.seal();
       vs = AlignedBuffer.allocateFloats(nnz);
-      vs.floats().put(vals, 0, nnz);
+      vs.putFloats(0, vals, 0, nnz);
       vs.seal();
     } catch (RuntimeException | Error e) {
       closeAll(rp, ci, vs);
@@ -61,12 +58,11 @@ public final class CsrMatrix implements CsrOperand, AutoCloseable {
   }
 
   private static AlignedBuffer narrow(int[] colIdx, int nnz) {
-    AlignedBuffer buffer = AlignedBuffer.allocateShorts(nnz);
-    ShortBuffer shorts = buffer.shorts();
+    short[] narrow = new short[nnz];
     for (int k = 0; k < nnz; k++) {
-      shorts.put(k, (short) colIdx[k]);
+      narrow[k] = (short) colIdx[k];
     }
-    return buffer;
+    return AlignedBuffer.copyOf(narrow);
   }
 
   /**
@@ -87,7 +83,8 @@ public final class CsrMatrix implements CsrOperand, AutoCloseable {
 
   /**
    * The entries of a dense row-major matrix whose magnitude is above {@code threshold}
-   * ({@code |w| > threshold}; 0 keeps every nonzero).
+   * ({@code |w| > threshold}; 0 keeps every nonzero). NaN weights are always kept, so a NaN in
+   * the weights shows in the outputs as it would with dense storage.
    *
    * @throws IllegalArgumentException if the sizes disagree, the threshold is negative or NaN,
    *     or the width cannot address {@code cols}
@@ -98,7 +95,7 @@ public final class CsrMatrix implements CsrOperand, AutoCloseable {
       throw new IllegalArgumentException("threshold must be >= 0, got " + threshold);
     }
     checkDense(dense, rows, cols, indexWidth);
-    return build(dense, rows, cols, i -> Math.abs(dense[i]) > threshold, indexWidth);
+    return build(dense, rows, cols, i -> !(Math.abs(dense[i]) <= threshold), indexWidth);
   }
 
   /**
@@ -221,7 +218,7 @@ public final class CsrMatrix implements CsrOperand, AutoCloseable {
   /** A copy of the row pointers. */
   public int[] rowPointerArray() {
     int[] out = new int[rows + 1];
-    rowPointers.ints().get(0, out);
+    rowPointers.getInts(0, out);
     return out;
   }
 
@@ -229,11 +226,12 @@ public final class CsrMatrix implements CsrOperand, AutoCloseable {
   public int[] columnIndexArray() {
     int[] out = new int[nnz];
     if (indexWidth == IndexWidth.INT32) {
-      columnIndices.ints().get(0, out);
+      columnIndices.getInts(0, out);
     } else {
-      ShortBuffer shorts = columnIndices.shorts();
+      short[] narrow = new short[nnz];
+      columnIndices.getShorts(0, narrow);
       for (int k = 0; k < nnz; k++) {
-        out[k] = Short.toUnsignedInt(shorts.get(k));
+        out[k] = Short.toUnsignedInt(narrow[k]);
       }
     }
     return out;
@@ -242,7 +240,7 @@ public final class CsrMatrix implements CsrOperand, AutoCloseable {
   /** A copy of the values. */
   public float[] valueArray() {
     float[] out = new float[nnz];
-    values.floats().get(0, out);
+    values.getFloats(0, out);
     return out;
   }
 
@@ -252,12 +250,12 @@ public final class CsrMatrix implements CsrOperand, AutoCloseable {
       throw new IllegalStateException(rows + " x " + cols + " is too large for a dense array");
     }
     float[] dense = new float[rows * cols];
-    IntBuffer rp = rowPointers.ints();
+    int[] rp = rowPointerArray();
     int[] ci = columnIndexArray();
-    FloatBuffer vs = values.floats();
+    float[] vs = valueArray();
     for (int r = 0; r < rows; r++) {
-      for (int k = rp.get(r); k < rp.get(r + 1); k++) {
-        dense[r * cols + ci[k]] = vs.get(k);
+      for (int k = rp[r]; k < rp[r + 1]; k++) {
+        dense[r * cols + ci[k]] = vs[k];
       }
     }
     return dense;

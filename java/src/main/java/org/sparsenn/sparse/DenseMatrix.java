@@ -40,7 +40,7 @@ public final class DenseMatrix implements DenseOperand, AutoCloseable {
   /** A copy of the weights, row-major. */
   public float[] toArray() {
     float[] out = new float[rows * cols];
-    weights.floats().get(0, out);
+    weights.getFloats(0, out);
     return out;
   }
 

@@ -1,6 +1,5 @@
 package org.sparsenn.sparse;
 
-import java.nio.IntBuffer;
 import org.sparsenn.kernel.CsrOperand;
 
 /**
@@ -24,13 +23,14 @@ public final class RowPartition {
   public static RowPartition byNonzeros(CsrOperand matrix, int parts) {
     checkParts(parts);
     int rows = matrix.rows();
-    IntBuffer rowPtr = matrix.rowPointers().ints();
+    int[] rowPtr = new int[rows + 1];
+    matrix.rowPointers().getInts(0, rowPtr);
     long total = (long) matrix.nnz() + rows;
     int[] bounds = new int[parts + 1];
     int row = 0;
     for (int p = 1; p < parts; p++) {
       long target = total * p / parts;
-      while (row < rows && (long) rowPtr.get(row) + row < target) {
+      while (row < rows && (long) rowPtr[row] + row < target) {
         row++;
       }
       bounds[p] = row;

@@ -1,0 +1,67 @@
+package org.sparsenn.bench;
+
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+import org.sparsenn.kernel.AlignedBuffer;
+
+/**
+ * Batched: {@code Y = W X} for a random {@code rows x cols} layer and a batch laid out
+ * feature-major (batch contiguous), against OpenBLAS sgemm on the same matrix. {@code dense_simd}
+ * has no batched kernel of its own yet and runs sgemm, so it is not a default here.
+ *
+ * <pre>java -jar bench/target/benchmarks.jar SpmmBenchmark -p rows=4096 -p cols=4096 -p batch=64</pre>
+ */
+@State(Scope.Benchmark)
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.MICROSECONDS)
+@Warmup(iterations = 3, time = 500, timeUnit = TimeUnit.MILLISECONDS)
+@Measurement(iterations = 5, time = 500, timeUnit = TimeUnit.MILLISECONDS)
+@Fork(1)
+public class SpmmBenchmark {
+  @Param({"4096"})
+  int rows;
+
+  @Param({"4096"})
+  int cols;
+
+  @Param({"0", "0.5", "0.7", "0.8", "0.9", "0.95", "0.98", "0.99"})
+  double sparsity;
+
+  @Param({"8", "64"})
+  int batch;
+
+  @Param({"1"})
+  int threads;
+
+  @Param({"dense_blas", "csr", "csr16", "java_csr"})
+  String kernel;
+
+  private LayerFixture layer;
+
+  @Setup(Level.Trial)
+  public void setUp() {
+    layer = new LayerFixture(kernel, rows, cols, sparsity, batch, threads);
+  }
+
+  @TearDown(Level.Trial)
+  public void tearDown() {
+    layer.close();
+  }
+
+  @Benchmark
+  public AlignedBuffer spmm() {
+    return layer.run();
+  }
+}

@@ -1,0 +1,1208 @@
+package org.sparsenn.kernel;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import java.nio.FloatBuffer;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.stream.Stream;
+import org.bytedeco.javacpp.Loader;
+import org.bytedeco.javacpp.Pointer;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.sparsenn.sparse.CsrMatrix;
+import org.sparsenn.sparse.DenseMatrix;
+
+/**
+ * Every kernel provider (pure Java, and native at every ISA this CPU runs) against a plain
+ * double-precision reference written here, not against JavaKernels, which is itself under test.
+ *
+ * <p>Tolerance: |got - ref| <= 1e-5 * (sum_k |a_k x_k| + |b|) * L + 1e-6, where ref is the exact
+ * (double) activation of the double-accumulated pre-activation and L the activation's Lipschitz
+ * bound (1 for identity, ReLU, tanh, sigmoid; max(1, |alpha|) for LeakyReLU; 1.13 for GELU). The
+ * relative part covers fp32 accumulation in any order, the 1e-6 the vector approximations of
+ * exp, tanh and erf in the native epilogues. Outside the computed row range, and in a padding
+ * after the end of y, the output must keep its sentinel bit for bit.
+ */
+class KernelConformanceTest {
+  private static final float SENTINEL = -12345.5f;
+  // Floats after the last output that kernels must never write (catches SIMD tail overruns).
+  private static final int PAD = 19;
+
+  private static final Epilogue[] ACTIVATIONS = {
+    Epilogue.IDENTITY, Epilogue.RELU, Epilogue.leakyRelu(0.01f), Epilogue.leakyRelu(0.2f),
+    Epilogue.SIGMOID, Epilogue.TANH, Epilogue.GELU
+  };
+  private static final Epilogue[] LINEAR_ACTIVATIONS = {Epilogue.IDENTITY, Epilogue.RELU};
+  private static final double[] DENSITIES = {0, 0.01, 0.1, 0.5, 1};
+
+  // rows x cols: degenerate shapes, sizes around the SIMD widths (8 and 16 lanes, 16- and
+  // 32-element unrolled bodies, 4- and 16-row groups), and realistic layers.
+  private static final int[][] SHAPES = {
+    {1, 1}, {1, 100}, {100, 1}, {7, 7}, {8, 8}, {9, 9}, {15, 15}, {16, 16}, {17, 17},
+    {31, 31}, {32, 32}, {33, 33}, {17, 33}, {33, 17}, {65, 63}, {300, 784}, {1000, 1000},
+    {5, 0}, {0, 5}
+  };
+  private static final int[] BATCHES = {1, 3, 8, 17, 64};
+
+  /** The operations under test; the batch-1 ones ignore the batch. */
+  enum Op {
+    SPMV_CSR, SPMV_CSR16, SPMM_CSR, SPMM_CSR16, GEMV, GEMV_BLAS, GEMM_BLAS;
+
+    boolean batched() {
+      return this == SPMM_CSR || this == SPMM_CSR16 || this == GEMM_BLAS;
+    }
+
+    boolean blas() {
+      return this == GEMV_BLAS || this == GEMM_BLAS;
+    }
+  }
+
+  private static final Op[] VECTOR_OPS = {Op.SPMV_CSR, Op.SPMV_CSR16, Op.GEMV, Op.GEMV_BLAS};
+  private static final Op[] BATCH_OPS = {Op.SPMM_CSR, Op.SPMM_CSR16, Op.GEMM_BLAS};
+
+  // --- providers -----------------------------------------------------------------------------
+
+  static Stream<String> providers() {
+    return Stream.of("java", "scalar", "avx2", "avx512", "neon");
+  }
+
+  static Stream<String> nativeProviders() {
+    return Stream.of("scalar", "avx2", "avx512", "neon");
+  }
+
+  static Stream<Arguments> providersAndShapes() {
+    List<Arguments> out = new ArrayList<>();
+    providers().forEach(p -> {
+      for (int[] s : SHAPES) {
+        out.add(Arguments.of(p, s[0], s[1]));
+      }
+    });
+    return out.stream();
+  }
+
+  // The batched sweep leaves out the largest shape (batch 17 on 1000 x 1000 is slow in Java).
+  static Stream<Arguments> providersAndBatchShapes() {
+    return providersAndShapes().filter(a -> (int) a.get()[1] * (int) a.get()[2] <= 300 * 784);
+  }
+
+  static Stream<Arguments> providersAndBatches() {
+    List<Arguments> out = new ArrayList<>();
+    providers().forEach(p -> {
+      for (int b : BATCHES) {
+        out.add(Arguments.of(p, b));
+      }
+    });
+    return out.stream();
+  }
+
+  /** The provider with this id, or a skipped test when this machine does not have it. */
+  static Kernels kernels(String id) {
+    if (id.equals("java")) {
+      return JavaKernels.instance();
+    }
+    Assumptions.assumeTrue(NativeKernels.isLoaded(),
+        () -> "native library not loaded: " + NativeKernels.loadFailure());
+    Isa isa = Isa.parse(id);
+    Assumptions.assumeTrue(NativeKernels.supports(isa), () -> "CPU cannot run " + id);
+    return NativeKernels.at(isa);
+  }
+
+  // --- reference -----------------------------------------------------------------------------
+
+  /** The exact activation, in double. */
+  static double act(Epilogue e, double v) {
+    switch (e.function()) {
+      case IDENTITY:
+        return v;
+      case RELU:
+        return v < 0 ? 0 : v;
+      case LEAKY_RELU:
+        return v < 0 ? e.alpha() * v : v;
+      case SIGMOID:
+        return 1.0 / (1.0 + Math.exp(-v));
+      case TANH:
+        return Math.tanh(v);
+      case GELU:
+        return 0.5 * v * (1.0 + erf(v / Math.sqrt(2.0)));
+      default:
+        throw new AssertionError(e);
+    }
+  }
+
+  /** erf by its Taylor series (error below 1e-10 for |z| <= 4), +-1 beyond (erfc(4) < 2e-8). */
+  static double erf(double z) {
+    if (Double.isNaN(z)) {
+      return z;
+    }
+    if (Math.abs(z) > 4) {
+      return Math.signum(z);
+    }
+    double term = z;
+    double sum = z;
+    for (int n = 1; n < 200; n++) {
+      term *= -z * z / n;
+      double add = term / (2 * n + 1);
+      sum += add;
+      if (Math.abs(add) < 1e-17) {
+        break;
+      }
+    }
+    return 2.0 / Math.sqrt(Math.PI) * sum;
+  }
+
+  static double lipschitz(Epilogue e) {
+    if (e.function() == ActivationFunction.GELU) {
+      return 1.13;
+    }
+    return Math.max(1.0, Math.abs(e.alpha()));
+  }
+
+  /** A layer's inputs and its double pre-activations W x with sum |w x| per output. */
+  static final class Problem {
+    final int rows;
+    final int cols;
+    final int batch;
+    final float[] w;
+    final float[] x;
+    final double[] pre;
+    final double[] magnitude;
+
+    Problem(int rows, int cols, int batch, float[] w, float[] x) {
+      this.rows = rows;
+      this.cols = cols;
+      this.batch = batch;
+      this.w = w;
+      this.x = x;
+      pre = new double[rows * batch];
+      magnitude = new double[rows * batch];
+      for (int r = 0; r < rows; r++) {
+        for (int c = 0; c < cols; c++) {
+          double a = w[r * cols + c];
+          if (a == 0) {
+            continue;
+          }
+          for (int b = 0; b < batch; b++) {
+            double p = a * x[c * batch + b];
+            pre[r * batch + b] += p;
+            magnitude[r * batch + b] += Math.abs(p);
+          }
+        }
+      }
+    }
+
+    String describe() {
+      return rows + "x" + cols + " batch " + batch;
+    }
+  }
+
+  static float[] randomWeights(int rows, int cols, double density, SplittableRandom random,
+      double scale) {
+    float[] w = new float[rows * cols];
+    for (int i = 0; i < w.length; i++) {
+      if (density >= 1 || random.nextDouble() < density) {
+        float v = (float) ((random.nextDouble() * 2 - 1) * scale);
+        w[i] = v == 0f ? 0.25f : v;
+      }
+    }
+    return w;
+  }
+
+  static float[] randomVector(int n, SplittableRandom random, double scale) {
+    float[] v = new float[n];
+    for (int i = 0; i < n; i++) {
+      v[i] = (float) ((random.nextDouble() * 2 - 1) * scale);
+    }
+    return v;
+  }
+
+  static Problem randomProblem(int rows, int cols, int batch, double density, long seed) {
+    SplittableRandom random = new SplittableRandom(seed);
+    return new Problem(rows, cols, batch, randomWeights(rows, cols, density, random, 1),
+        randomVector(cols * batch, random, 1));
+  }
+
+  // --- running one kernel --------------------------------------------------------------------
+
+  /**
+   * Runs {@code op} on rows {@code [rowBegin, rowEnd)} into an output pre-filled with the
+   * sentinel (rows * batch values, then PAD more), and returns it.
+   */
+  static float[] run(Kernels k, Op op, Problem p, float[] bias, Epilogue e, int rowBegin,
+      int rowEnd) {
+    if (op.blas() && k.isNative()) {
+      Assumptions.assumeTrue(NativeKernels.isBlasBound(), "OpenBLAS not bound");
+    }
+    float[] out = new float[p.rows * p.batch + PAD];
+    Arrays.fill(out, SENTINEL);
+    try (AlignedBuffer x = AlignedBuffer.copyOf(p.x);
+        AlignedBuffer b = bias == null ? null : AlignedBuffer.copyOf(bias);
+        AlignedBuffer y = AlignedBuffer.copyOf(out)) {
+      switch (op) {
+        case SPMV_CSR:
+        case SPMV_CSR16:
+        case SPMM_CSR:
+        case SPMM_CSR16: {
+          IndexWidth width = op == Op.SPMV_CSR || op == Op.SPMM_CSR
+              ? IndexWidth.INT32 : IndexWidth.UINT16;
+          try (CsrMatrix a = CsrMatrix.fromDense(p.w, p.rows, p.cols, 0f, width)) {
+            if (op.batched()) {
+              k.spmm(a, rowBegin, rowEnd, x, p.batch, b, y, e);
+            } else {
+              k.spmv(a, rowBegin, rowEnd, x, b, y, e);
+            }
+          }
+          break;
+        }
+        default:
+          try (DenseMatrix a = DenseMatrix.of(p.w, p.rows, p.cols)) {
+            if (op == Op.GEMV) {
+              k.gemv(a, rowBegin, rowEnd, x, b, y, e);
+            } else if (op == Op.GEMV_BLAS) {
+              k.gemvBlas(a, rowBegin, rowEnd, x, b, y, e);
+            } else {
+              k.gemmBlas(a, rowBegin, rowEnd, x, p.batch, b, y, e);
+            }
+          }
+      }
+      y.getFloats(0, out);
+    }
+    return out;
+  }
+
+  /** Checks rows [rowBegin, rowEnd) against the reference and everything else is untouched. */
+  static void check(String what, float[] got, Problem p, float[] bias, Epilogue e, int rowBegin,
+      int rowEnd) {
+    double lip = lipschitz(e);
+    for (int r = 0; r < p.rows; r++) {
+      for (int b = 0; b < p.batch; b++) {
+        int i = r * p.batch + b;
+        if (r < rowBegin || r >= rowEnd) {
+          if (Float.floatToRawIntBits(got[i]) != Float.floatToRawIntBits(SENTINEL)) {
+            fail(what + ": row " + r + " sample " + b + " is outside [" + rowBegin + ", "
+                + rowEnd + ") but was written: " + got[i]);
+          }
+          continue;
+        }
+        double bv = bias == null ? 0 : bias[r];
+        double ref = act(e, p.pre[i] + bv);
+        double tol = 1e-5 * (p.magnitude[i] + Math.abs(bv)) * lip + 1e-6;
+        if (!(Math.abs(got[i] - ref) <= tol)) {
+          fail(what + ": row " + r + " sample " + b + ": got " + got[i] + ", expected " + ref
+              + " +- " + tol);
+        }
+      }
+    }
+    for (int i = p.rows * p.batch; i < got.length; i++) {
+      if (Float.floatToRawIntBits(got[i]) != Float.floatToRawIntBits(SENTINEL)) {
+        fail(what + ": wrote " + got[i] + " at padding index " + i + " past the end of y");
+      }
+    }
+  }
+
+  static void runAndCheck(Kernels k, Op op, Problem p, float[] bias, Epilogue e, int rowBegin,
+      int rowEnd, String context) {
+    float[] got = run(k, op, p, bias, e, rowBegin, rowEnd);
+    String what = k.name() + " " + op + " " + p.describe() + " " + e + " bias "
+        + (bias != null) + " rows [" + rowBegin + ", " + rowEnd + ") " + context;
+    check(what, got, p, bias, e, rowBegin, rowEnd);
+  }
+
+  static float[] randomBias(int rows, long seed) {
+    return randomVector(rows, new SplittableRandom(seed), 1);
+  }
+
+  // --- shapes x densities --------------------------------------------------------------------
+
+  @ParameterizedTest(name = "{0} {1}x{2}")
+  @MethodSource("providersAndShapes")
+  void vectorOpsMatchReferenceOnEveryShapeAndDensity(String provider, int rows, int cols) {
+    Kernels k = kernels(provider);
+    for (double density : DENSITIES) {
+      Problem p = randomProblem(rows, cols, 1, density, 31L * rows + cols);
+      float[] bias = randomBias(rows, rows + 7);
+      for (Op op : VECTOR_OPS) {
+        for (Epilogue e : LINEAR_ACTIVATIONS) {
+          runAndCheck(k, op, p, null, e, 0, rows, "density " + density);
+          runAndCheck(k, op, p, bias, e, 0, rows, "density " + density);
+        }
+      }
+    }
+  }
+
+  @ParameterizedTest(name = "{0} {1}x{2}")
+  @MethodSource("providersAndBatchShapes")
+  void batchedOpsMatchReferenceOnEveryShapeAndDensity(String provider, int rows, int cols) {
+    Kernels k = kernels(provider);
+    for (double density : DENSITIES) {
+      Problem p = randomProblem(rows, cols, 17, density, 17L * rows + cols);
+      float[] bias = randomBias(rows, rows + 3);
+      for (Op op : BATCH_OPS) {
+        runAndCheck(k, op, p, bias, Epilogue.RELU, 0, rows, "density " + density);
+        runAndCheck(k, op, p, null, Epilogue.IDENTITY, 0, rows, "density " + density);
+      }
+    }
+  }
+
+  @ParameterizedTest(name = "{0} batch {1}")
+  @MethodSource("providersAndBatches")
+  void batchedOpsMatchReferenceOnEveryBatchSize(String provider, int batch) {
+    Kernels k = kernels(provider);
+    int[][] shapes = {{1, 1}, {9, 17}, {33, 31}, {64, 200}};
+    for (int[] s : shapes) {
+      for (double density : new double[] {0.1, 1}) {
+        Problem p = randomProblem(s[0], s[1], batch, density, 5L * batch + s[0]);
+        float[] bias = randomBias(s[0], batch);
+        for (Op op : BATCH_OPS) {
+          runAndCheck(k, op, p, bias, Epilogue.IDENTITY, 0, s[0], "density " + density);
+          runAndCheck(k, op, p, null, Epilogue.leakyRelu(0.2f), 0, s[0], "density " + density);
+        }
+      }
+    }
+  }
+
+  // Batch sizes around the 8-, 16-, 32- and 64-sample register blocks of the SIMD spmm.
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("providers")
+  void batchesAroundSimdBlocksMatchReference(String provider) {
+    Kernels k = kernels(provider);
+    for (int batch : new int[] {2, 7, 9, 15, 16, 23, 24, 25, 31, 32, 33, 47, 48, 63, 65, 96, 97}) {
+      Problem p = randomProblem(19, 21, batch, 0.3, batch);
+      float[] bias = randomBias(19, batch + 1);
+      for (Op op : BATCH_OPS) {
+        runAndCheck(k, op, p, bias, Epilogue.SIGMOID, 0, 19, "");
+      }
+    }
+  }
+
+  // --- activations ---------------------------------------------------------------------------
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("providers")
+  void everyActivationMatchesReference(String provider) {
+    Kernels k = kernels(provider);
+    int[][] shapes = {{33, 47}, {300, 784}};
+    for (int[] s : shapes) {
+      SplittableRandom random = new SplittableRandom(s[0]);
+      // Inputs spread over [-3, 3] and biases over [-4, 4] so that pre-activations cover the
+      // small-|x| branches (tanh below 0.25) and the saturated tails.
+      float[] w = randomWeights(s[0], s[1], 0.1, random, 1);
+      for (int batch : new int[] {1, 17}) {
+        Problem p = new Problem(s[0], s[1], batch, w, randomVector(s[1] * batch, random, 3));
+        float[] bias = randomVector(s[0], random, 4);
+        for (Epilogue e : ACTIVATIONS) {
+          for (Op op : batch == 1 ? VECTOR_OPS : BATCH_OPS) {
+            runAndCheck(k, op, p, bias, e, 0, s[0], "");
+          }
+        }
+      }
+    }
+  }
+
+  // Pre-activations exactly at and around 0, where ReLU/LeakyReLU switch and -0 may appear.
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("providers")
+  void activationsAtZeroMatchReference(String provider) {
+    Kernels k = kernels(provider);
+    int rows = 18;
+    float[] w = new float[rows * 2];
+    for (int r = 0; r < rows; r++) {
+      w[r * 2] = 1f;
+      w[r * 2 + 1] = 1f;
+    }
+    float[] x = {1f, -1f};
+    float[] bias = new float[rows];
+    for (int r = 0; r < rows; r++) {
+      bias[r] = (r - rows / 2) * 1e-3f;
+    }
+    Problem p = new Problem(rows, 2, 1, w, x);
+    for (Epilogue e : ACTIVATIONS) {
+      for (Op op : VECTOR_OPS) {
+        runAndCheck(k, op, p, bias, e, 0, rows, "");
+        runAndCheck(k, op, p, null, e, 0, rows, "");
+      }
+    }
+  }
+
+  // --- row ranges, empty rows, index widths ---------------------------------------------------
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("providers")
+  void rowSubRangeLeavesOtherRowsAtSentinel(String provider) {
+    Kernels k = kernels(provider);
+    int[][] shapes = {{5, 5}, {17, 33}, {40, 9}, {300, 784}};
+    for (int[] s : shapes) {
+      int begin = 3;
+      int end = s[0] - 2;
+      for (int batch : new int[] {1, 17}) {
+        Problem p = randomProblem(s[0], s[1], batch, 0.2, s[0] + batch);
+        float[] bias = randomBias(s[0], s[1]);
+        for (Op op : batch == 1 ? VECTOR_OPS : BATCH_OPS) {
+          runAndCheck(k, op, p, bias, Epilogue.TANH, begin, end, "");
+          runAndCheck(k, op, p, null, Epilogue.IDENTITY, begin, end, "");
+          // An empty range writes nothing at all.
+          runAndCheck(k, op, p, bias, Epilogue.IDENTITY, begin, begin, "empty range");
+        }
+      }
+    }
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("providers")
+  void emptyRowsGiveActivatedBias(String provider) {
+    Kernels k = kernels(provider);
+    int rows = 40;
+    int cols = 35;
+    Problem base = randomProblem(rows, cols, 1, 0.5, 99);
+    float[] w = base.w.clone();
+    // Empty rows at the start, the end, alone, and as a run across a whole 16-row group.
+    int[] empty = {0, 1, 5, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31, 39};
+    for (int r : empty) {
+      Arrays.fill(w, r * cols, (r + 1) * cols, 0f);
+    }
+    float[] bias = randomBias(rows, 5);
+    for (int batch : new int[] {1, 3, 17}) {
+      Problem p = new Problem(rows, cols, batch, w, randomVector(cols * batch,
+          new SplittableRandom(batch), 1));
+      for (Epilogue e : new Epilogue[] {Epilogue.SIGMOID, Epilogue.leakyRelu(0.2f)}) {
+        for (Op op : batch == 1 ? VECTOR_OPS : BATCH_OPS) {
+          float[] got = run(k, op, p, bias, e, 0, rows);
+          check(k.name() + " " + op + " batch " + batch + " " + e, got, p, bias, e, 0, rows);
+          for (int r : empty) {
+            for (int b = 0; b < batch; b++) {
+              assertEquals(act(e, bias[r]), got[r * batch + b], 1e-6,
+                  k.name() + " " + op + " empty row " + r + " sample " + b);
+            }
+          }
+        }
+      }
+    }
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("providers")
+  void allEmptyMatrixWithoutBiasGivesActivatedZero(String provider) {
+    Kernels k = kernels(provider);
+    for (int batch : new int[] {1, 17}) {
+      Problem p = randomProblem(33, 20, batch, 0, batch);
+      for (Op op : batch == 1 ? VECTOR_OPS : BATCH_OPS) {
+        float[] got = run(k, op, p, null, Epilogue.SIGMOID, 0, 33);
+        for (int i = 0; i < 33 * batch; i++) {
+          assertEquals(0.5f, got[i], 1e-6f, k.name() + " " + op + " index " + i);
+        }
+      }
+    }
+  }
+
+  // uint16 indices at and above 32768 must be read unsigned (sign extension would read x at a
+  // negative offset); column 65535 is the last one a 65,536-column matrix has.
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("providers")
+  void uint16IndicesAboveSignBitAreReadUnsigned(String provider) {
+    Kernels k = kernels(provider);
+    int cols = 1 << 16;
+    int[] used = {0, 1, 32767, 32768, 32769, 40000, 65534, 65535};
+    int rows = 3;
+    float[] w = new float[rows * cols];
+    for (int r = 0; r < rows; r++) {
+      for (int i = 0; i < used.length; i++) {
+        if ((i + r) % 3 != 0 || r == 0) {
+          w[r * cols + used[i]] = 1f + i + r;
+        }
+      }
+    }
+    for (int batch : new int[] {1, 3, 17}) {
+      float[] x = new float[cols * batch];
+      for (int i = 0; i < x.length; i++) {
+        x[i] = (i % 1000) * 0.001f + 0.5f;
+      }
+      Problem p = new Problem(rows, cols, batch, w, x);
+      float[] bias = {0.5f, -1f, 2f};
+      for (Op op : batch == 1 ? new Op[] {Op.SPMV_CSR16, Op.SPMV_CSR}
+          : new Op[] {Op.SPMM_CSR16, Op.SPMM_CSR}) {
+        runAndCheck(k, op, p, bias, Epilogue.IDENTITY, 0, rows, "");
+      }
+    }
+  }
+
+  // One row of every length 0..70 (random columns), so that every split between unrolled
+  // body, 8/16-wide steps and masked tail occurs in each kernel; and dense rows of every width.
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("providers")
+  void everyRowLengthUpTo70MatchesReference(String provider) {
+    Kernels k = kernels(provider);
+    int rows = 71;
+    int cols = 300;
+    SplittableRandom random = new SplittableRandom(70);
+    float[] w = new float[rows * cols];
+    for (int r = 0; r < rows; r++) {
+      int placed = 0;
+      while (placed < r) {
+        int c = random.nextInt(cols);
+        if (w[r * cols + c] == 0f) {
+          w[r * cols + c] = (float) (random.nextDouble() + 0.05) * (random.nextBoolean() ? 1 : -1);
+          placed++;
+        }
+      }
+    }
+    float[] bias = randomBias(rows, 71);
+    for (int batch : new int[] {1, 3, 17, 33}) {
+      Problem p = new Problem(rows, cols, batch, w, randomVector(cols * batch, random, 1));
+      for (Op op : batch == 1 ? new Op[] {Op.SPMV_CSR, Op.SPMV_CSR16}
+          : new Op[] {Op.SPMM_CSR, Op.SPMM_CSR16}) {
+        runAndCheck(k, op, p, bias, Epilogue.IDENTITY, 0, rows, "");
+        runAndCheck(k, op, p, null, Epilogue.GELU, 0, rows, "");
+      }
+    }
+    for (int c = 1; c <= 70; c++) {
+      Problem p = randomProblem(6, c, 1, 1, c);
+      for (Op op : new Op[] {Op.GEMV, Op.GEMV_BLAS}) {
+        runAndCheck(k, op, p, bias, Epilogue.IDENTITY, 0, 6, "");
+      }
+      Problem q = randomProblem(6, c, 5, 1, c);
+      runAndCheck(k, Op.GEMM_BLAS, q, bias, Epilogue.IDENTITY, 0, 6, "");
+    }
+  }
+
+  // int32 indices well past 65,536 (and the last column) address x correctly.
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("providers")
+  void int32IndicesBeyond16BitsAddressTheRightInput(String provider) {
+    Kernels k = kernels(provider);
+    int cols = 200_000;
+    int[] used = {0, 65535, 65536, 131071, 150000, 199998, 199999};
+    float[] w = new float[2 * cols];
+    for (int i = 0; i < used.length; i++) {
+      w[used[i]] = 1f + i;
+      if (i % 2 == 0) {
+        w[cols + used[i]] = -1f - i;
+      }
+    }
+    for (int batch : new int[] {1, 3}) {
+      float[] x = new float[cols * batch];
+      for (int i = 0; i < x.length; i++) {
+        x[i] = (i % 977) * 0.001f;
+      }
+      Problem p = new Problem(2, cols, batch, w, x);
+      runAndCheck(k, batch == 1 ? Op.SPMV_CSR : Op.SPMM_CSR, p, null, Epilogue.IDENTITY, 0, 2,
+          "");
+    }
+  }
+
+  // Explicit zeros in the pattern (kept by a mask) are multiplied like any other entry.
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("providers")
+  void explicitZerosInPatternAreHarmless(String provider) {
+    Kernels k = kernels(provider);
+    int rows = 20;
+    int cols = 37;
+    Problem p = randomProblem(rows, cols, 1, 0.3, 4);
+    boolean[] mask = new boolean[rows * cols];
+    for (int i = 0; i < mask.length; i++) {
+      mask[i] = p.w[i] != 0f || i % 3 == 0;
+    }
+    float[] bias = randomBias(rows, 8);
+    for (IndexWidth width : IndexWidth.values()) {
+      try (CsrMatrix a = CsrMatrix.fromDense(p.w, mask, rows, cols, width);
+          AlignedBuffer x = AlignedBuffer.copyOf(p.x);
+          AlignedBuffer b = AlignedBuffer.copyOf(bias);
+          AlignedBuffer y = AlignedBuffer.allocateFloats(rows)) {
+        assertTrue(a.nnz() > Arrays.stream(toDouble(p.w)).filter(v -> v != 0).count());
+        k.spmv(a, 0, rows, x, b, y, Epilogue.IDENTITY);
+        float[] got = new float[rows + PAD];
+        Arrays.fill(got, SENTINEL);
+        y.getFloats(0, got, 0, rows);
+        check(k.name() + " " + width, got, p, bias, Epilogue.IDENTITY, 0, rows);
+      }
+    }
+  }
+
+  private static double[] toDouble(float[] v) {
+    double[] out = new double[v.length];
+    for (int i = 0; i < v.length; i++) {
+      out[i] = v[i];
+    }
+    return out;
+  }
+
+  // --- softmax -------------------------------------------------------------------------------
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("providers")
+  void softmaxMatchesReference(String provider) {
+    Kernels k = kernels(provider);
+    int[][] cases = {{1, 1}, {1, 5}, {7, 1}, {16, 3}, {17, 17}, {100, 8}, {1000, 3}};
+    for (int[] c : cases) {
+      int features = c[0];
+      int batch = c[1];
+      SplittableRandom random = new SplittableRandom(features * 31L + batch);
+      for (double offset : new double[] {0, 500, -500}) {
+        float[] in = new float[features * batch];
+        for (int i = 0; i < in.length; i++) {
+          // Large offsets overflow exp unless the column maximum is subtracted first.
+          in[i] = (float) (offset + (random.nextDouble() * 2 - 1) * 10);
+        }
+        for (boolean inPlace : new boolean[] {false, true}) {
+          float[] got = softmax(k, features, batch, in, inPlace);
+          String what = k.name() + " softmax " + features + "x" + batch + " offset " + offset
+              + (inPlace ? " in place" : "");
+          checkSoftmax(what, in, got, features, batch);
+        }
+      }
+    }
+  }
+
+  // Per column: a NaN makes the whole column NaN; all -Inf is NaN too (-inf - -inf), as the
+  // native reference documents; the other columns of the batch are unaffected. Empty shapes
+  // write nothing.
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("providers")
+  void softmaxSpecialColumnsStayInTheirColumn(String provider) {
+    Kernels k = kernels(provider);
+    int features = 19;
+    int batch = 4;
+    float[] in = new float[features * batch];
+    SplittableRandom random = new SplittableRandom(19);
+    for (int i = 0; i < in.length; i++) {
+      in[i] = (float) random.nextDouble();
+    }
+    in[7 * batch + 1] = Float.NaN;
+    for (int f = 0; f < features; f++) {
+      in[f * batch + 2] = Float.NEGATIVE_INFINITY;
+    }
+    in[3 * batch + 3] = Float.NEGATIVE_INFINITY;
+    float[] got = softmax(k, features, batch, in, false);
+    for (int f = 0; f < features; f++) {
+      assertTrue(Float.isNaN(got[f * batch + 1]), k.name() + " NaN column, feature " + f);
+      assertTrue(Float.isNaN(got[f * batch + 2]), k.name() + " -Inf column, feature " + f);
+    }
+    assertEquals(0f, got[3 * batch + 3], k.name() + ": exp(-inf) is 0");
+    float[] finite = new float[features * 2];
+    for (int f = 0; f < features; f++) {
+      finite[f * 2] = in[f * batch];
+      finite[f * 2 + 1] = in[f * batch + 3];
+    }
+    float[] check = new float[features * 2 + PAD];
+    Arrays.fill(check, SENTINEL);
+    for (int f = 0; f < features; f++) {
+      check[f * 2] = got[f * batch];
+      check[f * 2 + 1] = got[f * batch + 3];
+    }
+    checkSoftmax(k.name() + " finite columns", finite, check, features, 2);
+
+    float[] untouched = {SENTINEL, SENTINEL, SENTINEL, SENTINEL};
+    try (AlignedBuffer x = AlignedBuffer.copyOf(untouched);
+        AlignedBuffer y = AlignedBuffer.copyOf(untouched)) {
+      k.softmax(0, 4, x, y);
+      k.softmax(4, 0, x, y);
+      float[] out = new float[4];
+      y.getFloats(0, out);
+      assertArrayEquals(untouched, out, k.name() + ": empty softmax wrote");
+    }
+  }
+
+  static float[] softmax(Kernels k, int features, int batch, float[] in, boolean inPlace) {
+    float[] out = new float[features * batch + PAD];
+    Arrays.fill(out, SENTINEL);
+    try (AlignedBuffer x = AlignedBuffer.copyOf(inPlace ? pad(in) : in);
+        AlignedBuffer y = inPlace ? null : AlignedBuffer.copyOf(out)) {
+      k.softmax(features, batch, x, inPlace ? x : y);
+      (inPlace ? x : y).getFloats(0, out);
+    }
+    return out;
+  }
+
+  private static float[] pad(float[] in) {
+    float[] out = Arrays.copyOf(in, in.length + PAD);
+    Arrays.fill(out, in.length, out.length, SENTINEL);
+    return out;
+  }
+
+  // Tolerance: 1e-5 relative plus the worst-case fp32 summation bound (features * 2^-24)
+  // relative, plus 1e-7 absolute for the tiny probabilities.
+  static void checkSoftmax(String what, float[] in, float[] got, int features, int batch) {
+    for (int b = 0; b < batch; b++) {
+      double max = Double.NEGATIVE_INFINITY;
+      for (int f = 0; f < features; f++) {
+        max = Math.max(max, in[f * batch + b]);
+      }
+      double sum = 0;
+      for (int f = 0; f < features; f++) {
+        sum += Math.exp(in[f * batch + b] - max);
+      }
+      double total = 0;
+      for (int f = 0; f < features; f++) {
+        double ref = Math.exp(in[f * batch + b] - max) / sum;
+        double tol = ref * (1e-5 + features * 6e-8) + 1e-7;
+        float v = got[f * batch + b];
+        if (!(Math.abs(v - ref) <= tol)) {
+          fail(what + ": feature " + f + " sample " + b + ": got " + v + ", expected " + ref);
+        }
+        total += v;
+      }
+      assertEquals(1.0, total, 1e-5 + features * 1.2e-7, what + ": column " + b + " sum");
+    }
+    for (int i = features * batch; i < got.length; i++) {
+      assertEquals(Float.floatToRawIntBits(SENTINEL), Float.floatToRawIntBits(got[i]),
+          what + ": wrote past the end at " + i);
+    }
+  }
+
+  // --- IEEE special values ---------------------------------------------------------------------
+
+  // Sparse: only rows that store an entry in a NaN column become NaN (even an explicit zero:
+  // 0 * NaN is NaN); +Inf times a positive weight is +Inf, times a negative one -Inf; other rows
+  // stay finite and correct.
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("providers")
+  void nanAndInfinityPropagateThroughSparseKernels(String provider) {
+    Kernels k = kernels(provider);
+    int rows = 20;
+    int cols = 40;
+    int nanCol = 5;
+    int infCol = 33;
+    SplittableRandom random = new SplittableRandom(3);
+    float[] w = new float[rows * cols];
+    boolean[] mask = new boolean[rows * cols];
+    for (int r = 0; r < rows; r++) {
+      for (int c = 0; c < cols; c++) {
+        if (c != nanCol && c != infCol && random.nextDouble() < 0.4) {
+          w[r * cols + c] = (float) (random.nextDouble() + 0.1);
+          mask[r * cols + c] = true;
+        }
+      }
+    }
+    // row 0, 17: NaN column; row 1, 18: +inf column, positive weight; row 2: negative weight;
+    // row 3: both; row 4: explicit zero at the NaN column; others touch neither.
+    int[][] entries = {{0, nanCol}, {17, nanCol}, {1, infCol}, {18, infCol}, {2, infCol},
+        {3, nanCol}, {3, infCol}, {4, nanCol}};
+    float[] weights = {0.5f, 2f, 3f, 0.25f, -1.5f, 1f, 1f, 0f};
+    for (int i = 0; i < entries.length; i++) {
+      w[entries[i][0] * cols + entries[i][1]] = weights[i];
+      mask[entries[i][0] * cols + entries[i][1]] = true;
+    }
+    for (int batch : new int[] {1, 3, 17}) {
+      float[] x = randomVector(cols * batch, random, 1);
+      for (int b = 0; b < batch; b++) {
+        x[nanCol * batch + b] = Float.NaN;
+        x[infCol * batch + b] = Float.POSITIVE_INFINITY;
+      }
+      for (IndexWidth width : IndexWidth.values()) {
+        for (Epilogue e : new Epilogue[] {Epilogue.IDENTITY, Epilogue.RELU, Epilogue.SIGMOID}) {
+          float[] got = new float[rows * batch];
+          try (CsrMatrix a = CsrMatrix.fromDense(w, mask, rows, cols, width);
+              AlignedBuffer xb = AlignedBuffer.copyOf(x);
+              AlignedBuffer y = AlignedBuffer.allocateFloats(rows * batch)) {
+            if (batch == 1) {
+              k.spmv(a, 0, rows, xb, null, y, e);
+            } else {
+              k.spmm(a, 0, rows, xb, batch, null, y, e);
+            }
+            y.getFloats(0, got);
+          }
+          String what = k.name() + " " + width + " batch " + batch + " " + e;
+          for (int b = 0; b < batch; b++) {
+            for (int r : new int[] {0, 17, 3, 4}) {
+              assertTrue(Float.isNaN(got[r * batch + b]), what + ": row " + r + " touches NaN, got "
+                  + got[r * batch + b]);
+            }
+            assertEquals((float) act(e, Double.POSITIVE_INFINITY), got[1 * batch + b], what);
+            assertEquals((float) act(e, Double.POSITIVE_INFINITY), got[18 * batch + b], what);
+            assertEquals((float) act(e, Double.NEGATIVE_INFINITY), got[2 * batch + b], what);
+            for (int r = 5; r < 17; r++) {
+              float v = got[r * batch + b];
+              assertTrue(Float.isFinite(v), what + ": row " + r + " touches neither, got " + v);
+              double pre = 0;
+              double mag = 0;
+              for (int c = 0; c < cols; c++) {
+                if (w[r * cols + c] == 0f) {
+                  continue;
+                }
+                pre += (double) w[r * cols + c] * x[c * batch + b];
+                mag += Math.abs((double) w[r * cols + c] * x[c * batch + b]);
+              }
+              assertEquals(act(e, pre), v, 1e-5 * mag + 1e-6, what + ": row " + r);
+            }
+          }
+        }
+      }
+    }
+  }
+
+  // For every row length 1..40 and every position of the special column in the row: SIMD tails
+  // that re-read already summed lanes must not turn +-Inf into NaN (0 * Inf) nor drop a NaN.
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("providers")
+  void specialValueAtEveryPositionOfEveryRowLengthPropagates(String provider) {
+    Kernels k = kernels(provider);
+    int special = 100;
+    int cols = 2 * special;
+    List<int[]> rowsList = new ArrayList<>();
+    for (int nnz = 1; nnz <= 40; nnz++) {
+      for (int p = 0; p < nnz; p++) {
+        rowsList.add(new int[] {nnz, p});
+      }
+    }
+    int rows = rowsList.size();
+    float[] w = new float[rows * cols];
+    for (int r = 0; r < rows; r++) {
+      int nnz = rowsList.get(r)[0];
+      int p = rowsList.get(r)[1];
+      // p entries before the special column, nnz - 1 - p after it.
+      for (int c = special - p; c < special - p + nnz; c++) {
+        w[r * cols + c] = 0.5f + (c % 3) * 0.25f;
+      }
+    }
+    float[] specials = {Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY, Float.NaN};
+    for (float value : specials) {
+      for (int batch : new int[] {1, 3, 17}) {
+        float[] x = new float[cols * batch];
+        Arrays.fill(x, 1f);
+        for (int b = 0; b < batch; b++) {
+          x[special * batch + b] = value;
+        }
+        Problem problem = new Problem(rows, cols, batch, w, x);
+        Op[] ops = batch == 1 ? new Op[] {Op.SPMV_CSR, Op.SPMV_CSR16}
+            : new Op[] {Op.SPMM_CSR, Op.SPMM_CSR16};
+        for (Op op : ops) {
+          float[] got = run(k, op, problem, null, Epilogue.IDENTITY, 0, rows);
+          for (int r = 0; r < rows; r++) {
+            for (int b = 0; b < batch; b++) {
+              float v = got[r * batch + b];
+              if (Float.floatToRawIntBits(v) != Float.floatToRawIntBits(value)
+                  && !(Float.isNaN(value) && Float.isNaN(v))) {
+                fail(k.name() + " " + op + " batch " + batch + ": row with "
+                    + rowsList.get(r)[0] + " nonzeros, " + value + " at position "
+                    + rowsList.get(r)[1] + " gave " + v);
+              }
+            }
+          }
+        }
+      }
+    }
+  }
+
+  // Dense rows of every width 1..40 with +Inf at every column: +Inf for positive weights, -Inf
+  // for negative ones, whichever body, tail or mask lane the column falls in. For gemm, sample b
+  // has its +Inf at column b, so one call covers every position.
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("providers")
+  void infinityAtEveryColumnOfDenseRowsPropagates(String provider) {
+    Kernels k = kernels(provider);
+    int rows = 18;
+    for (int cols = 1; cols <= 40; cols++) {
+      float[] w = new float[rows * cols];
+      for (int i = 0; i < w.length; i++) {
+        w[i] = (i / cols) % 2 == 0 ? 0.5f + (i % 3) * 0.25f : -1f;
+      }
+      for (int p = 0; p < cols; p++) {
+        float[] x = new float[cols];
+        Arrays.fill(x, 1f);
+        x[p] = Float.POSITIVE_INFINITY;
+        for (Op op : new Op[] {Op.GEMV, Op.GEMV_BLAS}) {
+          float[] got = run(k, op, new Problem(rows, cols, 1, w, x), null, Epilogue.IDENTITY, 0,
+              rows);
+          for (int r = 0; r < rows; r++) {
+            float expected = r % 2 == 0 ? Float.POSITIVE_INFINITY : Float.NEGATIVE_INFINITY;
+            if (got[r] != expected) {
+              fail(k.name() + " " + op + " " + cols + " columns, +Inf at column " + p + ": row "
+                  + r + " gave " + got[r]);
+            }
+          }
+        }
+      }
+      int batch = cols;
+      float[] x = new float[cols * batch];
+      Arrays.fill(x, 1f);
+      for (int b = 0; b < batch; b++) {
+        x[b * batch + b] = Float.POSITIVE_INFINITY;
+      }
+      float[] got = run(k, Op.GEMM_BLAS, new Problem(rows, cols, batch, w, x), null,
+          Epilogue.IDENTITY, 0, rows);
+      for (int r = 0; r < rows; r++) {
+        for (int b = 0; b < batch; b++) {
+          float expected = r % 2 == 0 ? Float.POSITIVE_INFINITY : Float.NEGATIVE_INFINITY;
+          if (got[r * batch + b] != expected) {
+            fail(k.name() + " GEMM_BLAS " + cols + " columns, +Inf at column " + b + ": row " + r
+                + " gave " + got[r * batch + b]);
+          }
+        }
+      }
+    }
+  }
+
+  // Dense: every row multiplies every input, so one NaN input makes every output NaN, and +Inf
+  // gives +-Inf by the sign of each row's weight (all weights nonzero).
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("providers")
+  void nanAndInfinityPropagateThroughDenseKernels(String provider) {
+    Kernels k = kernels(provider);
+    int rows = 21;
+    int cols = 35;
+    int special = 19;
+    SplittableRandom random = new SplittableRandom(11);
+    float[] w = new float[rows * cols];
+    for (int i = 0; i < w.length; i++) {
+      w[i] = (float) (random.nextDouble() + 0.1);
+    }
+    for (int r = 0; r < rows; r += 2) {
+      w[r * cols + special] = -w[r * cols + special];
+    }
+    for (int batch : new int[] {1, 3, 17}) {
+      for (boolean nan : new boolean[] {true, false}) {
+        float[] x = randomVector(cols * batch, random, 1);
+        for (int b = 0; b < batch; b++) {
+          x[special * batch + b] = nan ? Float.NaN : Float.POSITIVE_INFINITY;
+        }
+        for (Op op : batch == 1 ? new Op[] {Op.GEMV, Op.GEMV_BLAS} : new Op[] {Op.GEMM_BLAS}) {
+          for (Epilogue e : new Epilogue[] {Epilogue.IDENTITY, Epilogue.RELU, Epilogue.TANH}) {
+            float[] got = run(k, op, new Problem(rows, cols, batch, w, x), null, e, 0, rows);
+            for (int r = 0; r < rows; r++) {
+              for (int b = 0; b < batch; b++) {
+                float v = got[r * batch + b];
+                String what = k.name() + " " + op + " batch " + batch + " " + e + " row " + r;
+                if (nan) {
+                  assertTrue(Float.isNaN(v), what + ": expected NaN, got " + v);
+                } else {
+                  double inf = r % 2 == 0 ? Double.NEGATIVE_INFINITY : Double.POSITIVE_INFINITY;
+                  assertEquals((float) act(e, inf), v, what);
+                }
+              }
+            }
+          }
+        }
+      }
+    }
+  }
+
+  // --- the native epilogue kernel on its own --------------------------------------------------
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("nativeProviders")
+  void nativeBiasActMatchesReference(String provider) {
+    NativeKernels k = (NativeKernels) kernels(provider);
+    int rows = 37;
+    for (int batch : new int[] {1, 7, 8, 9, 16, 17, 33}) {
+      SplittableRandom random = new SplittableRandom(batch);
+      float[] y0 = randomVector(rows * batch, random, 4);
+      float[] bias = randomVector(rows, random, 2);
+      for (Epilogue e : ACTIVATIONS) {
+        for (boolean withBias : new boolean[] {true, false}) {
+          float[] got = new float[rows * batch + PAD];
+          Arrays.fill(got, SENTINEL);
+          System.arraycopy(y0, 0, got, 0, y0.length);
+          try (AlignedBuffer y = AlignedBuffer.copyOf(got);
+              AlignedBuffer b = AlignedBuffer.copyOf(bias)) {
+            assertEquals(0, NativeKernels.snn_f32_bias_act(k.isa().code(), 3, rows - 2, batch,
+                withBias ? b.address() : 0L, y.address(), e.function().code(), e.alpha()));
+            y.getFloats(0, got);
+          }
+          for (int r = 0; r < rows; r++) {
+            for (int s = 0; s < batch; s++) {
+              int i = r * batch + s;
+              String what = k.name() + " bias_act batch " + batch + " " + e + " row " + r;
+              if (r < 3 || r >= rows - 2) {
+                assertEquals(y0[i], got[i], what + " is outside the range");
+              } else {
+                double pre = y0[i] + (withBias ? bias[r] : 0.0);
+                assertEquals(act(e, pre), got[i], 2e-6 * Math.abs(pre) + 1e-6, what);
+              }
+            }
+          }
+          for (int i = rows * batch; i < got.length; i++) {
+            assertEquals(SENTINEL, got[i], "padding " + i);
+          }
+        }
+      }
+    }
+  }
+
+  // --- the binding itself ----------------------------------------------------------------------
+
+  @Test
+  void nativeLibraryLoadsUnlessDisabled() {
+    Assumptions.assumeTrue(Boolean.parseBoolean(System.getProperty("sparsenn.native", "true")),
+        "native kernels disabled by -Dsparsenn.native=false");
+    assertTrue(NativeKernels.isLoaded(), () -> "native library failed to load: "
+        + NativeKernels.loadFailure());
+    assertTrue(NativeKernels.isBlasBound(), () -> "OpenBLAS not bound: "
+        + NativeKernels.blasFailure());
+  }
+
+  // macOS links the JNI library with -undefined dynamic_lookup, so a missing native symbol only
+  // shows when it is called: call every binding at least once, with a tiny known problem.
+  @Test
+  void everyNativeBindingIsCallable() {
+    Assumptions.assumeTrue(NativeKernels.isLoaded(), "native library not loaded");
+    assertEquals(NativeKernels.version(), NativeKernels.snn_version());
+    assertFalse(NativeKernels.snn_version().isEmpty());
+    for (Isa isa : Isa.values()) {
+      assertEquals(isa.label(), NativeKernels.snn_isa_name(isa.code()));
+    }
+    assertEquals("unknown", NativeKernels.snn_isa_name(99));
+    assertEquals("unknown", NativeKernels.snn_isa_name(-1));
+    assertEquals(1, NativeKernels.snn_isa_supported(Isa.SCALAR.code()));
+    assertEquals(0, NativeKernels.snn_isa_supported(-1));
+    assertEquals(0, NativeKernels.snn_isa_supported(4));
+    int best = NativeKernels.snn_isa_best();
+    assertEquals(1, NativeKernels.snn_isa_supported(best));
+    assertEquals(Isa.ofCode(best), NativeKernels.bestIsa());
+
+    Pointer p = NativeKernels.snn_aligned_alloc(100);
+    assertNotNull(p);
+    assertFalse(p.isNull());
+    assertEquals(0, p.address() % 64);
+    NativeKernels.snn_aligned_free(p.address());
+    Pointer zero = NativeKernels.snn_aligned_alloc(0);
+    assertFalse(zero == null || zero.isNull(), "0 bytes is allowed");
+    NativeKernels.snn_aligned_free(zero.address());
+    Pointer negative = NativeKernels.snn_aligned_alloc(-1);
+    assertTrue(negative == null || negative.isNull(), "negative size gives NULL");
+    NativeKernels.snn_aligned_free(0L);
+
+    int isa = best;
+    int id = ActivationFunction.IDENTITY.code();
+    // W = [[1, 0, 2], [0, 3, 0]], x = [1, 2, 3] (batch 1) -> [7, 6]; bias [1, -1] -> [8, 5].
+    try (AlignedBuffer rowPtr = AlignedBuffer.copyOf(new int[] {0, 2, 3});
+        AlignedBuffer cols32 = AlignedBuffer.copyOf(new int[] {0, 2, 1});
+        AlignedBuffer cols16 = AlignedBuffer.copyOf(new short[] {0, 2, 1});
+        AlignedBuffer values = AlignedBuffer.copyOf(new float[] {1, 2, 3});
+        AlignedBuffer dense = AlignedBuffer.copyOf(new float[] {1, 0, 2, 0, 3, 0});
+        AlignedBuffer x = AlignedBuffer.copyOf(new float[] {1, 2, 3});
+        AlignedBuffer x2 = AlignedBuffer.copyOf(new float[] {1, 10, 2, 20, 3, 30});
+        AlignedBuffer bias = AlignedBuffer.copyOf(new float[] {1, -1});
+        AlignedBuffer y = AlignedBuffer.allocateFloats(4)) {
+      long rp = rowPtr.address();
+      long v = values.address();
+      long b = bias.address();
+      long yy = y.address();
+      assertEquals(0, NativeKernels.snn_f32_spmv_csr(isa, 0, 2, rp, cols32.address(), v,
+          x.address(), b, yy, id, 0f));
+      assertVector(y, 8, 5);
+      assertEquals(0, NativeKernels.snn_f32_spmv_csr16(isa, 0, 2, rp, cols16.address(), v,
+          x.address(), 0L, yy, id, 0f));
+      assertVector(y, 7, 6);
+      assertEquals(0, NativeKernels.snn_f32_gemv(isa, 0, 2, 3, dense.address(), x.address(), b,
+          yy, id, 0f));
+      assertVector(y, 8, 5);
+      assertEquals(0, NativeKernels.snn_f32_gemv_blas(isa, 0, 2, 3, dense.address(),
+          x.address(), 0L, yy, id, 0f));
+      assertVector(y, 7, 6);
+      // Batch 2, feature-major: sample 0 is x above, sample 1 is 10 x.
+      assertEquals(0, NativeKernels.snn_f32_spmm_csr(isa, 0, 2, rp, cols32.address(), v,
+          x2.address(), 2, b, yy, id, 0f));
+      assertVector(y, 8, 71, 5, 59);
+      assertEquals(0, NativeKernels.snn_f32_spmm_csr16(isa, 0, 2, rp, cols16.address(), v,
+          x2.address(), 2, 0L, yy, id, 0f));
+      assertVector(y, 7, 70, 6, 60);
+      assertEquals(0, NativeKernels.snn_f32_gemm_blas(isa, 0, 2, 3, dense.address(),
+          x2.address(), 2, b, yy, id, 0f));
+      assertVector(y, 8, 71, 5, 59);
+      assertEquals(0, NativeKernels.snn_f32_bias_act(isa, 0, 2, 2, b, yy,
+          ActivationFunction.RELU.code(), 0f));
+      assertVector(y, 9, 72, 4, 58);
+      assertEquals(0, NativeKernels.snn_f32_softmax(isa, 2, 2, yy, yy));
+      FloatBuffer s = y.floatView();
+      assertEquals(1f, s.get(0) + s.get(2), 1e-6f);
+      assertEquals(1 / (1 + Math.exp(-5)), s.get(0), 1e-6);
+
+      // Unsupported ISA and unknown activation give their status codes, never a crash.
+      int bad = -1;
+      for (int badIsa : new int[] {-1, 4, 99}) {
+        assertEquals(-1, NativeKernels.snn_f32_spmv_csr(badIsa, 0, 2, rp, cols32.address(), v,
+            x.address(), b, yy, id, 0f));
+        assertEquals(-1, NativeKernels.snn_f32_softmax(badIsa, 2, 2, yy, yy));
+      }
+      for (int act : new int[] {bad, 6, 1000}) {
+        assertEquals(-2, NativeKernels.snn_f32_spmv_csr(isa, 0, 2, rp, cols32.address(), v,
+            x.address(), b, yy, act, 0f));
+        assertEquals(-2, NativeKernels.snn_f32_spmv_csr16(isa, 0, 2, rp, cols16.address(), v,
+            x.address(), b, yy, act, 0f));
+        assertEquals(-2, NativeKernels.snn_f32_spmm_csr(isa, 0, 2, rp, cols32.address(), v,
+            x2.address(), 2, b, yy, act, 0f));
+        assertEquals(-2, NativeKernels.snn_f32_spmm_csr16(isa, 0, 2, rp, cols16.address(), v,
+            x2.address(), 2, b, yy, act, 0f));
+        assertEquals(-2, NativeKernels.snn_f32_gemv(isa, 0, 2, 3, dense.address(), x.address(),
+            b, yy, act, 0f));
+        assertEquals(-2, NativeKernels.snn_f32_bias_act(isa, 0, 2, 1, b, yy, act, 0f));
+        assertEquals(-2, NativeKernels.snn_f32_gemv_blas(isa, 0, 2, 3, dense.address(),
+            x.address(), b, yy, act, 0f));
+        assertEquals(-2, NativeKernels.snn_f32_gemm_blas(isa, 0, 2, 3, dense.address(),
+            x2.address(), 2, b, yy, act, 0f));
+      }
+      for (Isa each : Isa.values()) {
+        if (!NativeKernels.supports(each)) {
+          assertEquals(-1, NativeKernels.snn_f32_gemv(each.code(), 0, 2, 3, dense.address(),
+              x.address(), b, yy, id, 0f));
+          IllegalArgumentException e =
+              assertThrows(IllegalArgumentException.class, () -> NativeKernels.at(each));
+          assertTrue(e.getMessage().contains(each.label()), e.getMessage());
+        }
+      }
+
+      // Unbinding BLAS makes the BLAS kernels report it (status -3, IllegalStateException
+      // through the Java class); binding again restores them.
+      assertEquals(1, NativeKernels.snn_blas_bound());
+      Pointer sgemv = Loader.addressof("cblas_sgemv");
+      Pointer sgemm = Loader.addressof("cblas_sgemm");
+      try {
+        assertEquals(0, NativeKernels.snn_blas_bind(null, null));
+        assertEquals(0, NativeKernels.snn_blas_bound());
+        assertEquals(-3, NativeKernels.snn_f32_gemv_blas(isa, 0, 2, 3, dense.address(),
+            x.address(), b, yy, id, 0f));
+        assertEquals(-3, NativeKernels.snn_f32_gemm_blas(isa, 0, 2, 3, dense.address(),
+            x2.address(), 2, b, yy, id, 0f));
+        try (DenseMatrix w = DenseMatrix.of(new float[] {1, 0, 2, 0, 3, 0}, 2, 3)) {
+          IllegalStateException e = assertThrows(IllegalStateException.class,
+              () -> NativeKernels.at(Isa.ofCode(isa)).gemvBlas(w, 0, 2, x, null, y,
+                  Epilogue.IDENTITY));
+          assertTrue(e.getMessage().contains("OpenBLAS"), e.getMessage());
+        }
+      } finally {
+        assertEquals(0, NativeKernels.snn_blas_bind(sgemv, sgemm));
+      }
+      assertEquals(1, NativeKernels.snn_blas_bound());
+      assertTrue(NativeKernels.isBlasBound());
+      assertEquals(0, NativeKernels.snn_f32_gemv_blas(isa, 0, 2, 3, dense.address(),
+          x.address(), b, yy, id, 0f));
+      assertVector(y, 8, 5);
+    }
+  }
+
+  private static void assertVector(AlignedBuffer y, float... expected) {
+    float[] got = new float[expected.length];
+    y.getFloats(0, got);
+    for (int i = 0; i < expected.length; i++) {
+      assertEquals(expected[i], got[i], 1e-5f, "index " + i + " of " + Arrays.toString(got));
+    }
+  }
+
+  @Test
+  void providerNamesAreDistinct() {
+    List<String> names = new ArrayList<>();
+    names.add(JavaKernels.instance().name());
+    for (Isa isa : Isa.values()) {
+      if (NativeKernels.supports(isa)) {
+        NativeKernels k = NativeKernels.at(isa);
+        assertTrue(k.isNative());
+        assertEquals(isa, k.isa());
+        names.add(k.name());
+      }
+    }
+    assertFalse(JavaKernels.instance().isNative());
+    assertEquals(names.size(), names.stream().distinct().count(), names.toString());
+    assertNotEquals(0, names.size());
+  }
+}

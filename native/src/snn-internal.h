@@ -22,17 +22,16 @@ typedef void (*snn_f32_spmv_csr_fn)(int32_t row_begin, int32_t row_end, const in
                                     const int32_t* col_idx, const float* values, const float* x,
                                     const float* bias, float* y, int32_t act, float alpha);
 typedef void (*snn_f32_spmv_csr16_fn)(int32_t row_begin, int32_t row_end, const int32_t* row_ptr,
-                                      const uint16_t* col_idx, const float* values,
-                                      const float* x, const float* bias, float* y, int32_t act,
-                                      float alpha);
+                                      const uint16_t* col_idx, const float* values, const float* x,
+                                      const float* bias, float* y, int32_t act, float alpha);
 typedef void (*snn_f32_spmm_csr_fn)(int32_t row_begin, int32_t row_end, const int32_t* row_ptr,
                                     const int32_t* col_idx, const float* values, const float* x,
                                     int32_t batch, const float* bias, float* y, int32_t act,
                                     float alpha);
 typedef void (*snn_f32_spmm_csr16_fn)(int32_t row_begin, int32_t row_end, const int32_t* row_ptr,
-                                      const uint16_t* col_idx, const float* values,
-                                      const float* x, int32_t batch, const float* bias, float* y,
-                                      int32_t act, float alpha);
+                                      const uint16_t* col_idx, const float* values, const float* x,
+                                      int32_t batch, const float* bias, float* y, int32_t act,
+                                      float alpha);
 typedef void (*snn_f32_gemv_fn)(int32_t row_begin, int32_t row_end, int32_t cols, const float* w,
                                 const float* x, const float* bias, float* y, int32_t act,
                                 float alpha);
@@ -57,75 +56,77 @@ const snn_kernel_table* snn_kernel_table_for(int32_t isa);
 /* Per-ISA kernels. Only the kernels of ISAs compiled for this architecture are defined. */
 /* scalar */
 void snn_f32_spmv_csr__scalar(int32_t row_begin, int32_t row_end, const int32_t* row_ptr,
-                          const int32_t* col_idx, const float* values, const float* x,
-                          const float* bias, float* y, int32_t act, float alpha);
+                              const int32_t* col_idx, const float* values, const float* x,
+                              const float* bias, float* y, int32_t act, float alpha);
 void snn_f32_spmv_csr16__scalar(int32_t row_begin, int32_t row_end, const int32_t* row_ptr,
-                            const uint16_t* col_idx, const float* values, const float* x,
-                            const float* bias, float* y, int32_t act, float alpha);
+                                const uint16_t* col_idx, const float* values, const float* x,
+                                const float* bias, float* y, int32_t act, float alpha);
 void snn_f32_spmm_csr__scalar(int32_t row_begin, int32_t row_end, const int32_t* row_ptr,
-                          const int32_t* col_idx, const float* values, const float* x,
-                          int32_t batch, const float* bias, float* y, int32_t act, float alpha);
+                              const int32_t* col_idx, const float* values, const float* x,
+                              int32_t batch, const float* bias, float* y, int32_t act, float alpha);
 void snn_f32_spmm_csr16__scalar(int32_t row_begin, int32_t row_end, const int32_t* row_ptr,
-                            const uint16_t* col_idx, const float* values, const float* x,
-                            int32_t batch, const float* bias, float* y, int32_t act, float alpha);
+                                const uint16_t* col_idx, const float* values, const float* x,
+                                int32_t batch, const float* bias, float* y, int32_t act,
+                                float alpha);
 void snn_f32_gemv__scalar(int32_t row_begin, int32_t row_end, int32_t cols, const float* w,
-                      const float* x, const float* bias, float* y, int32_t act, float alpha);
+                          const float* x, const float* bias, float* y, int32_t act, float alpha);
 void snn_f32_bias_act__scalar(int32_t row_begin, int32_t row_end, int32_t batch, const float* bias,
-                          float* y, int32_t act, float alpha);
+                              float* y, int32_t act, float alpha);
 
 /* avx2 */
 void snn_f32_spmv_csr__avx2(int32_t row_begin, int32_t row_end, const int32_t* row_ptr,
-                          const int32_t* col_idx, const float* values, const float* x,
-                          const float* bias, float* y, int32_t act, float alpha);
-void snn_f32_spmv_csr16__avx2(int32_t row_begin, int32_t row_end, const int32_t* row_ptr,
-                            const uint16_t* col_idx, const float* values, const float* x,
+                            const int32_t* col_idx, const float* values, const float* x,
                             const float* bias, float* y, int32_t act, float alpha);
+void snn_f32_spmv_csr16__avx2(int32_t row_begin, int32_t row_end, const int32_t* row_ptr,
+                              const uint16_t* col_idx, const float* values, const float* x,
+                              const float* bias, float* y, int32_t act, float alpha);
 void snn_f32_spmm_csr__avx2(int32_t row_begin, int32_t row_end, const int32_t* row_ptr,
-                          const int32_t* col_idx, const float* values, const float* x,
-                          int32_t batch, const float* bias, float* y, int32_t act, float alpha);
-void snn_f32_spmm_csr16__avx2(int32_t row_begin, int32_t row_end, const int32_t* row_ptr,
-                            const uint16_t* col_idx, const float* values, const float* x,
+                            const int32_t* col_idx, const float* values, const float* x,
                             int32_t batch, const float* bias, float* y, int32_t act, float alpha);
+void snn_f32_spmm_csr16__avx2(int32_t row_begin, int32_t row_end, const int32_t* row_ptr,
+                              const uint16_t* col_idx, const float* values, const float* x,
+                              int32_t batch, const float* bias, float* y, int32_t act, float alpha);
 void snn_f32_gemv__avx2(int32_t row_begin, int32_t row_end, int32_t cols, const float* w,
-                      const float* x, const float* bias, float* y, int32_t act, float alpha);
+                        const float* x, const float* bias, float* y, int32_t act, float alpha);
 void snn_f32_bias_act__avx2(int32_t row_begin, int32_t row_end, int32_t batch, const float* bias,
-                          float* y, int32_t act, float alpha);
+                            float* y, int32_t act, float alpha);
 
 /* avx512 */
 void snn_f32_spmv_csr__avx512(int32_t row_begin, int32_t row_end, const int32_t* row_ptr,
-                          const int32_t* col_idx, const float* values, const float* x,
-                          const float* bias, float* y, int32_t act, float alpha);
+                              const int32_t* col_idx, const float* values, const float* x,
+                              const float* bias, float* y, int32_t act, float alpha);
 void snn_f32_spmv_csr16__avx512(int32_t row_begin, int32_t row_end, const int32_t* row_ptr,
-                            const uint16_t* col_idx, const float* values, const float* x,
-                            const float* bias, float* y, int32_t act, float alpha);
+                                const uint16_t* col_idx, const float* values, const float* x,
+                                const float* bias, float* y, int32_t act, float alpha);
 void snn_f32_spmm_csr__avx512(int32_t row_begin, int32_t row_end, const int32_t* row_ptr,
-                          const int32_t* col_idx, const float* values, const float* x,
-                          int32_t batch, const float* bias, float* y, int32_t act, float alpha);
+                              const int32_t* col_idx, const float* values, const float* x,
+                              int32_t batch, const float* bias, float* y, int32_t act, float alpha);
 void snn_f32_spmm_csr16__avx512(int32_t row_begin, int32_t row_end, const int32_t* row_ptr,
-                            const uint16_t* col_idx, const float* values, const float* x,
-                            int32_t batch, const float* bias, float* y, int32_t act, float alpha);
+                                const uint16_t* col_idx, const float* values, const float* x,
+                                int32_t batch, const float* bias, float* y, int32_t act,
+                                float alpha);
 void snn_f32_gemv__avx512(int32_t row_begin, int32_t row_end, int32_t cols, const float* w,
-                      const float* x, const float* bias, float* y, int32_t act, float alpha);
+                          const float* x, const float* bias, float* y, int32_t act, float alpha);
 void snn_f32_bias_act__avx512(int32_t row_begin, int32_t row_end, int32_t batch, const float* bias,
-                          float* y, int32_t act, float alpha);
+                              float* y, int32_t act, float alpha);
 
 /* neon */
 void snn_f32_spmv_csr__neon(int32_t row_begin, int32_t row_end, const int32_t* row_ptr,
-                          const int32_t* col_idx, const float* values, const float* x,
-                          const float* bias, float* y, int32_t act, float alpha);
-void snn_f32_spmv_csr16__neon(int32_t row_begin, int32_t row_end, const int32_t* row_ptr,
-                            const uint16_t* col_idx, const float* values, const float* x,
+                            const int32_t* col_idx, const float* values, const float* x,
                             const float* bias, float* y, int32_t act, float alpha);
+void snn_f32_spmv_csr16__neon(int32_t row_begin, int32_t row_end, const int32_t* row_ptr,
+                              const uint16_t* col_idx, const float* values, const float* x,
+                              const float* bias, float* y, int32_t act, float alpha);
 void snn_f32_spmm_csr__neon(int32_t row_begin, int32_t row_end, const int32_t* row_ptr,
-                          const int32_t* col_idx, const float* values, const float* x,
-                          int32_t batch, const float* bias, float* y, int32_t act, float alpha);
-void snn_f32_spmm_csr16__neon(int32_t row_begin, int32_t row_end, const int32_t* row_ptr,
-                            const uint16_t* col_idx, const float* values, const float* x,
+                            const int32_t* col_idx, const float* values, const float* x,
                             int32_t batch, const float* bias, float* y, int32_t act, float alpha);
+void snn_f32_spmm_csr16__neon(int32_t row_begin, int32_t row_end, const int32_t* row_ptr,
+                              const uint16_t* col_idx, const float* values, const float* x,
+                              int32_t batch, const float* bias, float* y, int32_t act, float alpha);
 void snn_f32_gemv__neon(int32_t row_begin, int32_t row_end, int32_t cols, const float* w,
-                      const float* x, const float* bias, float* y, int32_t act, float alpha);
+                        const float* x, const float* bias, float* y, int32_t act, float alpha);
 void snn_f32_bias_act__neon(int32_t row_begin, int32_t row_end, int32_t batch, const float* bias,
-                          float* y, int32_t act, float alpha);
+                            float* y, int32_t act, float alpha);
 
 void snn_f32_softmax__scalar(int32_t features, int32_t batch, const float* x, float* y);
 

@@ -8,6 +8,8 @@
 // +-inf by the same infinity). Outside the row range, y must keep its sentinel bit for bit.
 //
 // Prints one line per failure (the first 50), then "N passed, M failed"; exits 1 on failure.
+#include "sparsenn/kernels.h"
+
 #include <math.h>
 #include <stdarg.h>
 #include <stdint.h>
@@ -16,8 +18,6 @@
 
 #include <string>
 #include <vector>
-
-#include "sparsenn/kernels.h"
 
 namespace {
 
@@ -124,9 +124,12 @@ struct Act {
 };
 
 const Act kActs[] = {
-    {SNN_ACT_IDENTITY, 0.0f, "identity"}, {SNN_ACT_RELU, 0.0f, "relu"},
-    {SNN_ACT_LEAKY_RELU, 0.01f, "leaky0.01"}, {SNN_ACT_LEAKY_RELU, 0.2f, "leaky0.2"},
-    {SNN_ACT_SIGMOID, 0.0f, "sigmoid"},    {SNN_ACT_TANH, 0.0f, "tanh"},
+    {SNN_ACT_IDENTITY, 0.0f, "identity"},
+    {SNN_ACT_RELU, 0.0f, "relu"},
+    {SNN_ACT_LEAKY_RELU, 0.01f, "leaky0.01"},
+    {SNN_ACT_LEAKY_RELU, 0.2f, "leaky0.2"},
+    {SNN_ACT_SIGMOID, 0.0f, "sigmoid"},
+    {SNN_ACT_TANH, 0.0f, "tanh"},
     {SNN_ACT_GELU, 0.0f, "gelu"},
 };
 const int kActCount = (int)(sizeof(kActs) / sizeof(kActs[0]));
@@ -237,13 +240,20 @@ std::vector<std::pair<int32_t, int32_t>> ranges_for(int32_t rows) {
 enum Kind { SPMV_CSR, SPMV_CSR16, SPMM_CSR, SPMM_CSR16, GEMV, GEMV_BLAS, GEMM_BLAS };
 const char* kind_name(Kind k) {
   switch (k) {
-    case SPMV_CSR: return "spmv_csr";
-    case SPMV_CSR16: return "spmv_csr16";
-    case SPMM_CSR: return "spmm_csr";
-    case SPMM_CSR16: return "spmm_csr16";
-    case GEMV: return "gemv";
-    case GEMV_BLAS: return "gemv_blas";
-    default: return "gemm_blas";
+    case SPMV_CSR:
+      return "spmv_csr";
+    case SPMV_CSR16:
+      return "spmv_csr16";
+    case SPMM_CSR:
+      return "spmm_csr";
+    case SPMM_CSR16:
+      return "spmm_csr16";
+    case GEMV:
+      return "gemv";
+    case GEMV_BLAS:
+      return "gemv_blas";
+    default:
+      return "gemm_blas";
   }
 }
 
@@ -254,14 +264,14 @@ int32_t call_kernel(Kind kind, int32_t isa, const Csr& m, int32_t r0, int32_t r1
       return snn_f32_spmv_csr(isa, r0, r1, m.row_ptr.data(), m.col_idx.data(), m.values.data(), x,
                               bias, y, a.act, a.alpha);
     case SPMV_CSR16:
-      return snn_f32_spmv_csr16(isa, r0, r1, m.row_ptr.data(), m.col_idx16.data(),
-                                m.values.data(), x, bias, y, a.act, a.alpha);
+      return snn_f32_spmv_csr16(isa, r0, r1, m.row_ptr.data(), m.col_idx16.data(), m.values.data(),
+                                x, bias, y, a.act, a.alpha);
     case SPMM_CSR:
       return snn_f32_spmm_csr(isa, r0, r1, m.row_ptr.data(), m.col_idx.data(), m.values.data(), x,
                               batch, bias, y, a.act, a.alpha);
     case SPMM_CSR16:
-      return snn_f32_spmm_csr16(isa, r0, r1, m.row_ptr.data(), m.col_idx16.data(),
-                                m.values.data(), x, batch, bias, y, a.act, a.alpha);
+      return snn_f32_spmm_csr16(isa, r0, r1, m.row_ptr.data(), m.col_idx16.data(), m.values.data(),
+                                x, batch, bias, y, a.act, a.alpha);
     case GEMV:
       return snn_f32_gemv(isa, r0, r1, m.cols, m.dense.data(), x, bias, y, a.act, a.alpha);
     case GEMV_BLAS:
@@ -271,7 +281,6 @@ int32_t call_kernel(Kind kind, int32_t isa, const Csr& m, int32_t r0, int32_t r1
                                a.alpha);
   }
 }
-
 
 // Runs `kind` for every supported ISA, every activation, bias on/off, every range.
 void run_matrix_case(Kind kind, const Csr& m, const std::vector<float>& x, int32_t batch,
@@ -285,15 +294,14 @@ void run_matrix_case(Kind kind, const Csr& m, const std::vector<float>& x, int32
         const bool with_bias = (variant++ % 2) == 0;
         const float* bp = with_bias ? bias.data() : NULL;
         std::vector<float> y((size_t)m.rows * batch, kSentinel);
-        const int32_t rc = call_kernel(kind, isa, m, range.first, range.second, x.data(), batch,
-                                       bp, y.data(), a);
-        std::string err = rc != SNN_OK ? fmt("status %d", rc)
-                                       : check_output(y, ref, m.rows, batch, range.first,
-                                                      range.second, bp, a);
+        const int32_t rc =
+            call_kernel(kind, isa, m, range.first, range.second, x.data(), batch, bp, y.data(), a);
+        std::string err =
+            rc != SNN_OK ? fmt("status %d", rc)
+                         : check_output(y, ref, m.rows, batch, range.first, range.second, bp, a);
         record(err.empty(), fmt("%s isa=%s %s %dx%d batch=%d %s bias=%d range=[%d,%d): %s",
                                 kind_name(kind), snn_isa_name(isa), label, m.rows, m.cols, batch,
-                                a.name, with_bias ? 1 : 0, range.first, range.second,
-                                err.c_str()));
+                                a.name, with_bias ? 1 : 0, range.first, range.second, err.c_str()));
       }
     }
   }
@@ -351,6 +359,58 @@ void test_matrices() {
   }
 }
 
+// Every row length from 0 to 79 (row r has r nonzeros), to hit every tail of every kernel.
+void test_row_lengths() {
+  const int32_t rows = 80, cols = 97;
+  Csr m;
+  m.rows = rows;
+  m.cols = cols;
+  m.row_ptr.push_back(0);
+  m.dense.assign((size_t)rows * cols, 0.0f);
+  Rng rng(4242);
+  for (int32_t r = 0; r < rows; r++) {
+    // r distinct columns, spread over [0, cols), increasing
+    for (int32_t j = 0; j < r; j++) {
+      const int32_t c = (int32_t)(((int64_t)j * cols) / r);
+      const float v = rng.sym() + 2.0f;
+      m.col_idx.push_back(c);
+      m.col_idx16.push_back((uint16_t)c);
+      m.values.push_back(v);
+      m.dense[(size_t)r * cols + c] = v;
+    }
+    m.row_ptr.push_back((int32_t)m.col_idx.size());
+  }
+  const std::vector<float> bias = random_vec(rows, 17);
+  for (int32_t batch : {1, 2, 5, 15, 16, 31, 33, 48, 63, 65, 128, 130}) {
+    for (int special = 0; special < 3; special++) {
+      // special 1: +-inf inputs (kernels must not turn an inf they re-read under a mask into
+      // NaN); special 2: NaN inputs.
+      std::vector<float> x = random_vec((size_t)cols * batch, 100 + batch);
+      const char* label = "row-lengths";
+      if (special == 1) {
+        label = "row-lengths +-inf";
+        for (int32_t c = 0; c < cols; c++) {
+          if (c % 11 != 5) continue;
+          for (int32_t b = 0; b < batch; b++)
+            x[(size_t)c * batch + b] = b % 2 ? -INFINITY : INFINITY;
+        }
+      } else if (special == 2) {
+        label = "row-lengths nan";
+        for (int32_t b = 0; b < batch; b += 2) x[(size_t)(70 + b % 20) * batch + b] = NAN;
+      }
+      const Ref ref = ref_product(m, x.data(), batch);
+      const Ref dref = ref_dense(m, x.data(), batch);
+      if (batch == 1) {
+        run_matrix_case(SPMV_CSR, m, x, 1, bias, ref, label);
+        run_matrix_case(SPMV_CSR16, m, x, 1, bias, ref, label);
+        run_matrix_case(GEMV, m, x, 1, bias, dref, label);
+      }
+      run_matrix_case(SPMM_CSR, m, x, batch, bias, ref, label);
+      run_matrix_case(SPMM_CSR16, m, x, batch, bias, ref, label);
+    }
+  }
+}
+
 // NaN and +-Inf inputs propagate as IEEE: a row with a nonzero weight at a NaN input is NaN.
 void test_non_finite() {
   Csr m = make_csr(23, 40, 0.4, true, false, 777);
@@ -381,11 +441,10 @@ void test_non_finite() {
 
 // Activations on chosen values, including extremes, through bias_act (batch > 1 and 1).
 void test_bias_act() {
-  std::vector<float> special = {0.0f,  -0.0f,  1e-8f,  -1e-8f, 0.1f,   -0.1f, 0.2499f, 0.25f,
-                                -0.25f, 0.5f,  -0.7f,  1.0f,   -1.0f,  2.0f,  -3.0f,   5.0f,
-                                -8.0f, 9.5f,   -15.0f, 20.0f,  -40.0f, 80.0f, -87.5f,  88.5f,
-                                -90.0f, 100.0f, -200.0f, 1e30f, -1e30f, INFINITY, -INFINITY,
-                                NAN};
+  std::vector<float> special = {0.0f,   -0.0f,  1e-8f,   -1e-8f, 0.1f,   -0.1f,    0.2499f,   0.25f,
+                                -0.25f, 0.5f,   -0.7f,   1.0f,   -1.0f,  2.0f,     -3.0f,     5.0f,
+                                -8.0f,  9.5f,   -15.0f,  20.0f,  -40.0f, 80.0f,    -87.5f,    88.5f,
+                                -90.0f, 100.0f, -200.0f, 1e30f,  -1e30f, INFINITY, -INFINITY, NAN};
   const int32_t n = (int32_t)special.size();
   for (int32_t batch : {1, 3, 8, 16, 17, 64, 100}) {
     const int32_t rows = batch == 1 ? n : 9;
@@ -416,14 +475,14 @@ void test_bias_act() {
               ref.mag[i] = fabs((double)y0[i]);
             }
           }
-          const int32_t rc = snn_f32_bias_act(isa, range.first, range.second, batch, bp,
-                                              y.data(), a.act, a.alpha);
-          std::string err = rc != SNN_OK ? fmt("status %d", rc)
-                                         : check_output(y, ref, rows, batch, range.first,
-                                                        range.second, bp, a);
-          record(err.empty(), fmt("bias_act isa=%s batch=%d %s bias=%d range=[%d,%d): %s",
-                                  snn_isa_name(isa), batch, a.name, with_bias, range.first,
-                                  range.second, err.c_str()));
+          const int32_t rc =
+              snn_f32_bias_act(isa, range.first, range.second, batch, bp, y.data(), a.act, a.alpha);
+          std::string err =
+              rc != SNN_OK ? fmt("status %d", rc)
+                           : check_output(y, ref, rows, batch, range.first, range.second, bp, a);
+          record(err.empty(),
+                 fmt("bias_act isa=%s batch=%d %s bias=%d range=[%d,%d): %s", snn_isa_name(isa),
+                     batch, a.name, with_bias, range.first, range.second, err.c_str()));
         }
       }
     }
@@ -441,15 +500,18 @@ void test_softmax() {
           std::vector<float> y(x.size(), kSentinel);
           float* out = in_place ? x.data() : y.data();
           std::vector<float> xin = x;
-          const int32_t rc = snn_f32_softmax(isa, features, batch, xin.data(),
-                                             in_place ? xin.data() : y.data());
+          const int32_t rc =
+              snn_f32_softmax(isa, features, batch, xin.data(), in_place ? xin.data() : y.data());
           (void)out;
           const std::vector<float>& got = in_place ? xin : y;
           std::string err;
           if (rc != SNN_OK) err = fmt("status %d", rc);
           for (int32_t b = 0; b < batch && err.empty(); b++) {
             double mx = -INFINITY, sum = 0.0, gsum = 0.0;
-            for (int32_t f = 0; f < features; f++) mx = fmax(mx, x[(size_t)f * batch + b]);
+            for (int32_t f = 0; f < features; f++) {
+              const double v = x[(size_t)f * batch + b];
+              if (v > mx) mx = v;
+            }
             for (int32_t f = 0; f < features; f++) sum += exp(x[(size_t)f * batch + b] - mx);
             for (int32_t f = 0; f < features && err.empty(); f++) {
               const double want = exp(x[(size_t)f * batch + b] - mx) / sum;
@@ -459,7 +521,8 @@ void test_softmax() {
                 err = fmt("f=%d b=%d got %g want %g", f, b, g, want);
               }
             }
-            if (err.empty() && fabs(gsum - 1.0) > 1e-5) err = fmt("column %d sums to %.9g", b, gsum);
+            if (err.empty() && fabs(gsum - 1.0) > 1e-5)
+              err = fmt("column %d sums to %.9g", b, gsum);
           }
           record(err.empty(), fmt("softmax isa=%s features=%d batch=%d in_place=%d: %s",
                                   snn_isa_name(isa), features, batch, in_place, err.c_str()));
@@ -537,23 +600,23 @@ void test_dispatch_and_memory() {
   const float x[2] = {1.0f, 1.0f};
   float y[4] = {kSentinel, kSentinel, kSentinel, kSentinel};
   for (int32_t bad_isa : {-1, SNN_ISA_COUNT, 99}) {
-    record(snn_f32_spmv_csr(bad_isa, 0, 2, row_ptr, col_idx, values, x, NULL, y, 0, 0) ==
-                   SNN_ERR_ISA_UNSUPPORTED &&
-               snn_f32_spmv_csr16(bad_isa, 0, 2, row_ptr, col_idx16, values, x, NULL, y, 0, 0) ==
-                   SNN_ERR_ISA_UNSUPPORTED &&
-               snn_f32_spmm_csr(bad_isa, 0, 2, row_ptr, col_idx, values, x, 1, NULL, y, 0, 0) ==
-                   SNN_ERR_ISA_UNSUPPORTED &&
-               snn_f32_spmm_csr16(bad_isa, 0, 2, row_ptr, col_idx16, values, x, 1, NULL, y, 0,
-                                  0) == SNN_ERR_ISA_UNSUPPORTED &&
-               snn_f32_gemv(bad_isa, 0, 2, 2, values, x, NULL, y, 0, 0) ==
-                   SNN_ERR_ISA_UNSUPPORTED &&
-               snn_f32_bias_act(bad_isa, 0, 2, 1, NULL, y, 0, 0) == SNN_ERR_ISA_UNSUPPORTED &&
-               snn_f32_softmax(bad_isa, 2, 1, x, y) == SNN_ERR_ISA_UNSUPPORTED &&
-               snn_f32_gemv_blas(bad_isa, 0, 2, 1, values, x, NULL, y, 0, 0) ==
-                   SNN_ERR_ISA_UNSUPPORTED &&
-               snn_f32_gemm_blas(bad_isa, 0, 2, 1, values, x, 1, NULL, y, 0, 0) ==
-                   SNN_ERR_ISA_UNSUPPORTED,
-           fmt("isa %d must give SNN_ERR_ISA_UNSUPPORTED", bad_isa));
+    record(
+        snn_f32_spmv_csr(bad_isa, 0, 2, row_ptr, col_idx, values, x, NULL, y, 0, 0) ==
+                SNN_ERR_ISA_UNSUPPORTED &&
+            snn_f32_spmv_csr16(bad_isa, 0, 2, row_ptr, col_idx16, values, x, NULL, y, 0, 0) ==
+                SNN_ERR_ISA_UNSUPPORTED &&
+            snn_f32_spmm_csr(bad_isa, 0, 2, row_ptr, col_idx, values, x, 1, NULL, y, 0, 0) ==
+                SNN_ERR_ISA_UNSUPPORTED &&
+            snn_f32_spmm_csr16(bad_isa, 0, 2, row_ptr, col_idx16, values, x, 1, NULL, y, 0, 0) ==
+                SNN_ERR_ISA_UNSUPPORTED &&
+            snn_f32_gemv(bad_isa, 0, 2, 2, values, x, NULL, y, 0, 0) == SNN_ERR_ISA_UNSUPPORTED &&
+            snn_f32_bias_act(bad_isa, 0, 2, 1, NULL, y, 0, 0) == SNN_ERR_ISA_UNSUPPORTED &&
+            snn_f32_softmax(bad_isa, 2, 1, x, y) == SNN_ERR_ISA_UNSUPPORTED &&
+            snn_f32_gemv_blas(bad_isa, 0, 2, 1, values, x, NULL, y, 0, 0) ==
+                SNN_ERR_ISA_UNSUPPORTED &&
+            snn_f32_gemm_blas(bad_isa, 0, 2, 1, values, x, 1, NULL, y, 0, 0) ==
+                SNN_ERR_ISA_UNSUPPORTED,
+        fmt("isa %d must give SNN_ERR_ISA_UNSUPPORTED", bad_isa));
   }
   for (int32_t isa : kIsas) {
     if (snn_isa_supported(isa)) continue;
@@ -568,10 +631,9 @@ void test_dispatch_and_memory() {
                    SNN_ERR_BAD_ACTIVATION &&
                snn_f32_spmm_csr(0, 0, 2, row_ptr, col_idx, values, x, 1, NULL, y, bad_act, 0) ==
                    SNN_ERR_BAD_ACTIVATION &&
-               snn_f32_spmm_csr16(0, 0, 2, row_ptr, col_idx16, values, x, 1, NULL, y, bad_act,
-                                  0) == SNN_ERR_BAD_ACTIVATION &&
-               snn_f32_gemv(0, 0, 2, 2, values, x, NULL, y, bad_act, 0) ==
+               snn_f32_spmm_csr16(0, 0, 2, row_ptr, col_idx16, values, x, 1, NULL, y, bad_act, 0) ==
                    SNN_ERR_BAD_ACTIVATION &&
+               snn_f32_gemv(0, 0, 2, 2, values, x, NULL, y, bad_act, 0) == SNN_ERR_BAD_ACTIVATION &&
                snn_f32_bias_act(0, 0, 2, 1, NULL, y, bad_act, 0) == SNN_ERR_BAD_ACTIVATION &&
                snn_f32_gemv_blas(0, 0, 2, 1, values, x, NULL, y, bad_act, 0) ==
                    SNN_ERR_BAD_ACTIVATION &&
@@ -619,6 +681,7 @@ int main() {
   test_bias_act();
   test_softmax();
   test_non_finite();
+  test_row_lengths();
   test_matrices();
   printf("%d passed, %d failed\n", g_passed, g_failed);
   return g_failed == 0 ? 0 : 1;

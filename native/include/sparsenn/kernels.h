@@ -47,7 +47,8 @@ extern "C" {
 #define SNN_ERR_BAD_ACTIVATION (-2)
 #define SNN_ERR_BLAS_UNBOUND (-3)
 
-/* Instruction-set levels. On x86-64: scalar < avx2 (AVX2 + FMA) < avx512 (AVX-512F).
+/* Instruction-set levels. On x86-64: scalar < avx2 (AVX2 + FMA) < avx512 (AVX-512F, BW, VL;
+ * every AVX-512 CPU but Xeon Phi).
  * On arm64: scalar < neon. */
 #define SNN_ISA_SCALAR 0
 #define SNN_ISA_AVX2 1

@@ -37,8 +37,8 @@ int32_t snn_blas_bound(void) {
 }
 
 int32_t snn_f32_gemv_blas(int32_t isa, int32_t row_begin, int32_t row_end, int32_t cols,
-                          const float* w, const float* x, const float* bias, float* y,
-                          int32_t act, float alpha) {
+                          const float* w, const float* x, const float* bias, float* y, int32_t act,
+                          float alpha) {
   const snn_kernel_table* k = snn_kernel_table_for(isa);
   if (k == NULL) return SNN_ERR_ISA_UNSUPPORTED;
   if (!act_valid(act)) return SNN_ERR_BAD_ACTIVATION;

@@ -12,7 +12,7 @@ namespace {
 
 struct CpuFeatures {
   bool avx2;    // AVX2 + FMA (the avx2 kernels use both)
-  bool avx512;  // AVX-512F on top of AVX2 + FMA
+  bool avx512;  // AVX-512F/BW/VL on top of AVX2 + FMA (every AVX-512 CPU but Xeon Phi)
   bool neon;
 };
 
@@ -21,7 +21,8 @@ CpuFeatures detect_cpu() {
 #if defined(__x86_64__) || defined(_M_X64)
   __builtin_cpu_init();
   f.avx2 = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
-  f.avx512 = f.avx2 && __builtin_cpu_supports("avx512f");
+  f.avx512 = f.avx2 && __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") &&
+             __builtin_cpu_supports("avx512vl");
 #elif defined(__aarch64__)
   f.neon = true;  // baseline on arm64
 #endif
@@ -151,10 +152,9 @@ int32_t snn_f32_spmv_csr(int32_t isa, int32_t row_begin, int32_t row_end, const 
   return SNN_OK;
 }
 
-int32_t snn_f32_spmv_csr16(int32_t isa, int32_t row_begin, int32_t row_end,
-                           const int32_t* row_ptr, const uint16_t* col_idx, const float* values,
-                           const float* x, const float* bias, float* y, int32_t act,
-                           float alpha) {
+int32_t snn_f32_spmv_csr16(int32_t isa, int32_t row_begin, int32_t row_end, const int32_t* row_ptr,
+                           const uint16_t* col_idx, const float* values, const float* x,
+                           const float* bias, float* y, int32_t act, float alpha) {
   const snn_kernel_table* k = snn_kernel_table_for(isa);
   if (k == NULL) return SNN_ERR_ISA_UNSUPPORTED;
   if (!act_valid(act)) return SNN_ERR_BAD_ACTIVATION;
@@ -163,8 +163,8 @@ int32_t snn_f32_spmv_csr16(int32_t isa, int32_t row_begin, int32_t row_end,
 }
 
 int32_t snn_f32_spmm_csr(int32_t isa, int32_t row_begin, int32_t row_end, const int32_t* row_ptr,
-                         const int32_t* col_idx, const float* values, const float* x,
-                         int32_t batch, const float* bias, float* y, int32_t act, float alpha) {
+                         const int32_t* col_idx, const float* values, const float* x, int32_t batch,
+                         const float* bias, float* y, int32_t act, float alpha) {
   const snn_kernel_table* k = snn_kernel_table_for(isa);
   if (k == NULL) return SNN_ERR_ISA_UNSUPPORTED;
   if (!act_valid(act)) return SNN_ERR_BAD_ACTIVATION;
@@ -172,10 +172,9 @@ int32_t snn_f32_spmm_csr(int32_t isa, int32_t row_begin, int32_t row_end, const 
   return SNN_OK;
 }
 
-int32_t snn_f32_spmm_csr16(int32_t isa, int32_t row_begin, int32_t row_end,
-                           const int32_t* row_ptr, const uint16_t* col_idx, const float* values,
-                           const float* x, int32_t batch, const float* bias, float* y,
-                           int32_t act, float alpha) {
+int32_t snn_f32_spmm_csr16(int32_t isa, int32_t row_begin, int32_t row_end, const int32_t* row_ptr,
+                           const uint16_t* col_idx, const float* values, const float* x,
+                           int32_t batch, const float* bias, float* y, int32_t act, float alpha) {
   const snn_kernel_table* k = snn_kernel_table_for(isa);
   if (k == NULL) return SNN_ERR_ISA_UNSUPPORTED;
   if (!act_valid(act)) return SNN_ERR_BAD_ACTIVATION;
@@ -183,9 +182,8 @@ int32_t snn_f32_spmm_csr16(int32_t isa, int32_t row_begin, int32_t row_end,
   return SNN_OK;
 }
 
-int32_t snn_f32_gemv(int32_t isa, int32_t row_begin, int32_t row_end, int32_t cols,
-                     const float* w, const float* x, const float* bias, float* y, int32_t act,
-                     float alpha) {
+int32_t snn_f32_gemv(int32_t isa, int32_t row_begin, int32_t row_end, int32_t cols, const float* w,
+                     const float* x, const float* bias, float* y, int32_t act, float alpha) {
   const snn_kernel_table* k = snn_kernel_table_for(isa);
   if (k == NULL) return SNN_ERR_ISA_UNSUPPORTED;
   if (!act_valid(act)) return SNN_ERR_BAD_ACTIVATION;

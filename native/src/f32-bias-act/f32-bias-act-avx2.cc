@@ -26,7 +26,8 @@ extern "C" void snn_f32_bias_act__avx2(int32_t row_begin, int32_t row_end, int32
     float* yr = y + (int64_t)r * nb;
     int64_t b = 0;
     for (; b < body; b += 8) {
-      _mm256_storeu_ps(yr + b, snn_avx2_act(_mm256_add_ps(_mm256_loadu_ps(yr + b), vb), act, valpha));
+      _mm256_storeu_ps(yr + b,
+                       snn_avx2_act(_mm256_add_ps(_mm256_loadu_ps(yr + b), vb), act, valpha));
     }
     if (has_tail) {
       const __m256 v = _mm256_add_ps(_mm256_maskload_ps(yr + b, mt), vb);

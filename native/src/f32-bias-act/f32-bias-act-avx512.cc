@@ -25,7 +25,8 @@ extern "C" void snn_f32_bias_act__avx512(int32_t row_begin, int32_t row_end, int
     float* yr = y + (int64_t)r * nb;
     int64_t b = 0;
     for (; b < body; b += 16) {
-      _mm512_storeu_ps(yr + b, snn_avx512_act(_mm512_add_ps(_mm512_loadu_ps(yr + b), vb), act, valpha));
+      _mm512_storeu_ps(yr + b,
+                       snn_avx512_act(_mm512_add_ps(_mm512_loadu_ps(yr + b), vb), act, valpha));
     }
     if (mt != 0) {
       const __m512 v = _mm512_add_ps(_mm512_maskz_loadu_ps(mt, yr + b), vb);

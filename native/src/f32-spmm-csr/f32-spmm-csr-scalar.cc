@@ -2,10 +2,10 @@
 #include "math/scalar-act.h"
 #include "snn-internal.h"
 
-extern "C" void snn_f32_spmm_csr__scalar(int32_t row_begin, int32_t row_end,
-                                         const int32_t* row_ptr, const int32_t* col_idx,
-                                         const float* values, const float* x, int32_t batch,
-                                         const float* bias, float* y, int32_t act, float alpha) {
+extern "C" void snn_f32_spmm_csr__scalar(int32_t row_begin, int32_t row_end, const int32_t* row_ptr,
+                                         const int32_t* col_idx, const float* values,
+                                         const float* x, int32_t batch, const float* bias, float* y,
+                                         int32_t act, float alpha) {
   const int64_t nb = batch;
   for (int32_t r = row_begin; r < row_end; r++) {
     const float b0 = bias != NULL ? bias[r] : 0.0f;

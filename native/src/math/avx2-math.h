@@ -12,6 +12,7 @@
 #if defined(__x86_64__)
 
 #include <immintrin.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "sparsenn/kernels.h"
@@ -34,7 +35,8 @@ static inline __m256 snn_avx2_exp(__m256 x) {
   p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(1.6666665459e-1f));
   p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(5.0000001201e-1f));
   p = _mm256_fmadd_ps(p, _mm256_mul_ps(r, r), _mm256_add_ps(r, _mm256_set1_ps(1.0f)));
-  const __m256i e = _mm256_slli_epi32(_mm256_add_epi32(_mm256_cvtps_epi32(n), _mm256_set1_epi32(127)), 23);
+  const __m256i e =
+      _mm256_slli_epi32(_mm256_add_epi32(_mm256_cvtps_epi32(n), _mm256_set1_epi32(127)), 23);
   __m256 y = _mm256_mul_ps(p, _mm256_castsi256_ps(e));
   y = _mm256_blendv_ps(y, _mm256_set1_ps(__builtin_inff()), over);
   return _mm256_blendv_ps(y, _mm256_setzero_ps(), under);
@@ -51,7 +53,8 @@ static inline __m256 snn_avx2_copysign(__m256 m, __m256 s) {
 
 static inline __m256 snn_avx2_sigmoid(__m256 x) {
   const __m256 one = _mm256_set1_ps(1.0f);
-  return _mm256_div_ps(one, _mm256_add_ps(one, snn_avx2_exp(_mm256_sub_ps(_mm256_setzero_ps(), x))));
+  return _mm256_div_ps(one,
+                       _mm256_add_ps(one, snn_avx2_exp(_mm256_sub_ps(_mm256_setzero_ps(), x))));
 }
 
 /* tanh: |x| < 0.25: odd Taylor series to x^9; else sign(x) (1 - 2 / (exp(2|x|) + 1)). */

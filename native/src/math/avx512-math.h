@@ -14,6 +14,7 @@
 #if defined(__x86_64__)
 
 #include <immintrin.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "sparsenn/kernels.h"
@@ -50,7 +51,8 @@ static inline __m512 snn_avx512_copysign(__m512 m, __m512 s) {
 
 static inline __m512 snn_avx512_sigmoid(__m512 x) {
   const __m512 one = _mm512_set1_ps(1.0f);
-  return _mm512_div_ps(one, _mm512_add_ps(one, snn_avx512_exp(_mm512_sub_ps(_mm512_setzero_ps(), x))));
+  return _mm512_div_ps(one,
+                       _mm512_add_ps(one, snn_avx512_exp(_mm512_sub_ps(_mm512_setzero_ps(), x))));
 }
 
 /* tanh: |x| < 0.25: odd Taylor series to x^9; else sign(x) (1 - 2 / (exp(2|x|) + 1)). */
@@ -111,9 +113,7 @@ static inline __m512 snn_avx512_act(__m512 v, int32_t act, __m512 alpha) {
   }
 }
 
-static inline __mmask16 snn_avx512_tail_mask(int64_t n) {
-  return (__mmask16)((1u << n) - 1u);
-}
+static inline __mmask16 snn_avx512_tail_mask(int64_t n) { return (__mmask16)((1u << n) - 1u); }
 
 /* Batch-1 epilogue for up to 16 consecutive rows: y[r0 + i] = act(sums[i] + bias[r0 + i]). */
 static inline void snn_avx512_store_rows(float* y, const float* bias, int32_t r0, int32_t n,

@@ -24,10 +24,13 @@ import org.sparsenn.kernel.Kernels;
 import org.sparsenn.sparse.CsrMatrix;
 import org.sparsenn.sparse.RandomWeights;
 import org.sparsenn.kernel.IndexWidth;
+import org.sparsenn.kernel.Isa;
+import org.sparsenn.kernel.NativeKernels;
 
 /**
- * What a call costs beyond the arithmetic: a 16 x 16 CSR layer (half the weights zero) called
- * through the kernel interface directly ({@code kernelDirect}: JNI plus the kernel), and through
+ * What a call costs beyond the arithmetic: an empty JNI call ({@code jniCall}, the floor), a
+ * 16 x 16 CSR layer (half the weights zero) called through the kernel interface directly
+ * ({@code kernelDirect}: JNI plus the kernel), and through
  * {@link LinearOp} with each input form: off-heap buffers (zero copy), {@code float[]} and a
  * direct {@link FloatBuffer} (both copied through per-thread scratch).
  */
@@ -73,6 +76,12 @@ public class CallOverheadBenchmark {
     matrix.close();
     x.close();
     y.close();
+  }
+
+  /** The floor: one JNI call that does no work ({@code snn_isa_best}). */
+  @Benchmark
+  public Isa jniCall() {
+    return NativeKernels.bestIsa();
   }
 
   @Benchmark

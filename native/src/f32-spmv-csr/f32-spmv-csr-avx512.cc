@@ -1,91 +1,16 @@
-// AVX-512 CSR SpMV, int32 indices. On Zen 4 vgatherdps is
-// slow, so x is gathered by scalar loads assembled into a vector (indices read 64 bits at a
-// time): 4096x4096 at 90% sparsity, 4.5 G nonzeros/s against 2.7 with vgatherdps. Body: 32
-// nonzeros per step into two zmm accumulators; tail: 8 at a time, then the row's last 8 again
-// under a mask (no branchy scalar loop; rows shorter than 8 use one masked vgatherdps); one
-// reduce per row; the epilogue runs on 16 row sums at once.
+// AVX-512 CSR SpMV, int32 column indices: x gathered by scalar loads into a zmm, masked row tail,
+// 16 row sums per epilogue. The kernel and its notes: f32-spmv-csr-avx512.h.
 #if defined(__x86_64__)
 
-#include <immintrin.h>
-
-#include "math/avx512-math.h"
+#include "f32-spmv-csr/f32-spmv-csr-avx512.h"
 #include "snn-internal.h"
-
-static inline __m512 snn_gather16(const float* x, const int32_t* c) {
-  uint64_t w[8];
-  for (int j = 0; j < 8; j++) __builtin_memcpy(&w[j], c + 2 * j, 8);
-  const __m128 q0 = _mm_setr_ps(x[(uint32_t)w[0]], x[w[0] >> 32], x[(uint32_t)w[1]], x[w[1] >> 32]);
-  const __m128 q1 = _mm_setr_ps(x[(uint32_t)w[2]], x[w[2] >> 32], x[(uint32_t)w[3]], x[w[3] >> 32]);
-  const __m128 q2 = _mm_setr_ps(x[(uint32_t)w[4]], x[w[4] >> 32], x[(uint32_t)w[5]], x[w[5] >> 32]);
-  const __m128 q3 = _mm_setr_ps(x[(uint32_t)w[6]], x[w[6] >> 32], x[(uint32_t)w[7]], x[w[7] >> 32]);
-  const __m256 lo = _mm256_insertf128_ps(_mm256_castps128_ps256(q0), q1, 1);
-  const __m256 hi = _mm256_insertf128_ps(_mm256_castps128_ps256(q2), q3, 1);
-  return _mm512_castpd_ps(
-      _mm512_insertf64x4(_mm512_castpd256_pd512(_mm256_castps_pd(lo)), _mm256_castps_pd(hi), 1));
-}
-
-static inline __m256 snn_gather8(const float* x, const int32_t* c) {
-  uint64_t w0, w1, w2, w3;
-  __builtin_memcpy(&w0, c, 8);
-  __builtin_memcpy(&w1, c + 2, 8);
-  __builtin_memcpy(&w2, c + 4, 8);
-  __builtin_memcpy(&w3, c + 6, 8);
-  const __m128 q0 = _mm_setr_ps(x[(uint32_t)w0], x[w0 >> 32], x[(uint32_t)w1], x[w1 >> 32]);
-  const __m128 q1 = _mm_setr_ps(x[(uint32_t)w2], x[w2 >> 32], x[(uint32_t)w3], x[w3 >> 32]);
-  return _mm256_insertf128_ps(_mm256_castps128_ps256(q0), q1, 1);
-}
 
 extern "C" void snn_f32_spmv_csr__avx512(int32_t row_begin, int32_t row_end, const int32_t* row_ptr,
                                          const int32_t* col_idx, const float* values,
                                          const float* x, const float* bias, float* y, int32_t act,
                                          float alpha) {
-  const __m512 valpha = _mm512_set1_ps(alpha);
-  float sums[16];
-  for (int32_t r0 = row_begin; r0 < row_end; r0 += 16) {
-    const int32_t n = row_end - r0 < 16 ? row_end - r0 : 16;
-    for (int32_t i = 0; i < n; i++) {
-      const int64_t start = row_ptr[r0 + i];
-      const int64_t end = row_ptr[r0 + i + 1];
-      int64_t k = start;
-      __m512 acc0 = _mm512_setzero_ps();
-      __m512 acc1 = _mm512_setzero_ps();
-      // body: 32 nonzeros
-      for (; k + 32 <= end; k += 32) {
-        acc0 = _mm512_fmadd_ps(_mm512_loadu_ps(values + k), snn_gather16(x, col_idx + k), acc0);
-        acc1 = _mm512_fmadd_ps(_mm512_loadu_ps(values + k + 16), snn_gather16(x, col_idx + k + 16),
-                               acc1);
-      }
-      if (k + 16 <= end) {
-        acc0 = _mm512_fmadd_ps(_mm512_loadu_ps(values + k), snn_gather16(x, col_idx + k), acc0);
-        k += 16;
-      }
-      // tail (< 16): 8-wide, then the row's last 8 nonzeros under a mask
-      __m256 acc2 = _mm256_setzero_ps();
-      if (k + 8 <= end) {
-        acc2 = _mm256_mul_ps(_mm256_loadu_ps(values + k), snn_gather8(x, col_idx + k));
-        k += 8;
-      }
-      if (k < end) {
-        const int64_t t = end - k;
-        if (end - start >= 8) {
-          // masked-off lanes keep acc2 (no 0 * x: x may be inf there)
-          const __mmask8 m = (__mmask8)(0xFFu << (8 - t));
-          const __m256 xv = snn_gather8(x, col_idx + end - 8);
-          acc2 = _mm256_mask3_fmadd_ps(_mm256_loadu_ps(values + end - 8), xv, acc2, m);
-        } else {
-          const __mmask16 m = snn_avx512_tail_mask(t);
-          const __m512i idx = _mm512_maskz_loadu_epi32(m, col_idx + k);
-          const __m512 xv = _mm512_mask_i32gather_ps(_mm512_setzero_ps(), m, idx, x, 4);
-          acc1 = _mm512_fmadd_ps(_mm512_maskz_loadu_ps(m, values + k), xv, acc1);
-        }
-      }
-      acc1 = _mm512_add_ps(acc1, _mm512_castpd_ps(_mm512_insertf64x4(_mm512_setzero_pd(),
-                                                                     _mm256_castps_pd(acc2), 0)));
-      // reduce
-      sums[i] = _mm512_reduce_add_ps(_mm512_add_ps(acc0, acc1));
-    }
-    snn_avx512_store_rows(y, bias, r0, n, sums, act, valpha);
-  }
+  snn_f32_spmv_csr_avx512<int32_t>(row_begin, row_end, row_ptr, col_idx, values, x, bias, y, act,
+                                   alpha);
 }
 
 #endif  // __x86_64__

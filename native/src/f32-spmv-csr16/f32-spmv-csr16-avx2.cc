@@ -1,71 +1,16 @@
-// AVX2 CSR SpMV, uint16 indices: x gathered by scalar loads assembled into a ymm (indices read
-// 64 bits at a time), which beats vgatherdps on Zen 4; two accumulators; the row tail re-reads
-// the row's last 8 nonzeros under a mask (rows shorter than 8: scalar); one reduce per row; the
-// epilogue runs on 8 row sums at once.
+// AVX2 CSR SpMV, uint16 column indices: x gathered by scalar loads into a ymm, masked row tail, 8
+// row sums per epilogue. The kernel and its notes: f32-spmv-csr/f32-spmv-csr-avx2.h.
 #if defined(__x86_64__)
 
-#include <immintrin.h>
-
-#include "math/avx2-math.h"
+#include "f32-spmv-csr/f32-spmv-csr-avx2.h"
 #include "snn-internal.h"
-
-static inline __m256 snn_gather8(const float* x, const uint16_t* c) {
-  uint64_t w0, w1;
-  __builtin_memcpy(&w0, c, 8);
-  __builtin_memcpy(&w1, c + 4, 8);
-  const __m128 q0 =
-      _mm_setr_ps(x[w0 & 0xffff], x[(w0 >> 16) & 0xffff], x[(w0 >> 32) & 0xffff], x[w0 >> 48]);
-  const __m128 q1 =
-      _mm_setr_ps(x[w1 & 0xffff], x[(w1 >> 16) & 0xffff], x[(w1 >> 32) & 0xffff], x[w1 >> 48]);
-  return _mm256_insertf128_ps(_mm256_castps128_ps256(q0), q1, 1);
-}
 
 extern "C" void snn_f32_spmv_csr16__avx2(int32_t row_begin, int32_t row_end, const int32_t* row_ptr,
                                          const uint16_t* col_idx, const float* values,
                                          const float* x, const float* bias, float* y, int32_t act,
                                          float alpha) {
-  const __m256 valpha = _mm256_set1_ps(alpha);
-  float sums[8];
-  for (int32_t r0 = row_begin; r0 < row_end; r0 += 8) {
-    const int32_t n = row_end - r0 < 8 ? row_end - r0 : 8;
-    for (int32_t i = 0; i < n; i++) {
-      const int64_t start = row_ptr[r0 + i];
-      const int64_t end = row_ptr[r0 + i + 1];
-      int64_t k = start;
-      __m256 acc0 = _mm256_setzero_ps();
-      __m256 acc1 = _mm256_setzero_ps();
-      // body: 16 nonzeros
-      for (; k + 16 <= end; k += 16) {
-        acc0 = _mm256_fmadd_ps(_mm256_loadu_ps(values + k), snn_gather8(x, col_idx + k), acc0);
-        acc1 =
-            _mm256_fmadd_ps(_mm256_loadu_ps(values + k + 8), snn_gather8(x, col_idx + k + 8), acc1);
-      }
-      if (k + 8 <= end) {
-        acc0 = _mm256_fmadd_ps(_mm256_loadu_ps(values + k), snn_gather8(x, col_idx + k), acc0);
-        k += 8;
-      }
-      // tail
-      if (k < end) {
-        const int64_t t = end - k;
-        if (end - start >= 8) {
-          // the row's last 8 nonzeros, masked to the t not yet summed
-          const __m256i m = _mm256_cmpgt_epi32(_mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7),
-                                               _mm256_set1_epi32((int32_t)(7 - t)));
-          // masked-off lanes: 0 * 0, never 0 * x (x may be inf there)
-          const __m256 xv =
-              _mm256_and_ps(snn_gather8(x, col_idx + end - 8), _mm256_castsi256_ps(m));
-          acc1 = _mm256_fmadd_ps(_mm256_maskload_ps(values + end - 8, m), xv, acc1);
-        } else {
-          float s = 0.0f;
-          for (; k < end; k++) s += values[k] * x[col_idx[k]];
-          acc1 = _mm256_add_ps(acc1, _mm256_setr_ps(s, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f));
-        }
-      }
-      // reduce
-      sums[i] = snn_avx2_reduce_add(_mm256_add_ps(acc0, acc1));
-    }
-    snn_avx2_store_rows(y, bias, r0, n, sums, act, valpha);
-  }
+  snn_f32_spmv_csr_avx2<uint16_t>(row_begin, row_end, row_ptr, col_idx, values, x, bias, y, act,
+                                  alpha);
 }
 
 #endif  // __x86_64__

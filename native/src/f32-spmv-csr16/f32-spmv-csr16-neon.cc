@@ -1,50 +1,16 @@
-// NEON CSR SpMV, uint16 indices: no gather on NEON, so per row 8 nonzeros at a time are loaded lane
-// by lane into two q registers (two accumulators), a scalar tail, one horizontal add per row; the
-// epilogue runs on 4 row sums at once.
+// NEON CSR SpMV, uint16 column indices: x loaded lane by lane, scalar row tail, 4 row sums per
+// epilogue. The kernel and its notes: f32-spmv-csr/f32-spmv-csr-neon.h.
 #if defined(__aarch64__)
 
-#include <arm_neon.h>
-
-#include "math/neon-math.h"
+#include "f32-spmv-csr/f32-spmv-csr-neon.h"
 #include "snn-internal.h"
 
-typedef uint16_t snn_index_t;
-
-static inline float32x4_t snn_load_x4(const float* x, const snn_index_t* idx) {
-  float32x4_t v = vdupq_n_f32(0.0f);
-  v = vsetq_lane_f32(x[idx[0]], v, 0);
-  v = vsetq_lane_f32(x[idx[1]], v, 1);
-  v = vsetq_lane_f32(x[idx[2]], v, 2);
-  v = vsetq_lane_f32(x[idx[3]], v, 3);
-  return v;
-}
-
 extern "C" void snn_f32_spmv_csr16__neon(int32_t row_begin, int32_t row_end, const int32_t* row_ptr,
-                                         const snn_index_t* col_idx, const float* values,
+                                         const uint16_t* col_idx, const float* values,
                                          const float* x, const float* bias, float* y, int32_t act,
                                          float alpha) {
-  const float32x4_t valpha = vdupq_n_f32(alpha);
-  float sums[4];
-  for (int32_t r0 = row_begin; r0 < row_end; r0 += 4) {
-    const int32_t n = row_end - r0 < 4 ? row_end - r0 : 4;
-    for (int32_t i = 0; i < n; i++) {
-      int64_t k = row_ptr[r0 + i];
-      const int64_t end = row_ptr[r0 + i + 1];
-      float32x4_t acc0 = vdupq_n_f32(0.0f);
-      float32x4_t acc1 = vdupq_n_f32(0.0f);
-      // body: 8 nonzeros
-      for (; k + 8 <= end; k += 8) {
-        acc0 = vfmaq_f32(acc0, vld1q_f32(values + k), snn_load_x4(x, col_idx + k));
-        acc1 = vfmaq_f32(acc1, vld1q_f32(values + k + 4), snn_load_x4(x, col_idx + k + 4));
-      }
-      // tail: scalar
-      float s = 0.0f;
-      for (; k < end; k++) s += values[k] * x[col_idx[k]];
-      // reduce
-      sums[i] = vaddvq_f32(vaddq_f32(acc0, acc1)) + s;
-    }
-    snn_neon_store_rows(y, bias, r0, n, sums, act, valpha);
-  }
+  snn_f32_spmv_csr_neon<uint16_t>(row_begin, row_end, row_ptr, col_idx, values, x, bias, y, act,
+                                  alpha);
 }
 
 #endif  // __aarch64__

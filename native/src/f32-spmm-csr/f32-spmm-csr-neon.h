@@ -1,0 +1,78 @@
+/*
+ * NEON CSR SpMM, batch contiguous, for either column index type (int32_t: csr, uint16_t: csr16):
+ * per row, the batch is tiled in register blocks of 16 (4 q accumulators), each nonzero one
+ * broadcast and 4 FMAs over contiguous x; then blocks of 4, then < 4 samples with scalar
+ * accumulators. Bias and activation before the single store.
+ *
+ * Include only from the entry points f32-spmm-csr-neon.cc and f32-spmm-csr16-neon.cc (guarded by
+ * __aarch64__). Everything here is `static` (internal linkage).
+ */
+#ifndef SPARSENN_SRC_F32_SPMM_CSR_F32_SPMM_CSR_NEON_H
+#define SPARSENN_SRC_F32_SPMM_CSR_F32_SPMM_CSR_NEON_H
+
+#if defined(__aarch64__)
+
+#include <arm_neon.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "math/neon-math.h"
+
+// The whole kernel; the entry points instantiate it with their index type.
+template <typename Index>
+static inline __attribute__((always_inline)) void snn_f32_spmm_csr_neon(
+    int32_t row_begin, int32_t row_end, const int32_t* row_ptr, const Index* col_idx,
+    const float* values, const float* x, int32_t batch, const float* bias, float* y, int32_t act,
+    float alpha) {
+  const float32x4_t valpha = vdupq_n_f32(alpha);
+  const int64_t nb = batch;
+  for (int32_t r = row_begin; r < row_end; r++) {
+    const int64_t k0 = row_ptr[r];
+    const int64_t end = row_ptr[r + 1];
+    const float b = bias != NULL ? bias[r] : 0.0f;
+    const float32x4_t vb = vdupq_n_f32(b);
+    float* yr = y + (int64_t)r * nb;
+    int64_t b0 = 0;
+    // body: blocks of 16 samples
+    for (; b0 + 16 <= nb; b0 += 16) {
+      float32x4_t acc0 = vdupq_n_f32(0.0f), acc1 = vdupq_n_f32(0.0f);
+      float32x4_t acc2 = vdupq_n_f32(0.0f), acc3 = vdupq_n_f32(0.0f);
+      for (int64_t k = k0; k < end; k++) {
+        const float32x4_t v = vdupq_n_f32(values[k]);
+        const float* xp = x + (int64_t)col_idx[k] * nb + b0;
+        acc0 = vfmaq_f32(acc0, v, vld1q_f32(xp));
+        acc1 = vfmaq_f32(acc1, v, vld1q_f32(xp + 4));
+        acc2 = vfmaq_f32(acc2, v, vld1q_f32(xp + 8));
+        acc3 = vfmaq_f32(acc3, v, vld1q_f32(xp + 12));
+      }
+      vst1q_f32(yr + b0, snn_neon_act(vaddq_f32(acc0, vb), act, valpha));
+      vst1q_f32(yr + b0 + 4, snn_neon_act(vaddq_f32(acc1, vb), act, valpha));
+      vst1q_f32(yr + b0 + 8, snn_neon_act(vaddq_f32(acc2, vb), act, valpha));
+      vst1q_f32(yr + b0 + 12, snn_neon_act(vaddq_f32(acc3, vb), act, valpha));
+    }
+    // tail: blocks of 4 samples
+    for (; b0 + 4 <= nb; b0 += 4) {
+      float32x4_t acc0 = vdupq_n_f32(0.0f);
+      for (int64_t k = k0; k < end; k++) {
+        acc0 =
+            vfmaq_f32(acc0, vdupq_n_f32(values[k]), vld1q_f32(x + (int64_t)col_idx[k] * nb + b0));
+      }
+      vst1q_f32(yr + b0, snn_neon_act(vaddq_f32(acc0, vb), act, valpha));
+    }
+    // tail: fewer than 4 samples
+    if (b0 < nb) {
+      const int32_t t = (int32_t)(nb - b0);
+      float acc[4] = {0.0f, 0.0f, 0.0f, 0.0f};
+      for (int64_t k = k0; k < end; k++) {
+        const float* xp = x + (int64_t)col_idx[k] * nb + b0;
+        for (int32_t j = 0; j < t; j++) acc[j] += values[k] * xp[j];
+      }
+      const float bb[4] = {b, b, b, b};
+      snn_neon_store_partial(yr + b0, t, acc, bb, act, valpha);
+    }
+  }
+}
+
+#endif  // __aarch64__
+
+#endif  // SPARSENN_SRC_F32_SPMM_CSR_F32_SPMM_CSR_NEON_H

@@ -1,0 +1,953 @@
+package org.sparsenn.io.onnx;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.sparsenn.io.ModelFormatException;
+import org.sparsenn.io.onnx.OnnxTensors.Constant;
+import org.sparsenn.io.onnx.proto.OnnxProtos.AttributeProto;
+import org.sparsenn.io.onnx.proto.OnnxProtos.GraphProto;
+import org.sparsenn.io.onnx.proto.OnnxProtos.NodeProto;
+import org.sparsenn.io.onnx.proto.OnnxProtos.TensorProto;
+import org.sparsenn.io.onnx.proto.OnnxProtos.TensorShapeProto;
+import org.sparsenn.io.onnx.proto.OnnxProtos.TypeProto;
+import org.sparsenn.io.onnx.proto.OnnxProtos.ValueInfoProto;
+import org.sparsenn.model.Activation;
+import org.sparsenn.model.DenseLayer;
+import org.sparsenn.model.Network;
+
+/**
+ * Turns one ONNX graph into a {@link Network} by walking it from the input to the output:
+ * every value on the way must have exactly one consumer (the erf-GELU subgraph excepted),
+ * every node must be understood, and every node must be on the way.
+ */
+final class OnnxGraphReader {
+  private static final double GELU_CONSTANT_TOLERANCE = 1e-5;
+
+  private final GraphProto graph;
+  private final long opset;
+  private final Path baseDir;
+  private final OnnxTensors.Budget budget;
+  private final Map<String, TensorProto> initializers = new HashMap<>();
+  private final Map<String, Constant> constants = new HashMap<>();
+  /** Constant values defined by nodes (Constant, Cast of a constant): value to node index. */
+  private final Map<String, Integer> constantNodes = new HashMap<>();
+  private final Map<String, List<Integer>> consumers = new HashMap<>();
+  private final boolean[] visited;
+  /** Conversions to float32, by constant name, for {@link OnnxModel#conversions()}. */
+  private final Map<String, String> converted = new LinkedHashMap<>();
+
+  // The walk's state: the value that carries the activations, its shape (dims[0] the batch;
+  // -1 where unknown; null if the input declares no shape), and the layers built so far.
+  private String current;
+  private long[] dims;
+  private final List<DenseLayer> layers = new ArrayList<>();
+  private Pending pending;
+  private boolean softmax;
+
+  /** A layer whose bias and activation may still come. */
+  private static final class Pending {
+    final int inputs;
+    final int outputs;
+    final float[] weights;
+    float[] bias;
+    Activation activation;
+
+    Pending(int inputs, int outputs, float[] weights, float[] bias) {
+      this.inputs = inputs;
+      this.outputs = outputs;
+      this.weights = weights;
+      this.bias = bias;
+    }
+  }
+
+  OnnxGraphReader(GraphProto graph, long opset, Path baseDir, long maxTensorBytes) {
+    this.graph = graph;
+    this.opset = opset;
+    this.baseDir = baseDir;
+    this.budget = new OnnxTensors.Budget(maxTensorBytes);
+    this.visited = new boolean[graph.getNodeCount()];
+  }
+
+  OnnxModel read(String producer, Map<String, String> metadata) {
+    for (TensorProto t : graph.getInitializerList()) {
+      initializers.put(t.getName(), t);
+    }
+    foldConstants();
+    for (int i = 0; i < graph.getNodeCount(); i++) {
+      if (visited[i]) {
+        continue;
+      }
+      for (String in : graph.getNode(i).getInputList()) {
+        if (!in.isEmpty() && !isConstant(in)) {
+          List<Integer> users = consumers.computeIfAbsent(in, k -> new ArrayList<>());
+          if (users.isEmpty() || users.get(users.size() - 1) != i) {
+            users.add(i);
+          }
+        }
+      }
+    }
+    ValueInfoProto input = graphInput();
+    if (graph.getOutputCount() != 1) {
+      throw new ModelFormatException("the graph has " + graph.getOutputCount()
+          + " outputs; sparsenn reads graphs with exactly one");
+    }
+    String output = graph.getOutput(0).getName();
+    current = input.getName();
+    dims = declaredDims(input);
+    if (dims != null && dims.length < 2) {
+      throw new ModelFormatException("graph input '" + input.getName() + "' has rank "
+          + dims.length + "; sparsenn reads inputs of shape [batch, features, ...]");
+    }
+    walk(output);
+    for (int i = 0; i < visited.length; i++) {
+      if (!visited[i]) {
+        throw new ModelFormatException(describe(i) + " is not on the path from input '"
+            + input.getName() + "' to output '" + output + "'; sparsenn reads chains only");
+      }
+    }
+    finishLayer();
+    if (layers.isEmpty()) {
+      throw new ModelFormatException("the graph has no Gemm or MatMul: there is no layer to read");
+    }
+    checkDeclaredOutput(graph.getOutput(0));
+    return new OnnxModel(new Network(layers, softmax), opset, producer, input.getName(), output,
+        List.copyOf(converted.values()), metadata);
+  }
+
+  // ---- constants ---------------------------------------------------------------------------
+
+  /**
+   * Records Constant nodes, and Casts to float and Transposes of constants (as exporters write
+   * weights stored in another precision or orientation); marks them visited.
+   */
+  private void foldConstants() {
+    for (int i = 0; i < graph.getNodeCount(); i++) {
+      NodeProto node = graph.getNode(i);
+      if (!isDefaultDomain(node)) {
+        continue;
+      }
+      if (node.getOpType().equals("Constant")) {
+        if (node.getInputCount() != 0 || node.getOutputCount() != 1) {
+          throw error(i, "a Constant must have no inputs and one output");
+        }
+        defineConstantNode(i, node.getOutput(0));
+      } else if (node.getOpType().equals("Cast") && node.getInputCount() == 1
+          && isConstant(node.getInput(0))) {
+        long to = intAttr(i, "to", -1);
+        if (to != TensorProto.DataType.FLOAT_VALUE) {
+          throw error(i, "casts constant '" + node.getInput(0) + "' to "
+              + OnnxTensors.typeName((int) to) + "; only casts to float32 are supported");
+        }
+        if (node.getOutputCount() != 1) {
+          throw error(i, "a Cast must have one output");
+        }
+        defineConstantNode(i, node.getOutput(0));
+      } else if (node.getOpType().equals("Transpose") && node.getInputCount() == 1
+          && isConstant(node.getInput(0))) {
+        if (node.getOutputCount() != 1) {
+          throw error(i, "a Transpose must have one output");
+        }
+        defineConstantNode(i, node.getOutput(0));
+      }
+    }
+  }
+
+  private void defineConstantNode(int index, String output) {
+    if (initializers.containsKey(output) || constantNodes.containsKey(output)) {
+      throw error(index, "redefines constant '" + output + "'");
+    }
+    constantNodes.put(output, index);
+    visited[index] = true;
+  }
+
+  private boolean isConstant(String name) {
+    return initializers.containsKey(name) || constantNodes.containsKey(name);
+  }
+
+  /** The constant named {@code name}, decoded on first use; float data converted to float32. */
+  private Constant constant(int user, String name) {
+    Constant c = constants.get(name);
+    if (c != null) {
+      return c;
+    }
+    TensorProto init = initializers.get(name);
+    if (init != null || constantNodes.containsKey(name)) {
+      try {
+        c = init != null ? OnnxTensors.decode(init, baseDir, budget)
+            : constantFromNode(constantNodes.get(name));
+      } catch (ModelFormatException e) {
+        if (user < 0) {
+          throw e;
+        }
+        throw new ModelFormatException(describe(user) + ": " + e.getMessage(), e);
+      }
+    } else {
+      throw error(user, "needs a constant (initializer) '" + name + "', which the graph does"
+          + " not define");
+    }
+    if (c.floats() != null && c.sourceType() != TensorProto.DataType.FLOAT_VALUE) {
+      converted.put(name, name + ": " + OnnxTensors.typeName(c.sourceType())
+          + " converted to float32");
+    }
+    constants.put(name, c);
+    return c;
+  }
+
+  private Constant constantFromNode(int index) {
+    NodeProto node = graph.getNode(index);
+    if (node.getOpType().equals("Transpose")) {
+      return transposed(index, constant(index, node.getInput(0)), node.getOutput(0));
+    }
+    if (node.getOpType().equals("Cast")) {
+      Constant source = constant(index, node.getInput(0));
+      if (source.floats() != null) {
+        // a conversion from float16 or float64 is recorded under the source's name
+        return new Constant(node.getOutput(0), source.dims(), source.floats(), null,
+            TensorProto.DataType.FLOAT_VALUE);
+      }
+      float[] floats = new float[source.ints().length];
+      for (int i = 0; i < floats.length; i++) {
+        floats[i] = source.ints()[i];
+      }
+      return new Constant(node.getOutput(0), source.dims(), floats, null,
+          TensorProto.DataType.FLOAT_VALUE);
+    }
+    if (node.getAttributeCount() != 1) {
+      throw error(index, "a Constant must have exactly one attribute, has "
+          + node.getAttributeCount());
+    }
+    AttributeProto a = node.getAttribute(0);
+    String out = node.getOutput(0);
+    return switch (a.getName()) {
+      case "value" -> {
+        if (!a.hasT()) {
+          throw error(index, "attribute 'value' holds no tensor");
+        }
+        Constant c = OnnxTensors.decode(a.getT(), baseDir, budget);
+        yield new Constant(out, c.dims(), c.floats(), c.ints(), c.sourceType());
+      }
+      case "value_float" -> new Constant(out, new long[0], new float[] {a.getF()}, null,
+          TensorProto.DataType.FLOAT_VALUE);
+      case "value_floats" -> {
+        float[] v = new float[a.getFloatsCount()];
+        for (int i = 0; i < v.length; i++) {
+          v[i] = a.getFloats(i);
+        }
+        yield new Constant(out, new long[] {v.length}, v, null, TensorProto.DataType.FLOAT_VALUE);
+      }
+      case "value_int" -> new Constant(out, new long[0], null, new long[] {a.getI()},
+          TensorProto.DataType.INT64_VALUE);
+      case "value_ints" -> {
+        long[] v = new long[a.getIntsCount()];
+        for (int i = 0; i < v.length; i++) {
+          v[i] = a.getInts(i);
+        }
+        yield new Constant(out, new long[] {v.length}, null, v, TensorProto.DataType.INT64_VALUE);
+      }
+      default -> throw error(index, "has a Constant attribute '" + a.getName()
+          + "' that is not supported (only value, value_float(s), value_int(s))");
+    };
+  }
+
+  /** A 2-D constant transposed (perm absent or [1, 0]). */
+  private Constant transposed(int index, Constant source, String name) {
+    AttributeProto perm = attr(index, "perm");
+    if (source.dims().length != 2 || (perm != null
+        && !perm.getIntsList().equals(List.of(1L, 0L)))) {
+      throw error(index, "transposes constant '" + source.name() + "' of shape "
+          + shapeText(source.dims()) + (perm == null ? "" : " with perm " + perm.getIntsList())
+          + "; sparsenn folds only 2-D transposes");
+    }
+    int rows = (int) source.dims()[0];
+    int cols = (int) source.dims()[1];
+    long[] dims = {cols, rows};
+    if (source.floats() != null) {
+      float[] t = new float[source.floats().length];
+      for (int r = 0; r < rows; r++) {
+        for (int c = 0; c < cols; c++) {
+          t[c * rows + r] = source.floats()[r * cols + c];
+        }
+      }
+      return new Constant(name, dims, t, null, TensorProto.DataType.FLOAT_VALUE);
+    }
+    long[] t = new long[source.ints().length];
+    for (int r = 0; r < rows; r++) {
+      for (int c = 0; c < cols; c++) {
+        t[c * rows + r] = source.ints()[r * cols + c];
+      }
+    }
+    return new Constant(name, dims, null, t, TensorProto.DataType.INT64_VALUE);
+  }
+
+  private float[] floatConstant(int user, String name, String role) {
+    Constant c = constant(user, name);
+    if (c.floats() == null) {
+      throw error(user, role + " '" + name + "' is an integer tensor, not a float tensor");
+    }
+    return c.floats();
+  }
+
+  // ---- the graph input and output ----------------------------------------------------------
+
+  private ValueInfoProto graphInput() {
+    ValueInfoProto found = null;
+    for (ValueInfoProto in : graph.getInputList()) {
+      if (isConstant(in.getName())) {
+        continue; // older exporters list initializers among the inputs too
+      }
+      if (found != null) {
+        throw new ModelFormatException("the graph has a second input '" + in.getName()
+            + "' besides '" + found.getName() + "' that is not an initializer; sparsenn reads"
+            + " graphs with one input");
+      }
+      found = in;
+    }
+    if (found == null) {
+      throw new ModelFormatException("the graph has no input that is not an initializer");
+    }
+    if (found.hasType()) {
+      TypeProto type = found.getType();
+      if (!type.hasTensorType()) {
+        throw new ModelFormatException("graph input '" + found.getName() + "' is not a tensor");
+      }
+      int elem = type.getTensorType().getElemType();
+      if (elem != TensorProto.DataType.FLOAT_VALUE) {
+        throw new ModelFormatException("graph input '" + found.getName() + "' has element type "
+            + OnnxTensors.typeName(elem) + "; sparsenn reads float32 inputs");
+      }
+    }
+    return found;
+  }
+
+  /** The declared shape of a value, -1 for unknown dimensions, or null if none is declared. */
+  private static long[] declaredDims(ValueInfoProto value) {
+    if (!value.hasType() || !value.getType().hasTensorType()
+        || !value.getType().getTensorType().hasShape()) {
+      return null;
+    }
+    TensorShapeProto shape = value.getType().getTensorType().getShape();
+    long[] d = new long[shape.getDimCount()];
+    for (int i = 0; i < d.length; i++) {
+      TensorShapeProto.Dimension dim = shape.getDim(i);
+      d[i] = dim.hasDimValue() ? dim.getDimValue() : -1;
+      if (dim.hasDimValue() && d[i] < 0) {
+        throw new ModelFormatException("value '" + value.getName()
+            + "' declares a negative dimension " + d[i]);
+      }
+    }
+    return d;
+  }
+
+  private void checkDeclaredOutput(ValueInfoProto output) {
+    long[] d = declaredDims(output);
+    int outputs = layers.get(layers.size() - 1).outputs();
+    if (d != null && (d.length != 2 || (d[1] >= 0 && d[1] != outputs))) {
+      throw new ModelFormatException("graph output '" + output.getName() + "' declares shape "
+          + shapeText(d) + " but the network computes [batch, " + outputs + "]");
+    }
+  }
+
+  // ---- the walk ----------------------------------------------------------------------------
+
+  private void walk(String output) {
+    while (true) {
+      List<Integer> users = consumers.getOrDefault(current, List.of());
+      boolean isOutput = current.equals(output);
+      if (isOutput && users.isEmpty()) {
+        return;
+      }
+      if (isOutput) {
+        throw new ModelFormatException("graph output '" + output + "' is also consumed by "
+            + describe(users.get(0)) + "; sparsenn reads chains whose output is the last value");
+      }
+      if (users.isEmpty()) {
+        throw new ModelFormatException("value '" + current + "' (" + producerOf(current)
+            + ") is consumed by no node and is not the graph output '" + output + "'");
+      }
+      if (users.size() == 2 && matchErfGelu(users)) {
+        continue;
+      }
+      if (users.size() != 1) {
+        StringBuilder names = new StringBuilder();
+        for (int u : users) {
+          names.append(names.length() == 0 ? "" : ", ").append(describe(u));
+        }
+        throw new ModelFormatException("value '" + current + "' (" + producerOf(current)
+            + ") has " + users.size() + " consumers (" + names + "); sparsenn reads chains"
+            + " without branches");
+      }
+      if (visited[users.get(0)]) {
+        throw error(users.get(0), "is reached a second time: the graph has a cycle");
+      }
+      step(users.get(0));
+    }
+  }
+
+  private String producerOf(String value) {
+    for (int i = 0; i < graph.getNodeCount(); i++) {
+      if (graph.getNode(i).getOutputList().contains(value)) {
+        return "output of " + describe(i);
+      }
+    }
+    return "the graph input";
+  }
+
+  private void step(int index) {
+    NodeProto node = graph.getNode(index);
+    visited[index] = true;
+    if (!isDefaultDomain(node)) {
+      throw error(index, "is in operator domain '" + node.getDomain() + "', which is not"
+          + " supported");
+    }
+    if (node.getOutputCount() < 1 || node.getOutput(0).isEmpty()) {
+      throw error(index, "has no output");
+    }
+    switch (node.getOpType()) {
+      case "Gemm" -> gemm(index, node);
+      case "MatMul" -> matmul(index, node);
+      case "Add" -> addBias(index, node);
+      case "Relu" -> activation(index, node, Activation.RELU);
+      case "Sigmoid" -> activation(index, node, Activation.SIGMOID);
+      case "Tanh" -> activation(index, node, Activation.TANH);
+      case "LeakyRelu" -> {
+        float alpha = floatAttr(index, "alpha", 0.01f);
+        if (!Float.isFinite(alpha)) {
+          throw error(index, "has a non-finite alpha " + alpha);
+        }
+        activation(index, node, Activation.leakyRelu(alpha));
+      }
+      case "Gelu" -> gelu(index, node);
+      case "Softmax" -> softmax(index, node);
+      case "Flatten" -> flatten(index, node);
+      case "Reshape" -> reshape(index, node);
+      case "Identity" -> passThrough(index, node, 1);
+      case "Dropout" -> dropout(index, node);
+      default -> throw error(index, "is not supported: sparsenn reads Gemm, MatMul, Add (bias),"
+          + " Relu, LeakyRelu, Sigmoid, Tanh, Gelu, Softmax, Flatten, Reshape, Identity and"
+          + " Dropout");
+    }
+  }
+
+  private void gemm(int index, NodeProto node) {
+    if (node.getInputCount() < 2 || node.getInputCount() > 3) {
+      throw error(index, "has " + node.getInputCount() + " inputs; Gemm takes 2 or 3");
+    }
+    if (!node.getInput(0).equals(current)) {
+      throw error(index, "takes the activations '" + current + "' as B or C; sparsenn reads"
+          + " Gemm(activations, weights, bias)");
+    }
+    long transA = intAttr(index, "transA", 0);
+    if (transA != 0) {
+      throw error(index, "has transA = " + transA + "; sparsenn reads Gemm with transA = 0");
+    }
+    long transB = intAttr(index, "transB", 0);
+    if (transB != 0 && transB != 1) {
+      throw error(index, "has transB = " + transB);
+    }
+    float alpha = floatAttr(index, "alpha", 1f);
+    float beta = floatAttr(index, "beta", 1f);
+    if (!Float.isFinite(alpha) || !Float.isFinite(beta)) {
+      throw error(index, "has a non-finite alpha or beta (" + alpha + ", " + beta + ")");
+    }
+    String bName = node.getInput(1);
+    float[] w = weightMatrix(index, bName, transB == 1);
+    int out = (int) constant(index, bName).dims()[transB == 1 ? 0 : 1];
+    int in = w.length / out;
+    if (alpha != 1f) {
+      for (int i = 0; i < w.length; i++) {
+        w[i] *= alpha;
+      }
+    }
+    float[] bias = null;
+    if (node.getInputCount() == 3 && !node.getInput(2).isEmpty()) {
+      bias = biasVector(index, node.getInput(2), out, true);
+      if (beta != 1f) {
+        for (int i = 0; i < bias.length; i++) {
+          bias[i] *= beta;
+        }
+      }
+    }
+    beginLayer(in, out, w, bias);
+    current = node.getOutput(0);
+  }
+
+  private void matmul(int index, NodeProto node) {
+    if (node.getInputCount() != 2) {
+      throw error(index, "has " + node.getInputCount() + " inputs; MatMul takes 2");
+    }
+    if (!node.getInput(0).equals(current)) {
+      throw error(index, "multiplies a constant by the activations '" + current + "' from the"
+          + " left; sparsenn reads MatMul(activations, weights [in, out])");
+    }
+    String bName = node.getInput(1);
+    float[] w = weightMatrix(index, bName, false);
+    int out = (int) constant(index, bName).dims()[1];
+    beginLayer(w.length / out, out, w, null);
+    current = node.getOutput(0);
+  }
+
+  /**
+   * The weights of constant {@code name} as {@code [out][in]}, row-major: transposed from
+   * {@code [in, out]} unless {@code outFirst}.
+   */
+  private float[] weightMatrix(int index, String name, boolean outFirst) {
+    Constant c = constant(index, name);
+    if (c.dims().length != 2) {
+      throw error(index, "has weights '" + name + "' of rank " + c.dims().length
+          + "; expected a 2-D matrix");
+    }
+    if (c.floats() == null) {
+      throw error(index, "has weights '" + name + "' that are an integer tensor");
+    }
+    int rows = (int) c.dims()[0];
+    int cols = (int) c.dims()[1];
+    if (rows < 1 || cols < 1) {
+      throw error(index, "has empty weights '" + name + "' of shape " + shapeText(c.dims()));
+    }
+    int in = outFirst ? cols : rows;
+    int out = outFirst ? rows : cols;
+    long features = features();
+    if (features >= 0 && features != in) {
+      throw error(index, "takes " + in + " inputs (weights '" + name + "' "
+          + shapeText(c.dims()) + ") but receives " + features + " features from '" + current
+          + "'");
+    }
+    if (dims != null && dims.length != 2) {
+      throw error(index, "receives '" + current + "' of rank " + dims.length + " "
+          + shapeText(dims) + "; add a Flatten to make it [batch, features]");
+    }
+    if (outFirst) {
+      return c.floats().clone();
+    }
+    float[] src = c.floats();
+    float[] w = new float[src.length];
+    for (int i = 0; i < in; i++) {
+      for (int o = 0; o < out; o++) {
+        w[o * in + i] = src[i * out + o];
+      }
+    }
+    return w;
+  }
+
+  /** A bias of shape [n], [1, n], or a single broadcast value, as n floats. */
+  private float[] biasVector(int index, String name, int n, boolean allowScalar) {
+    Constant c = constant(index, name);
+    float[] v = floatConstant(index, name, "bias");
+    long[] d = c.dims();
+    boolean row = (d.length == 1 && d[0] == n) || (d.length == 2 && d[0] == 1 && d[1] == n);
+    boolean scalar = allowScalar && v.length == 1 && d.length <= 2;
+    if (!row && !scalar) {
+      throw error(index, "has bias '" + name + "' of shape " + shapeText(d)
+          + "; expected [" + n + "] or [1, " + n + "]");
+    }
+    if (scalar && n != 1) {
+      float[] b = new float[n];
+      java.util.Arrays.fill(b, v[0]);
+      return b;
+    }
+    return v.clone();
+  }
+
+  private void beginLayer(int in, int out, float[] w, float[] bias) {
+    finishLayer();
+    pending = new Pending(in, out, w, bias);
+    dims = new long[] {dims == null ? -1 : dims[0], out};
+  }
+
+  private void finishLayer() {
+    if (pending != null) {
+      Activation act = pending.activation == null ? Activation.IDENTITY : pending.activation;
+      layers.add(new DenseLayer(pending.inputs, pending.outputs, pending.weights, pending.bias,
+          act));
+      pending = null;
+    }
+  }
+
+  private void addBias(int index, NodeProto node) {
+    if (node.getInputCount() != 2) {
+      throw error(index, "has " + node.getInputCount() + " inputs; Add takes 2");
+    }
+    String other = node.getInput(0).equals(current) ? node.getInput(1) : node.getInput(0);
+    if (!isConstant(other)) {
+      throw error(index, "adds two computed values ('" + node.getInput(0) + "', '"
+          + node.getInput(1) + "'); sparsenn reads Add only as the bias of a MatMul or Gemm");
+    }
+    if (pending == null || pending.activation != null) {
+      throw error(index, "adds '" + other + "' where no MatMul or Gemm output precedes it;"
+          + " sparsenn reads Add only as the bias right after a MatMul or Gemm");
+    }
+    float[] b = biasVector(index, other, pending.outputs, false);
+    if (pending.bias == null) {
+      pending.bias = b;
+    } else {
+      for (int i = 0; i < b.length; i++) {
+        pending.bias[i] += b[i];
+      }
+    }
+    current = node.getOutput(0);
+  }
+
+  private void activation(int index, NodeProto node, Activation act) {
+    if (node.getInputCount() != 1) {
+      throw error(index, "has " + node.getInputCount() + " inputs; expected 1");
+    }
+    setActivation(index, act);
+    current = node.getOutput(0);
+  }
+
+  private void setActivation(int index, Activation act) {
+    if (pending == null) {
+      throw error(index, "applies " + act + " where no Gemm or MatMul precedes it; sparsenn"
+          + " reads activations only after a layer");
+    }
+    if (pending.activation != null) {
+      throw error(index, "applies " + act + " after " + pending.activation + "; a sparsenn"
+          + " layer has one activation");
+    }
+    pending.activation = act;
+  }
+
+  private void gelu(int index, NodeProto node) {
+    if (opset < 20) {
+      throw error(index, "is Gelu, which needs opset 20; the model imports opset " + opset);
+    }
+    String approximate = stringAttr(index, "approximate", "none");
+    if (!approximate.equals("none")) {
+      throw error(index, "has approximate=\"" + approximate + "\"; sparsenn computes the exact"
+          + " (erf) GELU only, not the tanh approximation");
+    }
+    activation(index, node, Activation.GELU);
+  }
+
+  private void softmax(int index, NodeProto node) {
+    long axis = intAttr(index, "axis", opset < 13 ? 1 : -1);
+    if (axis != 1 && axis != -1) {
+      throw error(index, "has axis " + axis + "; sparsenn reads Softmax over the last axis of"
+          + " [batch, classes] (axis 1 or -1)");
+    }
+    if (pending == null) {
+      throw error(index, "is not preceded by a layer");
+    }
+    finishLayer();
+    softmax = true;
+    current = node.getOutput(0);
+    if (!consumers.getOrDefault(current, List.of()).isEmpty()) {
+      throw error(index, "is followed by " + describe(consumers.get(current).get(0))
+          + "; Softmax must be the last step");
+    }
+  }
+
+  private void flatten(int index, NodeProto node) {
+    requireKnownShape(index);
+    long axis = intAttr(index, "axis", 1);
+    if (axis < 0) {
+      axis += dims.length;
+    }
+    if (axis != 1) {
+      throw error(index, "has axis " + intAttr(index, "axis", 1) + "; sparsenn reads Flatten"
+          + " with axis 1 (keeping the batch dimension)");
+    }
+    dims = new long[] {dims[0], features()};
+    passThrough(index, node, 1);
+  }
+
+  private void reshape(int index, NodeProto node) {
+    requireKnownShape(index);
+    if (node.getInputCount() != 2 || !isConstant(node.getInput(1))) {
+      throw error(index, "needs a constant shape input; sparsenn reads Reshape to"
+          + " [batch, -1] with the shape as an initializer or Constant");
+    }
+    Constant shape = constant(index, node.getInput(1));
+    if (shape.ints() == null || shape.ints().length != 2) {
+      throw error(index, "reshapes to '" + node.getInput(1) + "', which is not an int64 pair;"
+          + " sparsenn reads Reshape to [batch, -1]");
+    }
+    long s0 = shape.ints()[0];
+    long s1 = shape.ints()[1];
+    long features = features();
+    boolean allowZero = intAttr(index, "allowzero", 0) != 0;
+    boolean keepsBatch = (s0 == 0 && !allowZero) || s0 == -1 || (s0 > 0 && s0 == dims[0]);
+    boolean keepsFeatures = s1 == -1 ? s0 != -1 : s1 == features
+        || (s1 == 0 && !allowZero && dims.length == 2);
+    if (!keepsBatch || !keepsFeatures) {
+      throw error(index, "reshapes " + shapeText(dims) + " to [" + s0 + ", " + s1 + "]; sparsenn"
+          + " reads Reshape to [batch, " + features + "] (e.g. [0, -1] or [-1, " + features
+          + "])");
+    }
+    dims = new long[] {dims[0], features};
+    passThrough(index, node, 2);
+  }
+
+  private void requireKnownShape(int index) {
+    if (dims == null || features() < 0) {
+      throw error(index, "needs the shape of '" + current + "', which the graph input does not"
+          + " declare fully");
+    }
+  }
+
+  private void dropout(int index, NodeProto node) {
+    if (node.getInputCount() < 1 || node.getInputCount() > 3) {
+      throw error(index, "has " + node.getInputCount() + " inputs; Dropout takes 1 to 3");
+    }
+    if (node.getInputCount() == 3 && !node.getInput(2).isEmpty()) {
+      String mode = node.getInput(2);
+      if (!isConstant(mode)) {
+        throw error(index, "has a training_mode input '" + mode + "' that is not a constant");
+      }
+      Constant c = constant(index, mode);
+      boolean training = c.floats() != null ? c.floats().length > 0 && c.floats()[0] != 0
+          : c.ints().length > 0 && c.ints()[0] != 0;
+      if (training) {
+        throw error(index, "runs in training mode; sparsenn reads inference graphs only");
+      }
+    }
+    if (node.getInputCount() >= 2 && !node.getInput(1).isEmpty()
+        && !isConstant(node.getInput(1))) {
+      throw error(index, "has a ratio input '" + node.getInput(1) + "' that is not a constant");
+    }
+    for (int o = 1; o < node.getOutputCount(); o++) {
+      String mask = node.getOutput(o);
+      if (!mask.isEmpty() && (consumers.containsKey(mask) || isGraphOutput(mask))) {
+        throw error(index, "has its mask output '" + mask + "' used; sparsenn reads Dropout as"
+            + " the identity only");
+      }
+    }
+    if (!node.getInput(0).equals(current)) {
+      throw error(index, "does not take '" + current + "' as its data input");
+    }
+    current = node.getOutput(0);
+  }
+
+  private void passThrough(int index, NodeProto node, int maxInputs) {
+    if (node.getInputCount() < 1 || node.getInputCount() > maxInputs
+        || !node.getInput(0).equals(current)) {
+      throw error(index, "does not take '" + current + "' as its one data input");
+    }
+    if (node.getOutputCount() != 1) {
+      throw error(index, "has " + node.getOutputCount() + " outputs; expected 1");
+    }
+    current = node.getOutput(0);
+  }
+
+  /**
+   * Recognises {@code 0.5 x (1 + erf(x / sqrt 2))} as PyTorch exports it (Div by sqrt 2, or Mul
+   * by 1/sqrt 2; then Erf; Add 1; and the two Muls by x and 0.5 in any order and with operands
+   * either way round), starting at the two consumers of {@code current}.
+   *
+   * @return whether it matched (then the walk has moved past it)
+   */
+  private boolean matchErfGelu(List<Integer> users) {
+    for (int k = 0; k < 2; k++) {
+      int first = users.get(k);
+      int other = users.get(1 - k);
+      String x = current;
+      NodeProto scale = graph.getNode(first);
+      boolean divides = is(scale, "Div") && scale.getInputCount() == 2
+          && scale.getInput(0).equals(x) && isConstantNear(scale.getInput(1), Math.sqrt(2));
+      boolean multiplies = is(scale, "Mul") && otherInput(scale, x) != null
+          && isConstantNear(otherInput(scale, x), Math.sqrt(0.5));
+      if (!divides && !multiplies) {
+        continue;
+      }
+      Integer erf = soleConsumer(scale.getOutput(0));
+      if (erf == null || !is(graph.getNode(erf), "Erf")) {
+        continue;
+      }
+      String e = graph.getNode(erf).getOutput(0);
+      Integer add = soleConsumer(e);
+      if (add == null || !is(graph.getNode(add), "Add")
+          || !isConstantNear(otherInput(graph.getNode(add), e), 1.0)) {
+        continue;
+      }
+      String a = graph.getNode(add).getOutput(0);
+      NodeProto mulX = graph.getNode(other);
+      if (!is(mulX, "Mul") || otherInput(mulX, x) == null) {
+        continue;
+      }
+      String withX = otherInput(mulX, x);
+      String xOut = mulX.getOutput(0);
+      Integer last;
+      List<Integer> nodes = new ArrayList<>(List.of(first, erf, add, other));
+      if (withX.equals(a)) {
+        // (x * (1 + erf)) * 0.5
+        if (!Integer.valueOf(other).equals(soleConsumer(a))) {
+          continue;
+        }
+        last = soleConsumer(xOut);
+        if (last == null || !is(graph.getNode(last), "Mul")
+            || !isConstantNear(otherInput(graph.getNode(last), xOut), 0.5)) {
+          continue;
+        }
+      } else if (isConstantNear(withX, 0.5)) {
+        // (x * 0.5) * (1 + erf)
+        last = soleConsumer(xOut);
+        if (last == null || !is(graph.getNode(last), "Mul")
+            || !a.equals(otherInput(graph.getNode(last), xOut))
+            || !last.equals(soleConsumer(a))) {
+          continue;
+        }
+      } else {
+        // x * ((1 + erf) * 0.5)
+        Integer half = soleConsumer(a);
+        if (half == null || !is(graph.getNode(half), "Mul")
+            || !isConstantNear(otherInput(graph.getNode(half), a), 0.5)
+            || !graph.getNode(half).getOutput(0).equals(withX)
+            || !Integer.valueOf(other).equals(soleConsumer(withX))) {
+          continue;
+        }
+        nodes.add(half);
+        last = other;
+      }
+      if (!last.equals(other)) {
+        nodes.add(last);
+      }
+      if (nodes.stream().anyMatch(n -> visited[n])) {
+        continue;
+      }
+      for (int n : nodes) {
+        visited[n] = true;
+      }
+      setActivation(first, Activation.GELU);
+      current = graph.getNode(last).getOutput(0);
+      return true;
+    }
+    return false;
+  }
+
+  private static boolean is(NodeProto node, String op) {
+    return node.getOpType().equals(op) && isDefaultDomain(node) && node.getOutputCount() == 1;
+  }
+
+  /** The input of a two-input node that is not {@code value}, or null. */
+  private static String otherInput(NodeProto node, String value) {
+    if (node.getInputCount() != 2) {
+      return null;
+    }
+    if (node.getInput(0).equals(value)) {
+      return node.getInput(1);
+    }
+    return node.getInput(1).equals(value) ? node.getInput(0) : null;
+  }
+
+  /** The one consumer of a value that is not the graph output, or null. */
+  private Integer soleConsumer(String value) {
+    List<Integer> users = consumers.getOrDefault(value, List.of());
+    return users.size() == 1 && !isGraphOutput(value) ? users.get(0) : null;
+  }
+
+  private boolean isConstantNear(String name, double expected) {
+    if (name == null || !isConstant(name)) {
+      return false;
+    }
+    Constant c = constant(-1, name);
+    return c.floats() != null && c.isScalar()
+        && Math.abs(c.floats()[0] - expected) <= GELU_CONSTANT_TOLERANCE * expected;
+  }
+
+  private boolean isGraphOutput(String value) {
+    for (ValueInfoProto out : graph.getOutputList()) {
+      if (out.getName().equals(value)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  // ---- attributes and messages -------------------------------------------------------------
+
+  private static boolean isDefaultDomain(NodeProto node) {
+    return node.getDomain().isEmpty() || node.getDomain().equals("ai.onnx");
+  }
+
+  private AttributeProto attr(int index, String name) {
+    for (AttributeProto a : graph.getNode(index).getAttributeList()) {
+      if (a.getName().equals(name)) {
+        return a;
+      }
+    }
+    return null;
+  }
+
+  private long intAttr(int index, String name, long otherwise) {
+    AttributeProto a = attr(index, name);
+    if (a == null) {
+      return otherwise;
+    }
+    if (a.getType() != AttributeProto.AttributeType.INT && !(a.getType()
+        == AttributeProto.AttributeType.UNDEFINED && a.hasI())) {
+      throw error(index, "has attribute '" + name + "' of type " + a.getType()
+          + "; expected INT");
+    }
+    return a.getI();
+  }
+
+  private float floatAttr(int index, String name, float otherwise) {
+    AttributeProto a = attr(index, name);
+    if (a == null) {
+      return otherwise;
+    }
+    if (a.getType() != AttributeProto.AttributeType.FLOAT && !(a.getType()
+        == AttributeProto.AttributeType.UNDEFINED && a.hasF())) {
+      throw error(index, "has attribute '" + name + "' of type " + a.getType()
+          + "; expected FLOAT");
+    }
+    return a.getF();
+  }
+
+  private String stringAttr(int index, String name, String otherwise) {
+    AttributeProto a = attr(index, name);
+    if (a == null) {
+      return otherwise;
+    }
+    if (a.getType() != AttributeProto.AttributeType.STRING && !(a.getType()
+        == AttributeProto.AttributeType.UNDEFINED && a.hasS())) {
+      throw error(index, "has attribute '" + name + "' of type " + a.getType()
+          + "; expected STRING");
+    }
+    return a.getS().toStringUtf8();
+  }
+
+  private long features() {
+    if (dims == null) {
+      return -1;
+    }
+    long f = 1;
+    for (int i = 1; i < dims.length; i++) {
+      if (dims[i] < 0) {
+        return -1;
+      }
+      if (dims[i] != 0 && f > OnnxTensors.MAX_ELEMENTS / dims[i]) {
+        throw new ModelFormatException("value '" + current + "' has shape " + shapeText(dims)
+            + ", more than " + OnnxTensors.MAX_ELEMENTS + " features");
+      }
+      f *= dims[i];
+    }
+    return f;
+  }
+
+  private static String shapeText(long[] d) {
+    StringBuilder s = new StringBuilder("[");
+    for (int i = 0; i < d.length; i++) {
+      s.append(i == 0 ? "" : ", ").append(d[i] < 0 ? "?" : String.valueOf(d[i]));
+    }
+    return s.append(']').toString();
+  }
+
+  /** "node 3 'fc1' (Gemm)". */
+  private String describe(int index) {
+    NodeProto node = graph.getNode(index);
+    String name = node.getName().isEmpty() ? "" : " '" + node.getName() + "'";
+    return "node " + index + name + " (" + node.getOpType() + ")";
+  }
+
+  private ModelFormatException error(int index, String what) {
+    if (index < 0) {
+      return new ModelFormatException(what);
+    }
+    return new ModelFormatException(describe(index) + " " + what);
+  }
+}

@@ -3,7 +3,10 @@
  * scalar loads assembled into a ymm (indices read 64 bits at a time: 2 int32 or 4 uint16 per
  * load), which beats vgatherdps on Zen 4; two accumulators; the row tail re-reads the row's last 8
  * nonzeros under a mask (rows shorter than 8: scalar); one reduce per row; the epilogue runs on 8
- * row sums at once.
+ * row sums at once. The body prefetches values and col_idx 512 nonzeros ahead (T0), as behind
+ * the scalar loads the hardware prefetcher alone draws only ~15 of ~21 GB/s from DRAM: 4096x4096
+ * vs 1-thread sgemv on Zen 4, csr16 50% sparsity 0.93 -> 1.14x, 70% 1.48 -> 1.95x; csr 50% 0.95
+ * -> 1.0x, 70% 1.27 -> 1.54x; about 5% slower at 90% when the weights sit in L3.
  *
  * Include only from the entry points f32-spmv-csr-avx2.cc and f32-spmv-csr16-avx2.cc (compiled
  * with -mavx2 -mfma, guarded by __x86_64__). Everything here is `static` (internal linkage), so
@@ -44,12 +47,17 @@ static inline __m256 snn_gather8(const float* x, const uint16_t* c) {
   return _mm256_insertf128_ps(_mm256_castps128_ps256(q0), q1, 1);
 }
 
+// Prefetch distance of the body loop, in nonzeros (2 KiB of values ahead).
+static constexpr int64_t kSnnSpmvPfDistAvx2 = 512;
+
 // The whole kernel; the entry points instantiate it with their index type.
 template <typename Index>
 static inline __attribute__((always_inline)) void snn_f32_spmv_csr_avx2(
     int32_t row_begin, int32_t row_end, const int32_t* row_ptr, const Index* col_idx,
     const float* values, const float* x, const float* bias, float* y, int32_t act, float alpha) {
   const __m256 valpha = _mm256_set1_ps(alpha);
+  // last start of a 16-nonzero prefetch window inside the range (only used when a row has >= 16)
+  const int64_t pf_last = (int64_t)row_ptr[row_end] - 16;
   float sums[8];
   for (int32_t r0 = row_begin; r0 < row_end; r0 += 8) {
     const int32_t n = row_end - r0 < 8 ? row_end - r0 : 8;
@@ -59,8 +67,13 @@ static inline __attribute__((always_inline)) void snn_f32_spmv_csr_avx2(
       int64_t k = start;
       __m256 acc0 = _mm256_setzero_ps();
       __m256 acc1 = _mm256_setzero_ps();
-      // body: 16 nonzeros
+      // body: 16 nonzeros, prefetching both streams kSnnSpmvPfDistAvx2 nonzeros ahead (clamped to
+      // the range's last 16 nonzeros, so the prefetched lines stay inside the arrays)
       for (; k + 16 <= end; k += 16) {
+        const int64_t ahead = k + kSnnSpmvPfDistAvx2;
+        const int64_t p = ahead < pf_last ? ahead : pf_last;
+        _mm_prefetch((const char*)(values + p), _MM_HINT_T0);
+        _mm_prefetch((const char*)(col_idx + p), _MM_HINT_T0);
         acc0 = _mm256_fmadd_ps(_mm256_loadu_ps(values + k), snn_gather8(x, col_idx + k), acc0);
         acc1 =
             _mm256_fmadd_ps(_mm256_loadu_ps(values + k + 8), snn_gather8(x, col_idx + k + 8), acc1);

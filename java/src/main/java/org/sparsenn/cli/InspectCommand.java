@@ -35,7 +35,8 @@ final class InspectCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
   @Parameters(index = "0", paramLabel = "MODEL",
-      description = "Model file; its extension chooses the reader (.onnx, .npz, .safetensors).")
+      description = "Model file; its extension chooses the reader"
+          + " (.onnx, .npz, .safetensors, .snn).")
   Path model;
 
   @Option(names = "--activation", defaultValue = "relu",

@@ -13,6 +13,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import org.sparsenn.io.onnx.OnnxFormatReader;
+import org.sparsenn.io.snn.SnnFormatReader;
 import org.sparsenn.model.Network;
 
 /**
@@ -25,7 +26,8 @@ public final class ModelReader {
   private static final List<ModelFormatReader> READERS = List.of(
       new OnnxFormatReader(),
       new NpzReader(),
-      new SafetensorsReader());
+      new SafetensorsReader(),
+      new SnnFormatReader());
 
   private ModelReader() {}
 

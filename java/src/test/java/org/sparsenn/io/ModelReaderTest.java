@@ -26,7 +26,7 @@ class ModelReaderTest {
     Path npz = Fixtures.write(dir, "m.npz", Fixtures.zip(Fixtures.twoLayerNpyEntries(), true));
     Network net = ModelReader.read(npz);
     assertEquals(2, net.layers().size());
-    assertEquals(List.of("onnx", "npz", "safetensors"),
+    assertEquals(List.of("onnx", "npz", "safetensors", "snn"),
         ModelReader.readers().stream().map(ModelFormatReader::format).toList());
   }
 

@@ -1,0 +1,110 @@
+package org.sparsenn.cli;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
+import org.sparsenn.io.LoadedModel;
+import org.sparsenn.io.ModelReader;
+import org.sparsenn.io.ReadOptions;
+import org.sparsenn.io.snn.LayerStorage;
+import org.sparsenn.io.snn.SnnWriteOptions;
+import org.sparsenn.io.snn.SnnWriter;
+import org.sparsenn.model.Activation;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/**
+ * Reads a model in any format {@link ModelReader} reads and writes it as {@code .snn}, with
+ * the source's name, format and digest as provenance. The output appears whole or not at all.
+ */
+@Command(
+    name = "convert",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Convert a model (.onnx, .npz, .safetensors, .snn) to sparsenn's .snn format,",
+      "storing each layer dense or CSR, whichever is smaller unless --storage says."
+    })
+final class ConvertCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+
+  @Parameters(index = "0", paramLabel = "MODEL",
+      description = "Model file; its extension chooses the reader.")
+  Path model;
+
+  @Option(names = {"-o", "--output"}, required = true, paramLabel = "OUT",
+      description = "The .snn file to write (replaced if it exists).")
+  Path output;
+
+  @Option(names = "--storage", defaultValue = "auto",
+      description = "Weight storage: auto, dense, csr (uint16 indices when they fit) or csr32"
+          + " (default: ${DEFAULT-VALUE}).")
+  String storage;
+
+  @Option(names = "--activation", defaultValue = "relu",
+      description = "Activation between layers for weights-only files (.npz, .safetensors)"
+          + " (default: ${DEFAULT-VALUE}).")
+  String activation;
+
+  @Option(names = "--output-activation", defaultValue = "identity",
+      description = "Activation after the last layer for weights-only files"
+          + " (default: ${DEFAULT-VALUE}).")
+  String outputActivation;
+
+  @Option(names = "--pruning-method", paramLabel = "METHOD",
+      description = "How the weights were pruned, recorded as provenance.")
+  String pruningMethod;
+
+  @Option(names = "--sparsity", paramLabel = "S",
+      description = "The pruning's target sparsity, recorded as provenance.")
+  String sparsity;
+
+  @Override
+  public Integer call() {
+    String name = output.getFileName() == null ? ""
+        : output.getFileName().toString().toLowerCase(Locale.ROOT);
+    if (!name.endsWith(".snn")) {
+      throw new IllegalArgumentException(output + ": convert writes .snn files only");
+    }
+    SnnWriteOptions.StorageChoice choice;
+    try {
+      choice = SnnWriteOptions.StorageChoice.valueOf(storage.trim().toUpperCase(Locale.ROOT));
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("unknown storage '" + storage
+          + "': expected auto, dense, csr or csr32");
+    }
+    ReadOptions options = ReadOptions.defaults()
+        .withHiddenActivation(Activation.parse(activation))
+        .withOutputActivation(Activation.parse(outputActivation));
+    LoadedModel loaded = ModelReader.load(model, options);
+    Map<String, String> provenance = new TreeMap<>();
+    loaded.metadata().forEach((k, v) -> {
+      // an .snn source keeps what is known of its own origin's pruning
+      if (k.equals("provenance." + SnnWriter.PRUNING_METHOD)
+          || k.equals("provenance." + SnnWriter.SPARSITY)) {
+        provenance.put(k.substring("provenance.".length()), v);
+      }
+    });
+    provenance.putAll(SnnWriter.provenanceOf(loaded.source(), loaded.format(),
+        loaded.sha256()));
+    if (pruningMethod != null) {
+      provenance.put(SnnWriter.PRUNING_METHOD, pruningMethod);
+    }
+    if (sparsity != null) {
+      provenance.put(SnnWriter.SPARSITY, sparsity);
+    }
+    List<LayerStorage> storages = SnnWriter.write(loaded.network(), output,
+        new SnnWriteOptions(choice, provenance));
+    spec.commandLine().getOut().printf(Locale.ROOT, "wrote %s: %s, layers stored %s%n", output,
+        loaded.network(), storages.stream().map(LayerStorage::label)
+            .collect(Collectors.joining(", ")));
+    spec.commandLine().getOut().flush();
+    return 0;
+  }
+}

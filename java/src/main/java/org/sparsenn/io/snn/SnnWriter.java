@@ -1,0 +1,363 @@
+package org.sparsenn.io.snn;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.FloatBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.TreeMap;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.zip.CRC32C;
+import org.sparsenn.io.snn.SnnFormat.Kind;
+import org.sparsenn.io.snn.SnnFormat.Type;
+import org.sparsenn.model.DenseLayer;
+import org.sparsenn.model.Network;
+
+/**
+ * Writes a {@link Network} as an {@code .snn} file, sparsenn's own format, read back by
+ * {@link SnnFile}.
+ *
+ * <h2>Byte layout (format 1.0)</h2>
+ * All integers little-endian and unsigned; every section starts at a 64-byte-aligned offset.
+ * <pre>
+ * offset       size  field
+ * 0            8     magic 89 53 4E 4E 0D 0A 1A 0A ("\x89SNN\r\n\x1a\n": catches 7-bit and
+ *                    line-ending damage)
+ * 8            2     major version (1); a reader rejects any other major version
+ * 10           2     minor version (0); a higher minor only adds, so it stays readable
+ * 12           4     N, the number of sections
+ * 16           4     M, the length of the metadata in bytes
+ * 20           4     CRC32C of bytes [0, 20) and [24, 32 + 40 N + M): header, table, metadata
+ * 24           8     file length in bytes
+ * 32           40 N  table of contents, one 40-byte entry per section (below)
+ * 32 + 40 N    M     metadata, UTF-8 JSON (below)
+ * ...                zero padding to the first section's offset
+ * sections           in table order, each at the 64-byte boundary after the previous one ends,
+ *                    zero padding between; the file ends where the last section ends
+ *
+ * table entry  size  field
+ * 0            2     kind: 1 weights (dense), 2 row pointers, 3 column indices, 4 values, 5 bias
+ * 2            2     element type: 1 f32, 2 i32, 3 u16
+ * 4            4     reserved, 0
+ * 8            8     offset of the section in the file (a multiple of 64)
+ * 16           8     length in bytes (= element count x element size)
+ * 24           8     element count
+ * 32           4     CRC32C of the section's bytes
+ * 36           4     reserved, 0
+ * </pre>
+ * The metadata object holds {@code creator} (tool and version), {@code softmaxOutput},
+ * {@code weightSparsity} (fraction of weights exactly zero), {@code provenance} (strings: source
+ * file, its SHA-256, its format, pruning method and sparsity, when known) and {@code layers}, in
+ * order, each with {@code inputs}, {@code outputs}, {@code activation} (as
+ * {@link org.sparsenn.model.Activation#parse} reads it, e.g. {@code leaky_relu:0.01}),
+ * {@code storage} ({@code dense}, {@code csr} or {@code csr16}) and {@code sections}, the table
+ * indices of its arrays: {@code weights} (f32 {@code [outputs][inputs]}) and {@code bias} (f32
+ * {@code [outputs]}) for dense; {@code rowPointers} (i32, outputs + 1), {@code columnIndices} (i32
+ * for csr, u16 for csr16, one per stored weight), {@code values} (f32, parallel) and
+ * {@code bias} for CSR. CSR arrays follow the invariants of
+ * {@link org.sparsenn.sparse.CsrMatrix}.
+ *
+ * <p>Weights are written bit for bit (negative zeros and NaN payloads included); CSR keeps every
+ * weight whose bits are not {@code +0.0}, so a {@code -0.0} stays a stored entry. Files are
+ * written to a temporary file in the target's directory and moved into place, so a failed write
+ * leaves nothing behind.
+ */
+public final class SnnWriter {
+  /** Provenance key: the source model's file name. */
+  public static final String SOURCE_FILE = "sourceFile";
+  /** Provenance key: the source model's SHA-256, lowercase hex. */
+  public static final String SOURCE_SHA256 = "sourceSha256";
+  /** Provenance key: the source model's format, e.g. {@code safetensors}. */
+  public static final String SOURCE_FORMAT = "sourceFormat";
+  /** Provenance key: how the weights were pruned, e.g. {@code magnitude}. */
+  public static final String PRUNING_METHOD = "pruningMethod";
+  /** Provenance key: the pruning's target sparsity. */
+  public static final String SPARSITY = "sparsity";
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final int CHUNK_BYTES = 1 << 20;
+
+  private SnnWriter() {}
+
+  /** One section to write: its table entry fields and its data (exactly one array set). */
+  private record Section(Kind kind, Type type, float[] floats, int[] ints, short[] shorts,
+      long offset) {
+    long count() {
+      return floats != null ? floats.length : ints != null ? ints.length : shorts.length;
+    }
+
+    long bytes() {
+      return count() * type.bytes;
+    }
+
+    long end() {
+      return offset + bytes();
+    }
+  }
+
+  /**
+   * Writes {@code network} to {@code file}, replacing it if it exists.
+   *
+   * @return the storage chosen for each layer, in order
+   * @throws UncheckedIOException if the file cannot be written (nothing is left behind)
+   */
+  public static List<LayerStorage> write(Network network, Path file, SnnWriteOptions options) {
+    Objects.requireNonNull(network, "network");
+    Objects.requireNonNull(file, "file");
+    Objects.requireNonNull(options, "options");
+    List<LayerStorage> storages = new ArrayList<>();
+    List<Object[]> arrays = new ArrayList<>();
+    List<Kind> kinds = new ArrayList<>();
+    List<Type> types = new ArrayList<>();
+    ObjectNode meta = JSON.createObjectNode();
+    String version = SnnWriter.class.getPackage().getImplementationVersion();
+    meta.put("creator", "sparsenn " + (version == null ? "(development build)" : version));
+    meta.put("softmaxOutput", network.softmaxOutput());
+    long weights = 0;
+    long zeros = 0;
+    for (DenseLayer layer : network.layers()) {
+      weights += (long) layer.inputs() * layer.outputs();
+      zeros += (long) layer.inputs() * layer.outputs() - layer.nonzeroWeights();
+    }
+    meta.put("weightSparsity", (double) zeros / weights);
+    ObjectNode provenance = meta.putObject("provenance");
+    new TreeMap<>(options.provenance()).forEach(provenance::put);
+    ArrayNode layers = meta.putArray("layers");
+    for (DenseLayer layer : network.layers()) {
+      LayerStorage storage = choose(layer, options.storage());
+      storages.add(storage);
+      ObjectNode entry = layers.addObject();
+      entry.put("inputs", layer.inputs());
+      entry.put("outputs", layer.outputs());
+      entry.put("activation", layer.activation().toString());
+      entry.put("storage", storage.label());
+      ObjectNode sections = entry.putObject("sections");
+      if (storage == LayerStorage.DENSE) {
+        sections.put(Kind.WEIGHTS.key, kinds.size());
+        add(kinds, types, arrays, Kind.WEIGHTS, Type.F32, layer.weights());
+      } else {
+        Object[] csr = toCsr(layer, storage);
+        sections.put(Kind.ROW_POINTERS.key, kinds.size());
+        add(kinds, types, arrays, Kind.ROW_POINTERS, Type.I32, csr[0]);
+        sections.put(Kind.COLUMN_INDICES.key, kinds.size());
+        add(kinds, types, arrays, Kind.COLUMN_INDICES,
+            storage == LayerStorage.CSR16 ? Type.U16 : Type.I32, csr[1]);
+        sections.put(Kind.VALUES.key, kinds.size());
+        add(kinds, types, arrays, Kind.VALUES, Type.F32, csr[2]);
+      }
+      sections.put(Kind.BIAS.key, kinds.size());
+      add(kinds, types, arrays, Kind.BIAS, Type.F32, layer.bias());
+    }
+    byte[] metadata;
+    try {
+      metadata = JSON.writeValueAsBytes(meta);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("cannot encode .snn metadata", e);
+    }
+    int n = kinds.size();
+    long headerEnd = SnnFormat.HEADER_BYTES + (long) SnnFormat.TOC_ENTRY_BYTES * n
+        + metadata.length;
+    List<Section> sections = new ArrayList<>();
+    long end = headerEnd;
+    for (int i = 0; i < n; i++) {
+      Object data = arrays.get(i)[0];
+      Section s = new Section(kinds.get(i), types.get(i),
+          data instanceof float[] f ? f : null, data instanceof int[] a ? a : null,
+          data instanceof short[] h ? h : null, SnnFormat.align(end));
+      sections.add(s);
+      end = s.end();
+    }
+    writeAtomically(file, sections, metadata, (int) headerEnd, end);
+    return storages;
+  }
+
+  private static void add(List<Kind> kinds, List<Type> types, List<Object[]> arrays, Kind kind,
+      Type type, Object data) {
+    kinds.add(kind);
+    types.add(type);
+    arrays.add(new Object[] {data});
+  }
+
+  /** The storage for one layer under {@code choice}. */
+  static LayerStorage choose(DenseLayer layer, SnnWriteOptions.StorageChoice choice) {
+    LayerStorage csr = layer.inputs() <= (1 << 16) ? LayerStorage.CSR16 : LayerStorage.CSR;
+    switch (choice) {
+      case DENSE:
+        return LayerStorage.DENSE;
+      case CSR:
+        return csr;
+      case CSR32:
+        return LayerStorage.CSR;
+      default:
+        long stored = storedEntries(layer.weightView());
+        long csrBytes = 4L * (layer.outputs() + 1)
+            + stored * (4 + (csr == LayerStorage.CSR16 ? 2 : 4));
+        long denseBytes = 4L * layer.inputs() * layer.outputs();
+        return csrBytes < denseBytes ? csr : LayerStorage.DENSE;
+    }
+  }
+
+  /** Weights CSR stores: every one whose bits are not +0.0. */
+  private static long storedEntries(FloatBuffer weights) {
+    long count = 0;
+    for (int i = 0; i < weights.limit(); i++) {
+      if (Float.floatToRawIntBits(weights.get(i)) != 0) {
+        count++;
+      }
+    }
+    return count;
+  }
+
+  /** Row pointers, column indices (int[] or short[]) and values of a layer's weights. */
+  private static Object[] toCsr(DenseLayer layer, LayerStorage storage) {
+    FloatBuffer w = layer.weightView();
+    int rows = layer.outputs();
+    int cols = layer.inputs();
+    int nnz = (int) storedEntries(w);
+    int[] rowPointers = new int[rows + 1];
+    int[] wide = storage == LayerStorage.CSR ? new int[nnz] : null;
+    short[] narrow = storage == LayerStorage.CSR16 ? new short[nnz] : null;
+    float[] values = new float[nnz];
+    int k = 0;
+    for (int r = 0; r < rows; r++) {
+      int base = r * cols;
+      for (int c = 0; c < cols; c++) {
+        float v = w.get(base + c);
+        if (Float.floatToRawIntBits(v) != 0) {
+          if (wide != null) {
+            wide[k] = c;
+          } else {
+            narrow[k] = (short) c;
+          }
+          values[k++] = v;
+        }
+      }
+      rowPointers[r + 1] = k;
+    }
+    return new Object[] {rowPointers, wide != null ? wide : narrow, values};
+  }
+
+  private static void writeAtomically(Path file, List<Section> sections, byte[] metadata,
+      int headerEnd, long fileLength) {
+    Path target = file.toAbsolutePath();
+    Path dir = target.getParent();
+    Path temp = dir.resolve("." + target.getFileName() + "."
+        + Long.toHexString(ThreadLocalRandom.current().nextLong() >>> 1) + ".tmp");
+    boolean moved = false;
+    try {
+      try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.CREATE_NEW,
+          StandardOpenOption.WRITE)) {
+        int[] crcs = writeSections(channel, sections);
+        ByteBuffer header = header(sections, crcs, metadata, headerEnd, fileLength);
+        writeFully(channel, header, 0);
+        channel.force(true);
+      }
+      try {
+        Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE,
+            StandardCopyOption.REPLACE_EXISTING);
+      } catch (AtomicMoveNotSupportedException e) {
+        Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING);
+      }
+      moved = true;
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write " + file + ": " + e.getMessage(), e);
+    } finally {
+      if (!moved) {
+        try {
+          Files.deleteIfExists(temp);
+        } catch (IOException ignored) {
+          // the write already failed; that failure is the one to report
+        }
+      }
+    }
+  }
+
+  /** Writes the sections and the padding before each; returns their CRC32Cs. */
+  private static int[] writeSections(FileChannel channel, List<Section> sections)
+      throws IOException {
+    ByteBuffer chunk = ByteBuffer.allocateDirect(CHUNK_BYTES).order(ByteOrder.LITTLE_ENDIAN);
+    int[] crcs = new int[sections.size()];
+    long position = sections.isEmpty() ? 0 : sections.get(0).offset();
+    for (int i = 0; i < sections.size(); i++) {
+      Section s = sections.get(i);
+      if (s.offset() > position) {
+        writeFully(channel, ByteBuffer.allocate((int) (s.offset() - position)), position);
+      }
+      position = s.offset();
+      CRC32C crc = new CRC32C();
+      int perChunk = CHUNK_BYTES / s.type().bytes;
+      for (long done = 0; done < s.count(); ) {
+        int n = (int) Math.min(perChunk, s.count() - done);
+        chunk.clear();
+        for (int j = 0; j < n; j++) {
+          int at = (int) done + j;
+          if (s.floats() != null) {
+            chunk.putInt(Float.floatToRawIntBits(s.floats()[at]));
+          } else if (s.ints() != null) {
+            chunk.putInt(s.ints()[at]);
+          } else {
+            chunk.putShort(s.shorts()[at]);
+          }
+        }
+        chunk.flip();
+        crc.update(chunk.duplicate());
+        writeFully(channel, chunk, position);
+        position += (long) n * s.type().bytes;
+        done += n;
+      }
+      crcs[i] = (int) crc.getValue();
+    }
+    return crcs;
+  }
+
+  /** Header, table of contents, metadata and the padding up to the first section. */
+  private static ByteBuffer header(List<Section> sections, int[] crcs, byte[] metadata,
+      int headerEnd, long fileLength) {
+    int padded = (int) SnnFormat.align(headerEnd);
+    ByteBuffer h = ByteBuffer.allocate(padded).order(ByteOrder.LITTLE_ENDIAN);
+    h.put(SnnFormat.MAGIC);
+    h.putShort((short) SnnFormat.MAJOR).putShort((short) SnnFormat.MINOR);
+    h.putInt(sections.size()).putInt(metadata.length).putInt(0).putLong(fileLength);
+    for (int i = 0; i < sections.size(); i++) {
+      Section s = sections.get(i);
+      h.putShort((short) s.kind().code).putShort((short) s.type().code).putInt(0);
+      h.putLong(s.offset()).putLong(s.bytes()).putLong(s.count());
+      h.putInt(crcs[i]).putInt(0);
+    }
+    h.put(metadata);
+    h.putInt(SnnFormat.HEADER_CRC_OFFSET,
+        SnnFormat.headerCrc(h.duplicate().position(0).limit(headerEnd)));
+    return h.clear();
+  }
+
+  private static void writeFully(FileChannel channel, ByteBuffer buffer, long position)
+      throws IOException {
+    long at = position;
+    while (buffer.hasRemaining()) {
+      at += channel.write(buffer, at);
+    }
+  }
+
+  /** The usual provenance entries for a model read from {@code source}. */
+  public static Map<String, String> provenanceOf(Path source, String format, String sha256) {
+    Map<String, String> p = new TreeMap<>();
+    p.put(SOURCE_FILE, String.valueOf(source.getFileName()));
+    p.put(SOURCE_FORMAT, format);
+    p.put(SOURCE_SHA256, sha256);
+    return p;
+  }
+}

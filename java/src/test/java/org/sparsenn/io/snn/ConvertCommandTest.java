@@ -1,0 +1,173 @@
+package org.sparsenn.io.snn;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.sparsenn.io.snn.SnnTestSupport.assertSameNetwork;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.sparsenn.cli.Main;
+import org.sparsenn.io.ModelReader;
+import org.sparsenn.model.Activation;
+import org.sparsenn.model.Network;
+
+/** {@code sparsenn convert} and {@code sparsenn inspect} on .snn files. */
+class ConvertCommandTest {
+  @TempDir Path dir;
+
+  record Result(int status, String out, String err) {}
+
+  private static synchronized Result run(String... args) {
+    PrintStream oldOut = System.out;
+    PrintStream oldErr = System.err;
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    int status;
+    try {
+      System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+      System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+      status = Main.run(args);
+    } finally {
+      System.setOut(oldOut);
+      System.setErr(oldErr);
+    }
+    return new Result(status, out.toString(StandardCharsets.UTF_8),
+        err.toString(StandardCharsets.UTF_8));
+  }
+
+  /** fc1 [4, 3] (half zeros) + bias and fc2 [2, 4] + bias, F32 safetensors. */
+  private Path safetensors() throws IOException {
+    float[][] tensors = {
+      {1, 0, -2, 0, 0, 0, 3.5f, 4, 0, -1e-3f, 0, 7}, {0.5f, -0.5f, 0, 1},
+      {1, 2, 3, 4, 0, 0, -1, 0}, {0.25f, -0.25f}};
+    String[] names = {"fc1.weight", "fc1.bias", "fc2.weight", "fc2.bias"};
+    String[] shapes = {"[4,3]", "[4]", "[2,4]", "[2]"};
+    StringBuilder header = new StringBuilder("{");
+    int offset = 0;
+    for (int i = 0; i < names.length; i++) {
+      int end = offset + 4 * tensors[i].length;
+      header.append(i == 0 ? "" : ",").append('"').append(names[i])
+          .append("\":{\"dtype\":\"F32\",\"shape\":").append(shapes[i])
+          .append(",\"data_offsets\":[").append(offset).append(',').append(end).append("]}");
+      offset = end;
+    }
+    byte[] json = header.append('}').toString().getBytes(StandardCharsets.UTF_8);
+    ByteBuffer b = ByteBuffer.allocate(8 + json.length + offset).order(ByteOrder.LITTLE_ENDIAN);
+    b.putLong(json.length).put(json);
+    for (float[] t : tensors) {
+      for (float v : t) {
+        b.putFloat(v);
+      }
+    }
+    return Files.write(dir.resolve("mlp.safetensors"), b.array());
+  }
+
+  private List<Path> files() throws IOException {
+    try (var list = Files.list(dir)) {
+      return list.sorted().toList();
+    }
+  }
+
+  @Test
+  void safetensorsConvertsToSnnWithSameWeightsAndProvenance() throws IOException {
+    Path source = safetensors();
+    Path out = dir.resolve("mlp.snn");
+    Result r = run("convert", source.toString(), "-o", out.toString(),
+        "--pruning-method", "magnitude", "--sparsity", "0.5");
+    assertEquals(0, r.status(), r.err());
+    assertTrue(r.out().contains("wrote"), r.out());
+    Network expected = ModelReader.read(source);
+    SnnFile snn = SnnFile.read(out);
+    assertSameNetwork(expected, snn.network());
+    assertEquals(Activation.RELU, snn.network().layers().get(0).activation());
+    assertEquals(ModelReader.sha256(source), snn.provenance().get(SnnWriter.SOURCE_SHA256));
+    assertEquals("safetensors", snn.provenance().get(SnnWriter.SOURCE_FORMAT));
+    assertEquals("mlp.safetensors", snn.provenance().get(SnnWriter.SOURCE_FILE));
+    assertEquals("magnitude", snn.provenance().get(SnnWriter.PRUNING_METHOD));
+    assertEquals(List.of(source, out), files());
+  }
+
+  @Test
+  void storageOptionForcesCsrAndInspectShowsIt() throws IOException {
+    Path out = dir.resolve("csr.snn");
+    assertEquals(0, run("convert", safetensors().toString(), "-o", out.toString(),
+        "--storage", "csr32").status());
+    assertEquals(List.of(LayerStorage.CSR, LayerStorage.CSR), SnnFile.read(out).storages());
+    Result inspect = run("inspect", out.toString());
+    assertEquals(0, inspect.status(), inspect.err());
+    assertTrue(inspect.out().contains("format:     snn"), inspect.out());
+    assertTrue(inspect.out().contains("layer 0 storage = csr (6 stored weights)"),
+        inspect.out());
+    assertTrue(inspect.out().contains("provenance.sourceFormat = safetensors"), inspect.out());
+  }
+
+  @Test
+  void snnConvertsToSnnKeepingPruningProvenance() throws IOException {
+    Path first = dir.resolve("a.snn");
+    Path second = dir.resolve("b.snn");
+    assertEquals(0, run("convert", safetensors().toString(), "-o", first.toString(),
+        "--pruning-method", "magnitude").status());
+    assertEquals(0, run("convert", first.toString(), "-o", second.toString(),
+        "--storage", "dense").status());
+    SnnFile snn = SnnFile.read(second);
+    assertEquals("snn", snn.provenance().get(SnnWriter.SOURCE_FORMAT));
+    assertEquals("magnitude", snn.provenance().get(SnnWriter.PRUNING_METHOD));
+    assertSameNetwork(SnnFile.read(first).network(), snn.network());
+  }
+
+  private static void assertOneLineError(Result r, String phrase) {
+    assertNotEquals(0, r.status());
+    assertTrue(r.err().startsWith("sparsenn: ") && r.err().contains(phrase)
+        && r.err().strip().lines().count() == 1, r.err());
+  }
+
+  @Test
+  void outputWithoutSnnExtensionFailsAndWritesNothing() throws IOException {
+    Path source = safetensors();
+    assertOneLineError(run("convert", source.toString(), "-o",
+        dir.resolve("m.onnx").toString()), ".snn files only");
+    assertEquals(List.of(source), files());
+  }
+
+  @Test
+  void corruptSourceFailsAndLeavesExistingOutputUntouched() throws IOException {
+    Path bad = Files.write(dir.resolve("bad.safetensors"), new byte[] {1, 2, 3});
+    Path out = Files.write(dir.resolve("keep.snn"), new byte[] {42});
+    assertOneLineError(run("convert", bad.toString(), "-o", out.toString()),
+        "bad.safetensors");
+    assertArrayEquals(new byte[] {42}, Files.readAllBytes(out));
+    assertEquals(List.of(bad, out), files());
+  }
+
+  @Test
+  void missingSourceUnknownStorageAndMissingDirectoryFail() throws IOException {
+    Path source = safetensors();
+    assertOneLineError(run("convert", dir.resolve("none.npz").toString(), "-o",
+        dir.resolve("x.snn").toString()), "none.npz");
+    assertOneLineError(run("convert", source.toString(), "-o",
+        dir.resolve("x.snn").toString(), "--storage", "coo"), "unknown storage 'coo'");
+    assertOneLineError(run("convert", source.toString(), "-o",
+        dir.resolve("no/such/dir/x.snn").toString()), "x.snn");
+    assertEquals(List.of(source), files());
+  }
+
+  @Test
+  void missingOutputOptionIsAUsageError() throws IOException {
+    Result r = run("convert", safetensors().toString());
+    assertEquals(2, r.status());
+    assertTrue(r.err().contains("--output"), r.err());
+    assertFalse(r.err().isEmpty());
+  }
+}

@@ -19,7 +19,7 @@ import org.sparsenn.model.DenseLayer;
 import org.sparsenn.model.Network;
 
 /** Builders and checks shared by the .snn tests. */
-final class SnnTestSupport {
+public final class SnnTestSupport {
   private SnnTestSupport() {}
 
   /** A network of these layer sizes with about {@code sparsity} of its weights zero. */
@@ -45,7 +45,7 @@ final class SnnTestSupport {
   }
 
   /** Same shapes, activations, softmax flag, and weights and biases bit for bit. */
-  static void assertSameNetwork(Network expected, Network actual) {
+  public static void assertSameNetwork(Network expected, Network actual) {
     assertEquals(expected.softmaxOutput(), actual.softmaxOutput(), "softmax flag");
     assertEquals(expected.layers().size(), actual.layers().size(), "layer count");
     for (int i = 0; i < expected.layers().size(); i++) {

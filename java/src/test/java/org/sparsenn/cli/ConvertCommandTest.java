@@ -1,4 +1,4 @@
-package org.sparsenn.io.snn;
+package org.sparsenn.cli;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -18,8 +18,10 @@ import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.sparsenn.cli.Main;
 import org.sparsenn.io.ModelReader;
+import org.sparsenn.io.snn.LayerStorage;
+import org.sparsenn.io.snn.SnnFile;
+import org.sparsenn.io.snn.SnnWriter;
 import org.sparsenn.model.Activation;
 import org.sparsenn.model.Network;
 

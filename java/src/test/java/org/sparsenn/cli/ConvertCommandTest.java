@@ -7,9 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.sparsenn.io.snn.SnnTestSupport.assertSameNetwork;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
@@ -29,24 +27,8 @@ import org.sparsenn.model.Network;
 class ConvertCommandTest {
   @TempDir Path dir;
 
-  record Result(int status, String out, String err) {}
-
-  private static synchronized Result run(String... args) {
-    PrintStream oldOut = System.out;
-    PrintStream oldErr = System.err;
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    ByteArrayOutputStream err = new ByteArrayOutputStream();
-    int status;
-    try {
-      System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-      System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-      status = Main.run(args);
-    } finally {
-      System.setOut(oldOut);
-      System.setErr(oldErr);
-    }
-    return new Result(status, out.toString(StandardCharsets.UTF_8),
-        err.toString(StandardCharsets.UTF_8));
+  private static CommandLineRun run(String... args) {
+    return CommandLineRun.of(args);
   }
 
   /** fc1 [4, 3] (half zeros) + bias and fc2 [2, 4] + bias, F32 safetensors. */
@@ -86,7 +68,7 @@ class ConvertCommandTest {
   void safetensorsConvertsToSnnWithSameWeightsAndProvenance() throws IOException {
     Path source = safetensors();
     Path out = dir.resolve("mlp.snn");
-    Result r = run("convert", source.toString(), "-o", out.toString(),
+    CommandLineRun r = run("convert", source.toString(), "-o", out.toString(),
         "--pruning-method", "magnitude", "--sparsity", "0.5");
     assertEquals(0, r.status(), r.err());
     assertTrue(r.out().contains("wrote"), r.out());
@@ -107,7 +89,7 @@ class ConvertCommandTest {
     assertEquals(0, run("convert", safetensors().toString(), "-o", out.toString(),
         "--storage", "csr32").status());
     assertEquals(List.of(LayerStorage.CSR, LayerStorage.CSR), SnnFile.read(out).storages());
-    Result inspect = run("inspect", out.toString());
+    CommandLineRun inspect = run("inspect", out.toString());
     assertEquals(0, inspect.status(), inspect.err());
     assertTrue(inspect.out().contains("format:     snn"), inspect.out());
     assertTrue(inspect.out().contains("layer 0 storage = csr (6 stored weights)"),
@@ -129,7 +111,7 @@ class ConvertCommandTest {
     assertSameNetwork(SnnFile.read(first).network(), snn.network());
   }
 
-  private static void assertOneLineError(Result r, String phrase) {
+  private static void assertOneLineError(CommandLineRun r, String phrase) {
     assertNotEquals(0, r.status());
     assertTrue(r.err().startsWith("sparsenn: ") && r.err().contains(phrase)
         && r.err().strip().lines().count() == 1, r.err());
@@ -167,7 +149,7 @@ class ConvertCommandTest {
 
   @Test
   void missingOutputOptionIsAUsageError() throws IOException {
-    Result r = run("convert", safetensors().toString());
+    CommandLineRun r = run("convert", safetensors().toString());
     assertEquals(2, r.status());
     assertTrue(r.err().contains("--output"), r.err());
     assertFalse(r.err().isEmpty());

@@ -4,9 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
@@ -18,24 +16,8 @@ import org.junit.jupiter.api.io.TempDir;
 class InspectCommandTest {
   @TempDir Path dir;
 
-  record Result(int status, String out, String err) {}
-
-  private static synchronized Result run(String... args) {
-    PrintStream oldOut = System.out;
-    PrintStream oldErr = System.err;
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    ByteArrayOutputStream err = new ByteArrayOutputStream();
-    int status;
-    try {
-      System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-      System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-      status = Main.run(args);
-    } finally {
-      System.setOut(oldOut);
-      System.setErr(oldErr);
-    }
-    return new Result(status, out.toString(StandardCharsets.UTF_8),
-        err.toString(StandardCharsets.UTF_8));
+  private static CommandLineRun run(String... args) {
+    return CommandLineRun.of(args);
   }
 
   /** A safetensors file: layers.0 F16 [2, 3] with two zeros, layers.1 F32 [1, 2] + bias. */
@@ -56,7 +38,7 @@ class InspectCommandTest {
 
   @Test
   void inspectPrintsLayersDigestMappingAndConversions() throws IOException {
-    Result r = run("inspect", model().toString());
+    CommandLineRun r = run("inspect", model().toString());
     assertEquals(0, r.status(), r.err());
     String out = r.out();
     assertTrue(out.contains("format:     safetensors"), out);
@@ -75,7 +57,7 @@ class InspectCommandTest {
 
   @Test
   void activationOptionsApply() throws IOException {
-    Result r = run("inspect", model().toString(), "--activation", "tanh",
+    CommandLineRun r = run("inspect", model().toString(), "--activation", "tanh",
         "--output-activation", "sigmoid");
     assertEquals(0, r.status(), r.err());
     assertTrue(r.out().contains(" tanh "), r.out());
@@ -85,7 +67,7 @@ class InspectCommandTest {
   @Test
   void badFileFailsWithOneLineMessage() throws IOException {
     Path bad = Files.write(dir.resolve("bad.safetensors"), new byte[] {1, 2, 3});
-    Result r = run("inspect", bad.toString());
+    CommandLineRun r = run("inspect", bad.toString());
     assertNotEquals(0, r.status());
     assertTrue(r.err().startsWith("sparsenn: ") && r.err().contains("bad.safetensors")
         && r.err().strip().lines().count() == 1, r.err());
@@ -94,7 +76,7 @@ class InspectCommandTest {
   @Test
   void missingFileUnknownFormatAndBadActivationFail() throws IOException {
     assertNotEquals(0, run("inspect", dir.resolve("none.npz").toString()).status());
-    Result npy = run("inspect", Files.write(dir.resolve("x.npy"), new byte[1]).toString());
+    CommandLineRun npy = run("inspect", Files.write(dir.resolve("x.npy"), new byte[1]).toString());
     assertNotEquals(0, npy.status());
     assertTrue(npy.err().contains("savez"), npy.err());
     assertNotEquals(0, run("inspect", model().toString(), "--activation", "swish").status());

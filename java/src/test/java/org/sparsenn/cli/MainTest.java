@@ -4,9 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 import org.sparsenn.kernel.NativeKernels;
@@ -14,31 +11,13 @@ import org.sparsenn.kernel.NativeKernels;
 class MainTest {
 
   /** Exit status and captured stdout/stderr of one command line. */
-  record Result(int status, String out, String err) {}
-
-  // Main.run builds a fresh picocli CommandLine, whose writers wrap System.out/err lazily, so
-  // swapping the streams around the call captures what it prints.
-  private static synchronized Result run(String... args) {
-    PrintStream oldOut = System.out;
-    PrintStream oldErr = System.err;
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    ByteArrayOutputStream err = new ByteArrayOutputStream();
-    int status;
-    try {
-      System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-      System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-      status = Main.run(args);
-    } finally {
-      System.setOut(oldOut);
-      System.setErr(oldErr);
-    }
-    return new Result(status, out.toString(StandardCharsets.UTF_8),
-        err.toString(StandardCharsets.UTF_8));
+  private static CommandLineRun run(String... args) {
+    return CommandLineRun.of(args);
   }
 
   @Test
   void versionReturnsZeroAndPrintsPlatformIsaAndNativeStatus() {
-    Result r = run("--version");
+    CommandLineRun r = run("--version");
     assertEquals(0, r.status(), r.err());
     assertTrue(r.out().contains("sparsenn"), r.out());
     assertTrue(r.out().contains("platform: "), r.out());
@@ -67,7 +46,7 @@ class MainTest {
 
   @Test
   void noArgumentsPrintsUsage() {
-    Result r = run();
+    CommandLineRun r = run();
     assertEquals(0, r.status());
     assertTrue(r.out().contains("Usage"), r.out());
     assertTrue(r.out().contains("bench"), r.out());
@@ -75,14 +54,14 @@ class MainTest {
 
   @Test
   void benchHelpReturnsZero() {
-    Result r = run("bench", "--help");
+    CommandLineRun r = run("bench", "--help");
     assertEquals(0, r.status());
     assertTrue(r.out().contains("--sparsity"), r.out());
   }
 
   @Test
   void smallBenchReturnsZeroAndPrintsEveryRow() {
-    Result r = run("bench", "--shapes", "64x64", "--sparsity", "0,0.9", "--batch", "1,4",
+    CommandLineRun r = run("bench", "--shapes", "64x64", "--sparsity", "0,0.9", "--batch", "1,4",
         "--millis", "5");
     assertEquals(0, r.status(), r.err());
     long rows = Arrays.stream(r.out().split("\n")).filter(l -> l.startsWith("64x64")).count();
@@ -92,14 +71,14 @@ class MainTest {
 
   @Test
   void benchWithThreadsReturnsZero() {
-    Result r = run("bench", "--shapes", "33x17", "--sparsity", "0.5", "--batch", "3",
+    CommandLineRun r = run("bench", "--shapes", "33x17", "--sparsity", "0.5", "--batch", "3",
         "--threads", "2", "--millis", "2");
     assertEquals(0, r.status(), r.err());
   }
 
   @Test
   void sparsityOutsideRangeFailsWithMessage() {
-    Result r = run("bench", "--shapes", "8x8", "--sparsity", "1.5", "--millis", "1");
+    CommandLineRun r = run("bench", "--shapes", "8x8", "--sparsity", "1.5", "--millis", "1");
     assertNotEquals(0, r.status());
     assertTrue(r.err().contains("1.5"), r.err());
     assertNotEquals(0, run("bench", "--shapes", "8x8", "--sparsity", "-0.1", "--millis", "1")
@@ -108,7 +87,7 @@ class MainTest {
 
   @Test
   void zeroSizedShapeFailsWithMessage() {
-    Result r = run("bench", "--shapes", "0x3", "--millis", "1");
+    CommandLineRun r = run("bench", "--shapes", "0x3", "--millis", "1");
     assertNotEquals(0, r.status());
     assertTrue(r.err().contains("0x3"), r.err());
     assertNotEquals(0, run("bench", "--shapes", "3", "--millis", "1").status());
@@ -118,7 +97,7 @@ class MainTest {
 
   @Test
   void zeroThreadsFailsWithMessage() {
-    Result r = run("bench", "--shapes", "8x8", "--threads", "0", "--millis", "1");
+    CommandLineRun r = run("bench", "--shapes", "8x8", "--threads", "0", "--millis", "1");
     assertNotEquals(0, r.status());
     assertTrue(r.err().contains("--threads"), r.err());
   }

@@ -10,6 +10,7 @@ import java.util.stream.Collectors;
 import org.sparsenn.io.LoadedModel;
 import org.sparsenn.io.ModelReader;
 import org.sparsenn.io.ReadOptions;
+import org.sparsenn.io.onnx.OnnxWriter;
 import org.sparsenn.io.snn.LayerStorage;
 import org.sparsenn.io.snn.SnnWriteOptions;
 import org.sparsenn.io.snn.SnnWriter;
@@ -22,14 +23,17 @@ import picocli.CommandLine.Spec;
 
 /**
  * Reads a model in any format {@link ModelReader} reads and writes it as {@code .snn}, with
- * the source's name, format and digest as provenance. The output appears whole or not at all.
+ * the source's name, format and digest as provenance, or as {@code .onnx} (dense initializers,
+ * see {@link OnnxWriter}); the output's extension chooses. The output appears whole or not at
+ * all.
  */
 @Command(
     name = "convert",
     mixinStandardHelpOptions = true,
     description = {
       "Convert a model (.onnx, .npz, .safetensors, .snn) to sparsenn's .snn format,",
-      "storing each layer dense or CSR, whichever is smaller unless --storage says."
+      "storing each layer dense or CSR, whichever is smaller unless --storage says,",
+      "or to ONNX (dense weights, pruned ones as zeros); OUT's extension chooses."
     })
 final class ConvertCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
@@ -39,7 +43,7 @@ final class ConvertCommand implements Callable<Integer> {
   Path model;
 
   @Option(names = {"-o", "--output"}, required = true, paramLabel = "OUT",
-      description = "The .snn file to write (replaced if it exists).")
+      description = "The .snn or .onnx file to write (replaced if it exists).")
   Path output;
 
   @Option(names = "--storage", defaultValue = "auto",
@@ -69,8 +73,9 @@ final class ConvertCommand implements Callable<Integer> {
   public Integer call() {
     String name = output.getFileName() == null ? ""
         : output.getFileName().toString().toLowerCase(Locale.ROOT);
-    if (!name.endsWith(".snn")) {
-      throw new IllegalArgumentException(output + ": convert writes .snn files only");
+    boolean onnx = name.endsWith(".onnx");
+    if (!onnx && !name.endsWith(".snn")) {
+      throw new IllegalArgumentException(output + ": convert writes .snn or .onnx files only");
     }
     SnnWriteOptions.StorageChoice choice;
     try {
@@ -83,6 +88,13 @@ final class ConvertCommand implements Callable<Integer> {
         .withHiddenActivation(Activation.parse(activation))
         .withOutputActivation(Activation.parse(outputActivation));
     LoadedModel loaded = ModelReader.load(model, options);
+    if (onnx) {
+      OnnxWriter.write(loaded.network(), output);
+      spec.commandLine().getOut().printf(Locale.ROOT, "wrote %s: %s as ONNX (opset %d)%n",
+          output, loaded.network(), OnnxWriter.OPSET);
+      spec.commandLine().getOut().flush();
+      return 0;
+    }
     Map<String, String> provenance = new TreeMap<>();
     loaded.metadata().forEach((k, v) -> {
       // an .snn source keeps what is known of its own origin's pruning

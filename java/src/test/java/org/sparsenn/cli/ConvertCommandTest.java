@@ -17,6 +17,8 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.sparsenn.io.ModelReader;
+import org.sparsenn.io.ReadOptions;
+import org.sparsenn.io.onnx.OnnxReader;
 import org.sparsenn.io.snn.LayerStorage;
 import org.sparsenn.io.snn.SnnFile;
 import org.sparsenn.io.snn.SnnWriter;
@@ -118,10 +120,49 @@ class ConvertCommandTest {
   }
 
   @Test
-  void outputWithoutSnnExtensionFailsAndWritesNothing() throws IOException {
+  void outputWithNeitherSnnNorOnnxExtensionFailsAndWritesNothing() throws IOException {
     Path source = safetensors();
     assertOneLineError(run("convert", source.toString(), "-o",
-        dir.resolve("m.onnx").toString()), ".snn files only");
+        dir.resolve("m.pt").toString()), ".snn or .onnx files only");
+    assertOneLineError(run("convert", source.toString(), "-o",
+        dir.resolve("onnx").toString()), ".snn or .onnx files only");
+    assertEquals(List.of(source), files());
+  }
+
+  @Test
+  void safetensorsConvertsToOnnxWithSameWeights() throws IOException {
+    Path source = safetensors();
+    Path out = dir.resolve("mlp.ONNX");
+    CommandLineRun r = run("convert", source.toString(), "-o", out.toString(),
+        "--output-activation", "sigmoid");
+    assertEquals(0, r.status(), r.err());
+    assertTrue(r.out().contains("wrote") && r.out().contains("ONNX"), r.out());
+    Network written = OnnxReader.read(out);
+    assertSameNetwork(ModelReader.load(source, ReadOptions.defaults()
+        .withOutputActivation(Activation.SIGMOID)).network(), written);
+    assertEquals(Activation.RELU, written.layers().get(0).activation());
+    assertEquals(Activation.SIGMOID, written.layers().get(1).activation());
+    assertEquals(List.of(out, source), files());
+  }
+
+  @Test
+  void snnConvertsToOnnxAndBack() throws IOException {
+    Path snn = dir.resolve("a.snn");
+    Path onnx = dir.resolve("b.onnx");
+    Path back = dir.resolve("c.snn");
+    assertEquals(0, run("convert", safetensors().toString(), "-o", snn.toString(),
+        "--storage", "csr").status());
+    assertEquals(0, run("convert", snn.toString(), "-o", onnx.toString()).status());
+    assertEquals(0, run("convert", onnx.toString(), "-o", back.toString()).status());
+    assertSameNetwork(SnnFile.read(snn).network(), OnnxReader.read(onnx));
+    assertSameNetwork(SnnFile.read(snn).network(), SnnFile.read(back).network());
+  }
+
+  @Test
+  void onnxOutputIntoAMissingDirectoryFailsAndLeavesNothing() throws IOException {
+    Path source = safetensors();
+    assertOneLineError(run("convert", source.toString(), "-o",
+        dir.resolve("no/such/dir/x.onnx").toString()), "x.onnx");
     assertEquals(List.of(source), files());
   }
 

@@ -1,0 +1,258 @@
+package org.sparsenn.io.onnx;
+
+import com.google.protobuf.ByteString;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.concurrent.ThreadLocalRandom;
+import org.sparsenn.io.onnx.proto.OnnxProtos.AttributeProto;
+import org.sparsenn.io.onnx.proto.OnnxProtos.GraphProto;
+import org.sparsenn.io.onnx.proto.OnnxProtos.ModelProto;
+import org.sparsenn.io.onnx.proto.OnnxProtos.NodeProto;
+import org.sparsenn.io.onnx.proto.OnnxProtos.OperatorSetIdProto;
+import org.sparsenn.io.onnx.proto.OnnxProtos.TensorProto;
+import org.sparsenn.io.onnx.proto.OnnxProtos.TensorShapeProto;
+import org.sparsenn.io.onnx.proto.OnnxProtos.TypeProto;
+import org.sparsenn.io.onnx.proto.OnnxProtos.ValueInfoProto;
+import org.sparsenn.model.Activation;
+import org.sparsenn.model.DenseLayer;
+import org.sparsenn.model.Network;
+
+/**
+ * Writes a {@link Network} as an ONNX model (IR version 8, default-domain opset 17) that any
+ * ONNX runtime can run, so that the accuracy of a pruned network can be checked elsewhere.
+ *
+ * <p>The graph has one input {@code input}, float32 {@code [batch, inputs]} with a symbolic
+ * batch dimension, and one output {@code output}, {@code [batch, outputs]}. Layer {@code i} is a
+ * {@code Gemm} node {@code fc<i>} (transB = 1) with initializers {@code fc<i>.weight}
+ * ({@code [out, in]}, dense: pruned weights are written as the zeros they are) and
+ * {@code fc<i>.bias} ({@code [out]}), followed by its activation node {@code act<i>}: Relu,
+ * LeakyRelu (alpha), Sigmoid, Tanh, or GELU as the erf pattern PyTorch exports ({@code Gelu}
+ * itself needs opset 20, which older runtimes lack); then {@code Softmax} (axis -1) when the
+ * network has a softmax output. Initializers are little-endian float32 {@code raw_data}.
+ *
+ * <p>A protobuf message cannot exceed 2 GiB, so a network whose weights and biases take more
+ * than {@link #MAX_INITIALIZER_BYTES} is refused; writing such models with ONNX external data
+ * is not done yet.
+ */
+public final class OnnxWriter {
+  /** The ONNX IR version written. */
+  public static final long IR_VERSION = 8;
+
+  /** The default-domain opset written. */
+  public static final long OPSET = 17;
+
+  /** Most bytes of initializer data one model may hold (1.9 GiB, below protobuf's 2 GiB). */
+  public static final long MAX_INITIALIZER_BYTES = 1900L * 1024 * 1024;
+
+  private static final String INPUT = "input";
+  private static final String OUTPUT = "output";
+  private static final String BATCH = "batch";
+  private static final int FLOAT = TensorProto.DataType.FLOAT_VALUE;
+
+  private OnnxWriter() {}
+
+  /**
+   * Writes {@code network} to {@code file} through a temporary file in the same directory,
+   * moved into place when complete: the file appears whole or not at all.
+   *
+   * @throws IllegalArgumentException if the initializers would exceed
+   *     {@link #MAX_INITIALIZER_BYTES}
+   * @throws UncheckedIOException naming the file if it cannot be written
+   */
+  public static void write(Network network, Path file) {
+    Objects.requireNonNull(file, "file");
+    ModelProto model = toModel(network);
+    Path target = file.toAbsolutePath();
+    Path temp = target.resolveSibling("." + target.getFileName() + "."
+        + Long.toHexString(ThreadLocalRandom.current().nextLong() >>> 1) + ".tmp");
+    boolean moved = false;
+    try {
+      try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.CREATE_NEW,
+          StandardOpenOption.WRITE)) {
+        OutputStream out = Channels.newOutputStream(channel);
+        model.writeTo(out);
+        out.flush();
+        channel.force(true);
+      }
+      try {
+        Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE,
+            StandardCopyOption.REPLACE_EXISTING);
+      } catch (AtomicMoveNotSupportedException e) {
+        Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING);
+      }
+      moved = true;
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write " + file + ": " + e.getMessage(), e);
+    } finally {
+      if (!moved) {
+        try {
+          Files.deleteIfExists(temp);
+        } catch (IOException ignored) {
+          // the write already failed; that failure is the one to report
+        }
+      }
+    }
+  }
+
+  /**
+   * Writes {@code network} as ONNX to {@code out}, which is left open.
+   *
+   * @throws IllegalArgumentException if the initializers would exceed
+   *     {@link #MAX_INITIALIZER_BYTES}
+   * @throws UncheckedIOException if the stream fails
+   */
+  public static void write(Network network, OutputStream out) {
+    Objects.requireNonNull(out, "out");
+    ModelProto model = toModel(network);
+    try {
+      model.writeTo(out);
+      out.flush();
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write ONNX model: " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * The ONNX file's bytes for {@code network}.
+   *
+   * @throws IllegalArgumentException if the initializers would exceed
+   *     {@link #MAX_INITIALIZER_BYTES}
+   */
+  public static byte[] toBytes(Network network) {
+    return toModel(network).toByteArray();
+  }
+
+  /**
+   * The ONNX model for {@code network}.
+   *
+   * @throws IllegalArgumentException if the initializers would exceed
+   *     {@link #MAX_INITIALIZER_BYTES}
+   */
+  public static ModelProto toModel(Network network) {
+    Objects.requireNonNull(network, "network");
+    long bytes = 4 * network.parameterCount();
+    if (bytes > MAX_INITIALIZER_BYTES) {
+      throw new IllegalArgumentException(String.format(Locale.ROOT,
+          "%s has %d bytes of weights and biases (%.2f GiB), over the %.1f GiB that one ONNX"
+              + " protobuf can hold; ONNX external data is not written yet", network, bytes,
+          bytes / (double) (1L << 30), MAX_INITIALIZER_BYTES / (double) (1L << 30)));
+    }
+    GraphProto.Builder graph = GraphProto.newBuilder().setName("sparsenn");
+    graph.addInput(floatInfo(INPUT, network.inputs()));
+    List<DenseLayer> layers = network.layers();
+    String x = INPUT;
+    for (int i = 0; i < layers.size(); i++) {
+      DenseLayer layer = layers.get(i);
+      boolean last = i == layers.size() - 1;
+      boolean identity = layer.activation().kind() == Activation.Kind.IDENTITY;
+      String fc = "fc" + i;
+      graph.addInitializer(floats(fc + ".weight", layer.weights(), layer.outputs(),
+          layer.inputs()));
+      graph.addInitializer(floats(fc + ".bias", layer.bias(), layer.outputs()));
+      String y = last && identity && !network.softmaxOutput() ? OUTPUT : fc;
+      graph.addNode(NodeProto.newBuilder().setName(fc).setOpType("Gemm")
+          .addInput(x).addInput(fc + ".weight").addInput(fc + ".bias").addOutput(y)
+          .addAttribute(intAttr("transB", 1)));
+      x = y;
+      if (!identity) {
+        String a = "act" + i;
+        String z = last && !network.softmaxOutput() ? OUTPUT : a;
+        activation(graph, layer.activation(), a, x, z);
+        x = z;
+      }
+    }
+    if (network.softmaxOutput()) {
+      graph.addNode(NodeProto.newBuilder().setName("softmax").setOpType("Softmax")
+          .addInput(x).addOutput(OUTPUT).addAttribute(intAttr("axis", -1)));
+    }
+    graph.addOutput(floatInfo(OUTPUT, network.outputs()));
+    String version = OnnxWriter.class.getPackage().getImplementationVersion();
+    return ModelProto.newBuilder()
+        .setIrVersion(IR_VERSION)
+        .addOpsetImport(OperatorSetIdProto.newBuilder().setDomain("").setVersion(OPSET))
+        .setProducerName("sparsenn")
+        .setProducerVersion(version == null ? "0.1.0" : version)
+        .setGraph(graph)
+        .build();
+  }
+
+  /** The node(s) for one activation, named {@code name} (GELU: {@code name/div} ...). */
+  private static void activation(GraphProto.Builder graph, Activation activation, String name,
+      String in, String out) {
+    switch (activation.kind()) {
+      case RELU -> graph.addNode(node(name, "Relu", out, in));
+      case LEAKY_RELU -> graph.addNode(node(name, "LeakyRelu", out, in)
+          .addAttribute(AttributeProto.newBuilder().setName("alpha")
+              .setType(AttributeProto.AttributeType.FLOAT).setF(activation.alpha())));
+      case SIGMOID -> graph.addNode(node(name, "Sigmoid", out, in));
+      case TANH -> graph.addNode(node(name, "Tanh", out, in));
+      case GELU -> {
+        // 0.5 x (1 + erf(x / sqrt 2)), the pattern torch.onnx.export writes for nn.GELU()
+        String sqrt2 = name + ".sqrt2";
+        String one = name + ".one";
+        String half = name + ".half";
+        graph.addInitializer(scalar(sqrt2, (float) Math.sqrt(2)));
+        graph.addInitializer(scalar(one, 1f));
+        graph.addInitializer(scalar(half, 0.5f));
+        graph.addNode(node(name + "/div", "Div", name + "/div", in, sqrt2));
+        graph.addNode(node(name + "/erf", "Erf", name + "/erf", name + "/div"));
+        graph.addNode(node(name + "/add", "Add", name + "/add", name + "/erf", one));
+        graph.addNode(node(name + "/mul", "Mul", name + "/mul", in, name + "/add"));
+        graph.addNode(node(name + "/half", "Mul", out, name + "/mul", half));
+      }
+      case IDENTITY -> throw new AssertionError("identity needs no node");
+    }
+  }
+
+  private static NodeProto.Builder node(String name, String op, String out, String... in) {
+    NodeProto.Builder node = NodeProto.newBuilder().setName(name).setOpType(op).addOutput(out);
+    for (String i : in) {
+      node.addInput(i);
+    }
+    return node;
+  }
+
+  private static AttributeProto intAttr(String name, long value) {
+    return AttributeProto.newBuilder().setName(name).setType(AttributeProto.AttributeType.INT)
+        .setI(value).build();
+  }
+
+  private static ValueInfoProto floatInfo(String name, int features) {
+    TensorShapeProto shape = TensorShapeProto.newBuilder()
+        .addDim(TensorShapeProto.Dimension.newBuilder().setDimParam(BATCH))
+        .addDim(TensorShapeProto.Dimension.newBuilder().setDimValue(features))
+        .build();
+    return ValueInfoProto.newBuilder().setName(name)
+        .setType(TypeProto.newBuilder().setTensorType(
+            TypeProto.Tensor.newBuilder().setElemType(FLOAT).setShape(shape)))
+        .build();
+  }
+
+  private static TensorProto floats(String name, float[] values, long... dims) {
+    ByteBuffer raw = ByteBuffer.allocate(4 * values.length).order(ByteOrder.LITTLE_ENDIAN);
+    raw.asFloatBuffer().put(values);
+    TensorProto.Builder tensor = TensorProto.newBuilder().setName(name).setDataType(FLOAT)
+        .setRawData(ByteString.copyFrom(raw));
+    for (long d : dims) {
+      tensor.addDims(d);
+    }
+    return tensor.build();
+  }
+
+  private static TensorProto scalar(String name, float value) {
+    return floats(name, new float[] {value});
+  }
+}

@@ -14,8 +14,8 @@ import org.sparsenn.io.onnx.OnnxWriter;
 import org.sparsenn.io.snn.LayerStorage;
 import org.sparsenn.io.snn.SnnWriteOptions;
 import org.sparsenn.io.snn.SnnWriter;
-import org.sparsenn.model.Activation;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -51,15 +51,7 @@ final class ConvertCommand implements Callable<Integer> {
           + " (default: ${DEFAULT-VALUE}).")
   String storage;
 
-  @Option(names = "--activation", defaultValue = "relu",
-      description = "Activation between layers for weights-only files (.npz, .safetensors)"
-          + " (default: ${DEFAULT-VALUE}).")
-  String activation;
-
-  @Option(names = "--output-activation", defaultValue = "identity",
-      description = "Activation after the last layer for weights-only files"
-          + " (default: ${DEFAULT-VALUE}).")
-  String outputActivation;
+  @Mixin ReadOptionsMixin reading;
 
   @Option(names = "--pruning-method", paramLabel = "METHOD",
       description = "How the weights were pruned, recorded as provenance.")
@@ -84,9 +76,7 @@ final class ConvertCommand implements Callable<Integer> {
       throw new IllegalArgumentException("unknown storage '" + storage
           + "': expected auto, dense, csr or csr32");
     }
-    ReadOptions options = ReadOptions.defaults()
-        .withHiddenActivation(Activation.parse(activation))
-        .withOutputActivation(Activation.parse(outputActivation));
+    ReadOptions options = reading.readOptions();
     LoadedModel loaded = ModelReader.load(model, options);
     if (onnx) {
       OnnxWriter.write(loaded.network(), output);

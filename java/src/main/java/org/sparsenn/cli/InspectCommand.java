@@ -10,10 +10,10 @@ import org.sparsenn.io.LoadedModel;
 import org.sparsenn.io.ModelReader;
 import org.sparsenn.io.ReadOptions;
 import org.sparsenn.io.TensorMapping;
-import org.sparsenn.model.Activation;
 import org.sparsenn.model.DenseLayer;
 import org.sparsenn.model.Network;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
@@ -39,21 +39,11 @@ final class InspectCommand implements Callable<Integer> {
           + " (.onnx, .npz, .safetensors, .snn).")
   Path model;
 
-  @Option(names = "--activation", defaultValue = "relu",
-      description = "Activation between layers for weights-only files (.npz, .safetensors):"
-          + " identity, relu, leaky_relu[:ALPHA], sigmoid, tanh, gelu (default: ${DEFAULT-VALUE}).")
-  String activation;
-
-  @Option(names = "--output-activation", defaultValue = "identity",
-      description = "Activation after the last layer for weights-only files"
-          + " (default: ${DEFAULT-VALUE}).")
-  String outputActivation;
+  @Mixin ReadOptionsMixin reading;
 
   @Override
   public Integer call() {
-    ReadOptions options = ReadOptions.defaults()
-        .withHiddenActivation(Activation.parse(activation))
-        .withOutputActivation(Activation.parse(outputActivation));
+    ReadOptions options = reading.readOptions();
     LoadedModel loaded = ModelReader.load(model, options);
     print(spec.commandLine().getOut(), loaded);
     return 0;

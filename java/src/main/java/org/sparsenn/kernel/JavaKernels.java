@@ -68,6 +68,7 @@ public final class JavaKernels implements Kernels {
     FloatBuffer ys = y.floatView();
     IntBuffer cols32 = a.indexWidth() == IndexWidth.INT32 ? a.columnIndices().intView() : null;
     ShortBuffer cols16 = cols32 == null ? a.columnIndices().shortView() : null;
+    FloatBuffer biasView = bias == null ? null : bias.floatView();
     float[] acc = new float[batch];
     for (int r = rowBegin; r < rowEnd; r++) {
       java.util.Arrays.fill(acc, 0f);
@@ -79,7 +80,7 @@ public final class JavaKernels implements Kernels {
           acc[j] += v * xs.get(base + j);
         }
       }
-      store(acc, r, batch, bias, ys, epilogue);
+      store(acc, r, batch, biasView, ys, epilogue);
     }
   }
 
@@ -114,6 +115,7 @@ public final class JavaKernels implements Kernels {
     FloatBuffer xs = x.floatView();
     FloatBuffer ys = y.floatView();
     int cols = w.cols();
+    FloatBuffer biasView = bias == null ? null : bias.floatView();
     float[] acc = new float[batch];
     for (int r = rowBegin; r < rowEnd; r++) {
       java.util.Arrays.fill(acc, 0f);
@@ -125,13 +127,13 @@ public final class JavaKernels implements Kernels {
           acc[j] += v * xs.get(xBase + j);
         }
       }
-      store(acc, r, batch, bias, ys, epilogue);
+      store(acc, r, batch, biasView, ys, epilogue);
     }
   }
 
-  private static void store(float[] acc, int row, int batch, AlignedBuffer bias, FloatBuffer ys,
+  private static void store(float[] acc, int row, int batch, FloatBuffer bias, FloatBuffer ys,
       Epilogue epilogue) {
-    float b = bias == null ? 0f : bias.floatView().get(row);
+    float b = bias == null ? 0f : bias.get(row);
     int base = row * batch;
     for (int j = 0; j < batch; j++) {
       ys.put(base + j, epilogue.apply(bias == null ? acc[j] : acc[j] + b));

@@ -7,16 +7,12 @@ import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.Channels;
-import java.nio.channels.FileChannel;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
-import java.util.concurrent.ThreadLocalRandom;
+import org.sparsenn.io.AtomicFiles;
 import org.sparsenn.io.onnx.proto.OnnxProtos.AttributeProto;
 import org.sparsenn.io.onnx.proto.OnnxProtos.GraphProto;
 import org.sparsenn.io.onnx.proto.OnnxProtos.ModelProto;
@@ -75,36 +71,11 @@ public final class OnnxWriter {
   public static void write(Network network, Path file) {
     Objects.requireNonNull(file, "file");
     ModelProto model = toModel(network);
-    Path target = file.toAbsolutePath();
-    Path temp = target.resolveSibling("." + target.getFileName() + "."
-        + Long.toHexString(ThreadLocalRandom.current().nextLong() >>> 1) + ".tmp");
-    boolean moved = false;
-    try {
-      try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.CREATE_NEW,
-          StandardOpenOption.WRITE)) {
-        OutputStream out = Channels.newOutputStream(channel);
-        model.writeTo(out);
-        out.flush();
-        channel.force(true);
-      }
-      try {
-        Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE,
-            StandardCopyOption.REPLACE_EXISTING);
-      } catch (AtomicMoveNotSupportedException e) {
-        Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING);
-      }
-      moved = true;
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot write " + file + ": " + e.getMessage(), e);
-    } finally {
-      if (!moved) {
-        try {
-          Files.deleteIfExists(temp);
-        } catch (IOException ignored) {
-          // the write already failed; that failure is the one to report
-        }
-      }
-    }
+    AtomicFiles.write(file, channel -> {
+      OutputStream out = Channels.newOutputStream(channel);
+      model.writeTo(out);
+      out.flush();
+    });
   }
 
   /**

@@ -10,18 +10,15 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.zip.CRC32C;
+import org.sparsenn.io.AtomicFiles;
 import org.sparsenn.io.snn.SnnFormat.Kind;
 import org.sparsenn.io.snn.SnnFormat.Type;
 import org.sparsenn.model.DenseLayer;
@@ -253,37 +250,10 @@ public final class SnnWriter {
 
   private static void writeAtomically(Path file, List<Section> sections, byte[] metadata,
       int headerEnd, long fileLength) {
-    Path target = file.toAbsolutePath();
-    Path dir = target.getParent();
-    Path temp = dir.resolve("." + target.getFileName() + "."
-        + Long.toHexString(ThreadLocalRandom.current().nextLong() >>> 1) + ".tmp");
-    boolean moved = false;
-    try {
-      try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.CREATE_NEW,
-          StandardOpenOption.WRITE)) {
-        int[] crcs = writeSections(channel, sections);
-        ByteBuffer header = header(sections, crcs, metadata, headerEnd, fileLength);
-        writeFully(channel, header, 0);
-        channel.force(true);
-      }
-      try {
-        Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE,
-            StandardCopyOption.REPLACE_EXISTING);
-      } catch (AtomicMoveNotSupportedException e) {
-        Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING);
-      }
-      moved = true;
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot write " + file + ": " + e.getMessage(), e);
-    } finally {
-      if (!moved) {
-        try {
-          Files.deleteIfExists(temp);
-        } catch (IOException ignored) {
-          // the write already failed; that failure is the one to report
-        }
-      }
-    }
+    AtomicFiles.write(file, channel -> {
+      int[] crcs = writeSections(channel, sections);
+      writeFully(channel, header(sections, crcs, metadata, headerEnd, fileLength), 0);
+    });
   }
 
   /** Writes the sections and the padding before each; returns their CRC32Cs. */

@@ -2,7 +2,6 @@ package org.sparsenn.engine;
 
 import java.nio.FloatBuffer;
 import java.util.Objects;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import org.sparsenn.kernel.AlignedBuffer;
 import org.sparsenn.kernel.Epilogue;
@@ -168,18 +167,11 @@ public final class LinearOp implements AutoCloseable {
     if (y.isSealed()) {
       throw new IllegalArgumentException("output buffer is sealed (read-only)");
     }
-    int parts = partition.parts();
-    if (parts == 1) {
+    if (partition.parts() == 1) {
       runRange(0, x, batch, y);
       return;
     }
-    CompletableFuture<?>[] others = new CompletableFuture<?>[parts - 1];
-    for (int p = 1; p < parts; p++) {
-      int part = p;
-      others[p - 1] = CompletableFuture.runAsync(() -> runRange(part, x, batch, y), executor);
-    }
-    runRange(0, x, batch, y);
-    CompletableFuture.allOf(others).join();
+    ranges().run(this, x, batch, y);
   }
 
   /**
@@ -217,6 +209,19 @@ public final class LinearOp implements AutoCloseable {
     scratch.in.putFloats(0, x, 0, cols);
     run(scratch.in, scratch.out);
     scratch.out.getFloats(0, y, 0, rows);
+  }
+
+  /** How many row ranges a run splits into. */
+  int parts() {
+    return partition.parts();
+  }
+
+  /**
+   * Runs one row range without checking anything: the caller (this op's {@code run} or a
+   * {@link Session}) has validated the buffers and the batch once for the whole call.
+   */
+  void runPart(int part, AlignedBuffer x, int batch, AlignedBuffer y) {
+    runRange(part, x, batch, y);
   }
 
   private void runRange(int part, AlignedBuffer x, int batch, AlignedBuffer y) {
@@ -276,6 +281,18 @@ public final class LinearOp implements AutoCloseable {
       in = AlignedBuffer.allocateFloats(cols);
       out = AlignedBuffer.allocateFloats(rows);
     }
+  }
+
+  // One per calling thread: each call reuses its thread's tasks instead of allocating.
+  private final ThreadLocal<ParallelRanges> ranges = new ThreadLocal<>();
+
+  private ParallelRanges ranges() {
+    ParallelRanges r = ranges.get();
+    if (r == null) {
+      r = new ParallelRanges(executor, partition.parts());
+      ranges.set(r);
+    }
+    return r;
   }
 
   // Freed by the buffers' cleaners once the thread or the op is gone.

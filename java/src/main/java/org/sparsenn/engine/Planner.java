@@ -1,0 +1,230 @@
+package org.sparsenn.engine;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import org.sparsenn.kernel.ActivationFunction;
+import org.sparsenn.kernel.AlignedBuffer;
+import org.sparsenn.kernel.Epilogue;
+import org.sparsenn.kernel.Kernels;
+import org.sparsenn.model.Activation;
+import org.sparsenn.model.DenseLayer;
+import org.sparsenn.model.Network;
+import org.sparsenn.sparse.RandomWeights;
+
+/**
+ * Chooses, per layer and per regime (single input, batch), the layer method that runs fastest
+ * on this machine: by the cost model of a {@link MachineProfile} ({@link PlanningMode#ESTIMATE}),
+ * or by timing the promising candidates on the real layer ({@link PlanningMode#MEASURE}).
+ */
+public final class Planner {
+  /** CSR with 16-bit column indices can address at most this many inputs. */
+  static final int CSR16_MAX_COLS = 65_536;
+  // MEASURE times only candidates the cost model puts within this factor of its best guess.
+  private static final double SHORTLIST_FACTOR = 2.0;
+  private static final int MEASURE_SAMPLES = 9;
+
+  private Planner() {}
+
+  /** The layers of a planned network, built, with the plan that chose them. */
+  record Built(Plan plan, List<LinearOp> singleOps, List<LinearOp> batchedOps) {
+    void close() {
+      singleOps.forEach(LinearOp::close);
+      batchedOps.forEach(LinearOp::close);
+    }
+  }
+
+  /**
+   * Plans {@code network} under {@code options} on {@code kernels} without keeping any built
+   * layer (what a session would choose).
+   */
+  public static Plan plan(Network network, SessionOptions options, Kernels kernels) {
+    ExecutorService pool = options.threads() > 1 && options.executor() == null
+        ? Session.newPool(options.threads() - 1) : null;
+    try {
+      Built built = build(network, options, kernels, pool != null ? pool : options.executor());
+      built.close();
+      return built.plan();
+    } finally {
+      if (pool != null) {
+        pool.shutdownNow();
+      }
+    }
+  }
+
+  /** Plans and builds every layer; the caller owns the ops. */
+  static Built build(Network network, SessionOptions options, Kernels kernels,
+      Executor executor) {
+    List<DenseLayer> layers = network.layers();
+    for (Integer index : options.overrides().keySet()) {
+      if (index >= layers.size()) {
+        throw new IllegalArgumentException("override for layer " + index
+            + ", but the network has " + layers.size() + " layers");
+      }
+    }
+    MachineProfile profile = options.profile() != null
+        ? options.profile() : MachineProfile.forKernels(kernels);
+    long layerBudgetNanos = options.measureBudget().toNanos() / Math.max(1, 2L * layers.size());
+    List<Plan.LayerPlan> plans = new ArrayList<>();
+    List<LinearOp> single = new ArrayList<>();
+    List<LinearOp> batched = new ArrayList<>();
+    try {
+      for (int i = 0; i < layers.size(); i++) {
+        LayerBuilder builder = new LayerBuilder(layers.get(i), kernels, options.threads(),
+            executor);
+        try {
+          plans.add(builder.plan(i, options, profile, layerBudgetNanos));
+          single.add(builder.take(plans.get(i).single()));
+          batched.add(builder.take(plans.get(i).batched()));
+        } finally {
+          builder.closeUntaken();
+        }
+      }
+    } catch (RuntimeException | Error e) {
+      single.forEach(LinearOp::close);
+      batched.forEach(LinearOp::close);
+      throw e;
+    }
+    Plan plan = new Plan(options.planning(), kernels.name(), options.threads(),
+        options.plannedBatch(), plans);
+    return new Built(plan, single, batched);
+  }
+
+  /** The epilogue kernels fuse for a model activation. */
+  static Epilogue epilogueOf(Activation activation) {
+    return switch (activation.kind()) {
+      case IDENTITY -> Epilogue.IDENTITY;
+      case RELU -> Epilogue.RELU;
+      case LEAKY_RELU -> new Epilogue(ActivationFunction.LEAKY_RELU, activation.alpha());
+      case SIGMOID -> Epilogue.SIGMOID;
+      case TANH -> Epilogue.TANH;
+      case GELU -> Epilogue.GELU;
+    };
+  }
+
+  /** Bytes of weight storage {@code method} reads per pass over a layer. */
+  static long weightBytes(LayerMethod method, int rows, int cols, long nonzeros) {
+    return switch (method) {
+      case DENSE_BLAS, DENSE_SIMD -> 4L * rows * cols;
+      case CSR -> 4L * (rows + 1) + 8L * nonzeros;
+      case CSR16 -> 4L * (rows + 1) + 6L * nonzeros;
+    };
+  }
+
+  /** Builds each method of one layer at most once, shared by both regimes. */
+  private static final class LayerBuilder {
+    private final DenseLayer layer;
+    private final Kernels kernels;
+    private final int threads;
+    private final Executor executor;
+    private final long nonzeros;
+    private final Map<LayerMethod, LinearOp> built = new EnumMap<>(LayerMethod.class);
+    private final List<LinearOp> taken = new ArrayList<>();
+
+    LayerBuilder(DenseLayer layer, Kernels kernels, int threads, Executor executor) {
+      this.layer = layer;
+      this.kernels = kernels;
+      this.threads = threads;
+      this.executor = executor;
+      this.nonzeros = layer.nonzeroWeights();
+    }
+
+    Plan.LayerPlan plan(int index, SessionOptions options, MachineProfile profile,
+        long budgetNanos) {
+      LayerMethod forced = options.overrides().get(index);
+      List<LayerMethod> methods = forced != null ? List.of(forced) : feasible(options);
+      if (methods.isEmpty()) {
+        throw new IllegalArgumentException("no candidate method can run layer " + index + " ("
+            + layer.outputs() + " x " + layer.inputs() + "): CSR16 takes at most "
+            + CSR16_MAX_COLS + " inputs; allowed: " + options.candidates());
+      }
+      if (forced != null && forced == LayerMethod.CSR16 && layer.inputs() > CSR16_MAX_COLS) {
+        throw new IllegalArgumentException("layer " + index + " has " + layer.inputs()
+            + " inputs; CSR16 takes at most " + CSR16_MAX_COLS);
+      }
+      boolean measure = forced == null && options.planning() == PlanningMode.MEASURE;
+      List<Plan.Candidate> single = choose(methods, profile, 1, measure, budgetNanos);
+      List<Plan.Candidate> batch = choose(methods, profile, options.plannedBatch(), measure,
+          budgetNanos);
+      String reason = forced != null ? "override" : measure ? "measured" : "estimated";
+      return new Plan.LayerPlan(index, layer.outputs(), layer.inputs(), nonzeros,
+          single.get(0).method(), batch.get(0).method(), single, batch, reason);
+    }
+
+    private List<LayerMethod> feasible(SessionOptions options) {
+      List<LayerMethod> methods = new ArrayList<>();
+      for (LayerMethod method : LayerMethod.values()) {
+        if (options.candidates().contains(method)
+            && !(method == LayerMethod.CSR16 && layer.inputs() > CSR16_MAX_COLS)) {
+          methods.add(method);
+        }
+      }
+      return methods;
+    }
+
+    /** Candidates ranked fastest first: by prediction, then by timing for the shortlist. */
+    private List<Plan.Candidate> choose(List<LayerMethod> methods, MachineProfile profile,
+        int batch, boolean measure, long budgetNanos) {
+      int rows = layer.outputs();
+      int cols = layer.inputs();
+      List<Plan.Candidate> ranked = new ArrayList<>();
+      for (LayerMethod method : methods) {
+        long bytes = weightBytes(method, rows, cols, nonzeros);
+        long stored = method.isSparse() ? nonzeros : (long) rows * cols;
+        double predicted = profile.predictMicros(method, rows, stored, bytes, batch);
+        ranked.add(new Plan.Candidate(method, bytes, predicted, Double.NaN));
+      }
+      ranked.sort(Comparator.comparingDouble(Plan.Candidate::predictedMicros));
+      if (!measure || ranked.size() == 1) {
+        return ranked;
+      }
+      double best = ranked.get(0).predictedMicros();
+      int shortlist = 0;
+      while (shortlist < ranked.size()
+          && ranked.get(shortlist).predictedMicros() <= SHORTLIST_FACTOR * best) {
+        shortlist++;
+      }
+      if (shortlist == 1) {
+        return ranked;
+      }
+      long perCandidate = budgetNanos / shortlist;
+      try (AlignedBuffer x = AlignedBuffer.copyOf(RandomWeights.vector(cols * batch, 11));
+          AlignedBuffer y = AlignedBuffer.allocateFloats((long) rows * batch)) {
+        for (int i = 0; i < shortlist; i++) {
+          Plan.Candidate c = ranked.get(i);
+          double micros = OpTimer.medianMicros(op(c.method()), x, batch, y, MEASURE_SAMPLES,
+              perCandidate);
+          ranked.set(i, new Plan.Candidate(c.method(), c.weightBytes(), c.predictedMicros(),
+              micros));
+        }
+      }
+      ranked.sort(Comparator.comparingDouble((Plan.Candidate c) -> c.measured() ? 0 : 1)
+          .thenComparingDouble(Plan.Candidate::decidingMicros));
+      return ranked;
+    }
+
+    private LinearOp op(LayerMethod method) {
+      return built.computeIfAbsent(method, m -> LinearOp.create(layer.weights(),
+          layer.outputs(), layer.inputs(), layer.bias(), epilogueOf(layer.activation()), m,
+          kernels, threads, executor));
+    }
+
+    LinearOp take(LayerMethod method) {
+      LinearOp op = op(method);
+      taken.add(op);
+      return op;
+    }
+
+    void closeUntaken() {
+      for (LinearOp op : built.values()) {
+        if (!taken.contains(op)) {
+          op.close();
+        }
+      }
+    }
+  }
+}

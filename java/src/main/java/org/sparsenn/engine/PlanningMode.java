@@ -1,0 +1,16 @@
+package org.sparsenn.engine;
+
+/** How the {@link Planner} chooses each layer's storage and kernel. */
+public enum PlanningMode {
+  /**
+   * Predict each candidate's time from a cost model fed by machine figures that are measured
+   * once per machine and cached (see {@link MachineProfile}). Fast to plan; within a few tens
+   * of percent of the best choice.
+   */
+  ESTIMATE,
+  /**
+   * Time the promising candidates on the real layer when the session is created, within a
+   * small budget ({@link SessionOptions#measureBudget()}), and keep the fastest.
+   */
+  MEASURE
+}

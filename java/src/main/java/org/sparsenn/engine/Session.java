@@ -1,0 +1,436 @@
+package org.sparsenn.engine;
+
+import java.lang.System.Logger.Level;
+import java.nio.FloatBuffer;
+import java.util.List;
+import java.util.Objects;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
+import org.sparsenn.kernel.AlignedBuffer;
+import org.sparsenn.kernel.Kernels;
+import org.sparsenn.model.DenseLayer;
+import org.sparsenn.model.Network;
+
+/**
+ * A network ready to run: every layer planned onto its fastest method ({@link Planner}), built
+ * once, and run from any number of threads at once.
+ *
+ * <p>Inputs are row-major: {@code float[features]} for one input, {@code float[batch][features]}
+ * or a flat {@code batch * features} array for a batch; outputs likewise. Each calling thread
+ * has its own scratch buffers, so the hot path takes no lock, and the forms that write into the
+ * caller's output allocate nothing once warm. Batch 1 and larger batches each use the method
+ * planned for them.
+ *
+ * <p>{@link #close()} frees the native memory. A run started after {@code close} throws
+ * {@link IllegalStateException}; {@code close} waits for runs already in flight, so closing
+ * while other threads run never frees memory under them.
+ */
+public final class Session implements AutoCloseable {
+  private static final System.Logger LOG = System.getLogger(Session.class.getName());
+  // Spins before sleeping while close() waits for runs in flight.
+  private static final int CLOSE_SPINS = 1_000;
+
+  private final Kernels kernels;
+  private final Plan plan;
+  private final List<LinearOp> singleOps;
+  private final List<LinearOp> batchedOps;
+  private final int inputs;
+  private final int outputs;
+  private final int widest;
+  private final boolean softmax;
+  private final int threads;
+  private final Executor executor;
+  private final ExecutorService ownedPool;
+  private final AtomicInteger inFlight = new AtomicInteger();
+  private final Queue<Scratch> allScratch = new ConcurrentLinkedQueue<>();
+  private final ThreadLocal<Scratch> scratch = new ThreadLocal<>();
+  private volatile boolean closed;
+
+  private Session(Kernels kernels, Planner.Built built, Network network, boolean softmax,
+      int threads, Executor executor, ExecutorService ownedPool) {
+    this.kernels = kernels;
+    this.plan = built.plan();
+    this.singleOps = built.singleOps();
+    this.batchedOps = built.batchedOps();
+    this.inputs = network.inputs();
+    this.outputs = network.outputs();
+    int widest = network.inputs();
+    for (DenseLayer layer : network.layers()) {
+      widest = Math.max(widest, layer.outputs());
+    }
+    this.widest = widest;
+    this.softmax = softmax;
+    this.threads = threads;
+    this.executor = executor;
+    this.ownedPool = ownedPool;
+  }
+
+  /**
+   * Plans and builds {@code network} on the best kernels of this machine ({@link Kernels#best()}).
+   *
+   * @throws IllegalStateException if the options require the native library and it is not loaded
+   * @throws IllegalArgumentException if an override names a layer the network lacks or a method
+   *     that cannot run it
+   */
+  public static Session create(Network network, SessionOptions options) {
+    return create(network, options, Kernels.best());
+  }
+
+  /**
+   * Plans and builds {@code network} on the given kernels (e.g. {@code JavaKernels} to compare).
+   *
+   * @throws IllegalStateException if the options require native kernels and these are not
+   * @throws IllegalArgumentException as {@link #create(Network, SessionOptions)}
+   */
+  public static Session create(Network network, SessionOptions options, Kernels kernels) {
+    Objects.requireNonNull(network, "network");
+    Objects.requireNonNull(options, "options");
+    Objects.requireNonNull(kernels, "kernels");
+    if (options.requireNative() && !kernels.isNative()) {
+      throw new IllegalStateException("the native library is required (requireNative) but the "
+          + "kernels are " + kernels.name());
+    }
+    if (!kernels.isNative()) {
+      LOG.log(Level.INFO, "sparsenn session runs pure-Java kernels (native library not used)");
+    }
+    ExecutorService pool = null;
+    Executor executor = options.executor();
+    if (options.threads() > 1 && executor == null) {
+      pool = newPool(options.threads() - 1);
+      executor = pool;
+    }
+    try {
+      Planner.Built built = Planner.build(network, options, kernels, executor);
+      boolean softmax = options.softmax() != null ? options.softmax() : network.softmaxOutput();
+      return new Session(kernels, built, network, softmax, options.threads(), executor, pool);
+    } catch (RuntimeException | Error e) {
+      if (pool != null) {
+        pool.shutdownNow();
+      }
+      throw e;
+    }
+  }
+
+  /** A pool of daemon worker threads for a session's extra row ranges. */
+  static ExecutorService newPool(int workers) {
+    AtomicInteger count = new AtomicInteger();
+    return Executors.newFixedThreadPool(workers, task -> {
+      Thread t = new Thread(task, "sparsenn-worker-" + count.incrementAndGet());
+      t.setDaemon(true);
+      return t;
+    });
+  }
+
+  /** What was chosen for each layer, and why. */
+  public Plan plan() {
+    return plan;
+  }
+
+  /** Features one input has. */
+  public int inputs() {
+    return inputs;
+  }
+
+  /** Values one output has. */
+  public int outputs() {
+    return outputs;
+  }
+
+  /** The kernels this session runs. */
+  public Kernels kernels() {
+    return kernels;
+  }
+
+  /**
+   * Runs one input.
+   *
+   * @return a new array of {@link #outputs()} values
+   * @throws IllegalArgumentException if {@code input.length != inputs()}
+   * @throws IllegalStateException if the session is closed
+   */
+  public float[] run(float[] input) {
+    float[] output = new float[outputs];
+    run(input, output);
+    return output;
+  }
+
+  /**
+   * Runs one input into the caller's array (allocates nothing once warm).
+   *
+   * @throws IllegalArgumentException if {@code input.length != inputs()} or
+   *     {@code output.length != outputs()}
+   * @throws IllegalStateException if the session is closed
+   */
+  public void run(float[] input, float[] output) {
+    Objects.requireNonNull(input, "input");
+    Objects.requireNonNull(output, "output");
+    requireLength("input", input.length, inputs);
+    requireLength("output", output.length, outputs);
+    run(input, 1, output);
+  }
+
+  /**
+   * Runs a batch given as rows.
+   *
+   * @return {@code batch.length} new rows of {@link #outputs()} values
+   * @throws IllegalArgumentException if a row's length is not {@link #inputs()}
+   * @throws IllegalStateException if the session is closed
+   */
+  public float[][] run(float[][] batch) {
+    Objects.requireNonNull(batch, "batch");
+    int rows = batch.length;
+    float[] flat = new float[Math.multiplyExact(rows, inputs)];
+    for (int r = 0; r < rows; r++) {
+      Objects.requireNonNull(batch[r], "batch row " + r);
+      if (batch[r].length != inputs) {
+        throw new IllegalArgumentException(
+            "batch row " + r + " has length " + batch[r].length + ", expected " + inputs);
+      }
+      System.arraycopy(batch[r], 0, flat, r * inputs, inputs);
+    }
+    float[][] result = new float[rows][outputs];
+    if (rows == 0) {
+      checkOpen();
+      return result;
+    }
+    float[] out = new float[rows * outputs];
+    run(flat, rows, out);
+    for (int r = 0; r < rows; r++) {
+      System.arraycopy(out, r * outputs, result[r], 0, outputs);
+    }
+    return result;
+  }
+
+  /**
+   * Runs a batch held row-major in flat arrays: {@code input[b * inputs() + f]} into
+   * {@code output[b * outputs() + o]} (allocates nothing once warm).
+   *
+   * @throws IllegalArgumentException if {@code batch < 1} or an array's length is not
+   *     {@code batch} times the features
+   * @throws IllegalStateException if the session is closed
+   */
+  public void run(float[] input, int batch, float[] output) {
+    Objects.requireNonNull(input, "input");
+    Objects.requireNonNull(output, "output");
+    requireBatch(batch);
+    requireLength("input", input.length, (long) batch * inputs);
+    requireLength("output", output.length, (long) batch * outputs);
+    enter();
+    try {
+      Scratch s = scratch(batch);
+      if (batch == 1) {
+        s.in.putFloats(0, input, 0, inputs);
+      } else {
+        transpose(input, batch, inputs, s.heap);
+        s.in.putFloats(0, s.heap, 0, batch * inputs);
+      }
+      AlignedBuffer result = forward(s, batch);
+      if (batch == 1) {
+        result.getFloats(0, output, 0, outputs);
+      } else {
+        result.getFloats(0, s.heap, 0, batch * outputs);
+        transpose(s.heap, outputs, batch, output);
+      }
+    } finally {
+      exit();
+    }
+  }
+
+  /**
+   * Runs a batch held row-major in NIO buffers (heap or direct), read from index 0 of
+   * {@code input} and written from index 0 of {@code output}; positions are left unchanged.
+   *
+   * @throws IllegalArgumentException if {@code batch < 1} or a buffer holds fewer than
+   *     {@code batch} times the features below its limit
+   * @throws java.nio.ReadOnlyBufferException if {@code output} is read-only
+   * @throws IllegalStateException if the session is closed
+   */
+  public void run(FloatBuffer input, int batch, FloatBuffer output) {
+    Objects.requireNonNull(input, "input");
+    Objects.requireNonNull(output, "output");
+    requireBatch(batch);
+    if (input.limit() < (long) batch * inputs || output.limit() < (long) batch * outputs) {
+      throw new IllegalArgumentException("buffers hold " + input.limit() + " inputs and "
+          + output.limit() + " outputs (up to their limits), expected " + (long) batch * inputs
+          + " and " + (long) batch * outputs + " for batch " + batch);
+    }
+    if (output.isReadOnly()) {
+      throw new java.nio.ReadOnlyBufferException();
+    }
+    enter();
+    try {
+      Scratch s = scratch(batch);
+      int in = batch * inputs;
+      input.get(0, s.heapIn(in), 0, in);
+      if (batch == 1) {
+        s.in.putFloats(0, s.heapIn, 0, inputs);
+      } else {
+        transpose(s.heapIn, batch, inputs, s.heap);
+        s.in.putFloats(0, s.heap, 0, in);
+      }
+      AlignedBuffer result = forward(s, batch);
+      int out = batch * outputs;
+      result.getFloats(0, s.heap, 0, out);
+      if (batch == 1) {
+        output.put(0, s.heap, 0, out);
+      } else {
+        transpose(s.heap, outputs, batch, s.heapIn(out));
+        output.put(0, s.heapIn, 0, out);
+      }
+    } finally {
+      exit();
+    }
+  }
+
+  /** Every layer, ping-ponging between the scratch buffers; returns the one holding the result. */
+  private AlignedBuffer forward(Scratch s, int batch) {
+    List<LinearOp> ops = batch == 1 ? singleOps : batchedOps;
+    AlignedBuffer x = s.in;
+    AlignedBuffer y = s.a;
+    for (LinearOp op : ops) {
+      s.ranges.run(op, x, batch, y);
+      x = y;
+      y = (y == s.a) ? s.b : s.a;
+    }
+    if (softmax) {
+      kernels.softmax(outputs, batch, x, x);
+    }
+    return x;
+  }
+
+  /** {@code to[c * rows + r] = from[r * cols + c]}: row-major batch to feature-major and back. */
+  private static void transpose(float[] from, int rows, int cols, float[] to) {
+    for (int r = 0; r < rows; r++) {
+      int base = r * cols;
+      for (int c = 0; c < cols; c++) {
+        to[c * rows + r] = from[base + c];
+      }
+    }
+  }
+
+  private void enter() {
+    inFlight.incrementAndGet();
+    if (closed) {
+      inFlight.decrementAndGet();
+      throw new IllegalStateException("Session is closed");
+    }
+  }
+
+  private void exit() {
+    inFlight.decrementAndGet();
+  }
+
+  private void checkOpen() {
+    if (closed) {
+      throw new IllegalStateException("Session is closed");
+    }
+  }
+
+  /** This thread's scratch, grown to hold {@code batch} columns. */
+  private Scratch scratch(int batch) {
+    Scratch s = scratch.get();
+    if (s == null || s.capacity < batch) {
+      if (s != null) {
+        allScratch.remove(s);
+        s.close();
+      }
+      int capacity = s == null ? batch : Math.max(batch, 2 * s.capacity);
+      s = new Scratch(inputs, widest, capacity, threads, executor);
+      allScratch.add(s);
+      scratch.set(s);
+    }
+    return s;
+  }
+
+  private static void requireBatch(int batch) {
+    if (batch < 1) {
+      throw new IllegalArgumentException("batch must be >= 1, got " + batch);
+    }
+  }
+
+  private static void requireLength(String what, long actual, long expected) {
+    if (actual != expected) {
+      throw new IllegalArgumentException(
+          what + " has length " + actual + ", expected " + expected);
+    }
+  }
+
+  /**
+   * Frees the layers and every thread's scratch, after waiting for runs in flight; runs that
+   * start later throw {@link IllegalStateException}. Idempotent.
+   */
+  @Override
+  public void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    for (int spin = 0; inFlight.get() != 0; spin++) {
+      if (spin < CLOSE_SPINS) {
+        Thread.onSpinWait();
+      } else {
+        LockSupport.parkNanos(100_000);
+      }
+    }
+    singleOps.forEach(LinearOp::close);
+    batchedOps.forEach(LinearOp::close);
+    Scratch s;
+    while ((s = allScratch.poll()) != null) {
+      s.close();
+    }
+    if (ownedPool != null) {
+      ownedPool.shutdownNow();
+    }
+  }
+
+  /** Whether {@link #close()} was called. */
+  public boolean isClosed() {
+    return closed;
+  }
+
+  @Override
+  public String toString() {
+    return "Session[" + inputs + " -> " + outputs + ", " + plan.layers().size() + " layers, "
+        + kernels.name() + ", " + threads + " thread(s)" + (closed ? ", closed" : "") + "]";
+  }
+
+  /** One thread's buffers: feature-major input, two layer buffers, heap staging, fork state. */
+  private static final class Scratch implements AutoCloseable {
+    final int capacity;
+    final AlignedBuffer in;
+    final AlignedBuffer a;
+    final AlignedBuffer b;
+    final float[] heap;
+    float[] heapIn;
+    final ParallelRanges ranges;
+
+    Scratch(int inputs, int widest, int capacity, int threads, Executor executor) {
+      this.capacity = capacity;
+      this.in = AlignedBuffer.allocateFloats((long) inputs * capacity);
+      this.a = AlignedBuffer.allocateFloats((long) widest * capacity);
+      this.b = AlignedBuffer.allocateFloats((long) widest * capacity);
+      this.heap = new float[widest * capacity];
+      this.heapIn = new float[0];
+      this.ranges = new ParallelRanges(executor, threads);
+    }
+
+    float[] heapIn(int length) {
+      if (heapIn.length < length) {
+        heapIn = new float[Math.max(length, heap.length)];
+      }
+      return heapIn;
+    }
+
+    @Override
+    public void close() {
+      in.close();
+      a.close();
+      b.close();
+    }
+  }
+}

@@ -9,9 +9,11 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
@@ -24,8 +26,7 @@ import org.sparsenn.sparse.RandomWeights;
 /**
  * What each layer method costs on this machine: the figures behind {@link PlanningMode#ESTIMATE}.
  *
- * <p>Measured once per machine (about two seconds of small and memory-sized layers, single and
- * batched) and cached as JSON in the user's cache directory, keyed by CPU model, kernels (ISA
+ * <p>Measured once per machine (a few seconds of small and memory-sized layers, at batch 1, 8 and 64) and cached as JSON in the user's cache directory, keyed by CPU model, kernels (ISA
  * level) and library version; later sessions, in this process or another, read the cache. The
  * directory is {@code -Dsparsenn.cache.dir} if set, else {@code $XDG_CACHE_HOME/sparsenn}, else
  * {@code ~/.cache/sparsenn}; when it cannot be written the profile lives in memory only.
@@ -33,11 +34,14 @@ import org.sparsenn.sparse.RandomWeights;
 public final class MachineProfile {
   private static final System.Logger LOG = System.getLogger(MachineProfile.class.getName());
   /** Bumped whenever the cost model or the calibration changes, so stale caches are redone. */
-  static final int FORMAT = 1;
-  /** Batch the batched figures are measured at. */
-  static final int CALIBRATION_BATCH = 8;
+  static final int FORMAT = 3;
+  /** The batches the batched figures are measured at; predictions between slide on log(batch). */
+  static final int SMALL_BATCH = 8;
+  static final int LARGE_BATCH = 64;
   // The memory-sized calibration layer: 64 MiB dense, beyond the last-level cache of most CPUs.
   private static final int LARGE_SIDE = 4096;
+  // The middle calibration layer: 8 MiB dense, within the last-level cache of most servers.
+  private static final int MID_SIDE = 1448;
 
   private static final Map<String, MachineProfile> LOADED = new ConcurrentHashMap<>();
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -45,12 +49,14 @@ public final class MachineProfile {
   private final String key;
   private final Map<LayerMethod, KernelFigures> single;
   private final Map<LayerMethod, KernelFigures> batched;
+  private final Map<LayerMethod, KernelFigures> wide;
 
   MachineProfile(String key, Map<LayerMethod, KernelFigures> single,
-      Map<LayerMethod, KernelFigures> batched) {
+      Map<LayerMethod, KernelFigures> batched, Map<LayerMethod, KernelFigures> wide) {
     this.key = key;
     this.single = new EnumMap<>(single);
     this.batched = new EnumMap<>(batched);
+    this.wide = new EnumMap<>(wide);
   }
 
   /**
@@ -69,15 +75,37 @@ public final class MachineProfile {
     return key;
   }
 
-  /** The figures of {@code method} at batch 1 ({@code batched = false}) or above. */
-  public KernelFigures figures(LayerMethod method, boolean batched) {
-    return (batched ? this.batched : single).get(method);
+  /**
+   * The figures of {@code method} measured at {@code batch}: 1, {@link #SMALL_BATCH} or
+   * {@link #LARGE_BATCH}.
+   *
+   * @throws IllegalArgumentException for another batch
+   */
+  public KernelFigures figures(LayerMethod method, int batch) {
+    return switch (batch) {
+      case 1 -> single.get(method);
+      case SMALL_BATCH -> batched.get(method);
+      case LARGE_BATCH -> wide.get(method);
+      default -> throw new IllegalArgumentException("figures are measured at batch 1, "
+          + SMALL_BATCH + " and " + LARGE_BATCH + ", not " + batch);
+    };
   }
 
-  /** Predicted microseconds of one run of a layer. */
+  /**
+   * Predicted microseconds of one run of a layer: batch 1 from the single-input figures; a
+   * batch from the two batched measurements, weighted by where it lies between them on a log
+   * scale (clamped at either end).
+   */
   public double predictMicros(LayerMethod method, int rows, long storedWeights, long weightBytes,
       int batch) {
-    return figures(method, batch > 1).predictMicros(rows, storedWeights, weightBytes, batch);
+    if (batch == 1) {
+      return single.get(method).predictMicros(rows, storedWeights, weightBytes, 1);
+    }
+    double small = batched.get(method).predictMicros(rows, storedWeights, weightBytes, batch);
+    double large = wide.get(method).predictMicros(rows, storedWeights, weightBytes, batch);
+    double t = Math.log((double) batch / SMALL_BATCH) / Math.log((double) LARGE_BATCH / SMALL_BATCH);
+    t = Math.max(0, Math.min(1, t));
+    return small + t * (large - small);
   }
 
   /** The cached profile for {@code key} in {@code directory}, or a new measurement cached there. */
@@ -95,7 +123,7 @@ public final class MachineProfile {
         LOG.log(Level.INFO, "ignoring unreadable machine profile {0}: {1}", file, e.getMessage());
       }
     }
-    LOG.log(Level.INFO, "measuring kernel costs on this machine once (about 2 s), for {0}", key);
+    LOG.log(Level.INFO, "measuring kernel costs on this machine once (a few seconds), for {0}", key);
     MachineProfile measured = measure(key, kernels, largeRows, largeCols);
     try {
       Files.createDirectories(file.getParent());
@@ -118,11 +146,13 @@ public final class MachineProfile {
   static MachineProfile measure(String key, Kernels kernels, int largeRows, int largeCols) {
     Map<LayerMethod, KernelFigures> single = new EnumMap<>(LayerMethod.class);
     Map<LayerMethod, KernelFigures> batched = new EnumMap<>(LayerMethod.class);
+    Map<LayerMethod, KernelFigures> wide = new EnumMap<>(LayerMethod.class);
     for (LayerMethod method : LayerMethod.values()) {
       single.put(method, measureMethod(kernels, method, 1, largeRows, largeCols));
-      batched.put(method, measureMethod(kernels, method, CALIBRATION_BATCH, largeRows, largeCols));
+      batched.put(method, measureMethod(kernels, method, SMALL_BATCH, largeRows, largeCols));
+      wide.put(method, measureMethod(kernels, method, LARGE_BATCH, largeRows, largeCols));
     }
-    return new MachineProfile(key, single, batched);
+    return new MachineProfile(key, single, batched, wide);
   }
 
   private static KernelFigures measureMethod(Kernels kernels, LayerMethod method, int batch,
@@ -130,20 +160,12 @@ public final class MachineProfile {
     final int rows = 256;
     final int cols = 512;
     double call = time(kernels, method, 8, 8, 0.0, batch);
-    Sample half = sample(kernels, method, rows, cols, 0.5, batch);
-    long largeWeights;
-    long largeBytes;
-    double largeMicros;
-    try (LinearOp op = build(kernels, method, largeRows, largeCols, 0.5)) {
-      largeWeights = op.storedWeights();
-      largeBytes = op.weightBytes();
-      largeMicros = timeOp(op, largeCols, largeRows, batch, 5);
-    }
+    Sample half = sample(kernels, method, rows, cols, 0.5, batch, 15);
     double rowNanos = 0;
     double cachedNanos;
     if (method.isSparse()) {
       // Two densities on the same shape separate the per-row from the per-nonzero cost.
-      Sample thin = sample(kernels, method, rows, cols, 0.95, batch);
+      Sample thin = sample(kernels, method, rows, cols, 0.95, batch, 15);
       double perNnz = (half.workNanos(call, batch) - thin.workNanos(call, batch))
           / Math.max(1, half.weights - thin.weights);
       cachedNanos = Math.max(1e-3, perNnz);
@@ -151,10 +173,20 @@ public final class MachineProfile {
     } else {
       cachedNanos = Math.max(1e-3, half.workNanos(call, batch) / half.weights);
     }
-    double streamed = ((largeMicros - call) * 1000.0 / batch - (double) largeRows * rowNanos)
-        / largeWeights;
-    return new KernelFigures(call, rowNanos, cachedNanos, Math.max(cachedNanos, streamed),
-        half.bytes, largeBytes);
+    List<KernelFigures.CostPoint> points = new ArrayList<>();
+    points.add(new KernelFigures.CostPoint(half.bytes, cachedNanos));
+    double previous = cachedNanos;
+    for (int[] shape : new int[][] {{MID_SIDE, MID_SIDE}, {largeRows, largeCols}}) {
+      Sample s = sample(kernels, method, shape[0], shape[1], 0.5, batch, 5);
+      if (s.bytes <= points.get(points.size() - 1).bytes()) {
+        continue;
+      }
+      double nanos = (s.workNanos(call, batch) - (double) shape[0] * rowNanos) / s.weights;
+      // Weights further from the core never cost less; noise must not say otherwise.
+      previous = Math.max(previous, nanos);
+      points.add(new KernelFigures.CostPoint(s.bytes, previous));
+    }
+    return new KernelFigures(call, rowNanos, points);
   }
 
   /** One timed layer: its stored weights, storage bytes and microseconds. */
@@ -165,9 +197,10 @@ public final class MachineProfile {
   }
 
   private static Sample sample(Kernels kernels, LayerMethod method, int rows, int cols,
-      double sparsity, int batch) {
+      double sparsity, int batch, int samples) {
     try (LinearOp op = build(kernels, method, rows, cols, sparsity)) {
-      return new Sample(op.storedWeights(), op.weightBytes(), timeOp(op, cols, rows, batch, 15));
+      return new Sample(op.storedWeights(), op.weightBytes(),
+          timeOp(op, cols, rows, batch, samples));
     }
   }
 
@@ -244,15 +277,20 @@ public final class MachineProfile {
     json.put("key", key);
     json.put("single", figuresJson(single));
     json.put("batched", figuresJson(batched));
+    json.put("wide", figuresJson(wide));
     return json;
   }
 
   private static Map<String, Object> figuresJson(Map<LayerMethod, KernelFigures> figures) {
     Map<String, Object> json = new LinkedHashMap<>();
-    figures.forEach((method, f) -> json.put(method.name(), Map.of(
-        "callMicros", f.callMicros(), "rowNanos", f.rowNanos(), "cachedNanos", f.cachedNanos(),
-        "streamedNanos", f.streamedNanos(), "cachedBytes", f.cachedBytes(),
-        "streamedBytes", f.streamedBytes())));
+    figures.forEach((method, f) -> {
+      List<Map<String, Object>> points = new ArrayList<>();
+      for (KernelFigures.CostPoint p : f.points()) {
+        points.add(Map.of("bytes", p.bytes(), "nanosPerWeight", p.nanosPerWeight()));
+      }
+      json.put(method.name(), Map.of("callMicros", f.callMicros(), "rowNanos", f.rowNanos(),
+          "points", points));
+    });
     return json;
   }
 
@@ -260,19 +298,23 @@ public final class MachineProfile {
   private static MachineProfile fromJson(Map<?, ?> json) {
     String key = (String) Objects.requireNonNull(json.get("key"), "key");
     return new MachineProfile(key, parseFigures((Map<String, Object>) json.get("single")),
-        parseFigures((Map<String, Object>) json.get("batched")));
+        parseFigures((Map<String, Object>) json.get("batched")),
+        parseFigures((Map<String, Object>) json.get("wide")));
   }
 
   @SuppressWarnings("unchecked")
   private static Map<LayerMethod, KernelFigures> parseFigures(Map<String, Object> json) {
     Map<LayerMethod, KernelFigures> figures = new EnumMap<>(LayerMethod.class);
     for (LayerMethod method : LayerMethod.values()) {
-      Map<String, Number> f = (Map<String, Number>) Objects.requireNonNull(
+      Map<String, Object> f = (Map<String, Object>) Objects.requireNonNull(
           json.get(method.name()), method.name());
-      figures.put(method, new KernelFigures(f.get("callMicros").doubleValue(),
-          f.get("rowNanos").doubleValue(), f.get("cachedNanos").doubleValue(),
-          f.get("streamedNanos").doubleValue(), f.get("cachedBytes").longValue(),
-          f.get("streamedBytes").longValue()));
+      List<KernelFigures.CostPoint> points = new ArrayList<>();
+      for (Map<String, Number> p : (List<Map<String, Number>>) f.get("points")) {
+        points.add(new KernelFigures.CostPoint(p.get("bytes").longValue(),
+            p.get("nanosPerWeight").doubleValue()));
+      }
+      figures.put(method, new KernelFigures(((Number) f.get("callMicros")).doubleValue(),
+          ((Number) f.get("rowNanos")).doubleValue(), points));
     }
     return figures;
   }

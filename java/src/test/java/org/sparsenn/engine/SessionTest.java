@@ -44,11 +44,16 @@ class SessionTest {
 
   private static MachineProfile fixedProfile() {
     Map<LayerMethod, KernelFigures> figures = new EnumMap<>(LayerMethod.class);
-    figures.put(LayerMethod.DENSE_BLAS, new KernelFigures(0.5, 0, 0.10, 0.25, 1 << 18, 1 << 26));
-    figures.put(LayerMethod.DENSE_SIMD, new KernelFigures(0.3, 0, 0.12, 0.26, 1 << 18, 1 << 26));
-    figures.put(LayerMethod.CSR, new KernelFigures(0.3, 1.0, 0.30, 0.60, 1 << 18, 1 << 26));
-    figures.put(LayerMethod.CSR16, new KernelFigures(0.3, 1.0, 0.25, 0.50, 1 << 18, 1 << 26));
-    return new MachineProfile("fixed test figures", figures, figures);
+    figures.put(LayerMethod.DENSE_BLAS, figures(0.5, 0, 0.10, 0.25));
+    figures.put(LayerMethod.DENSE_SIMD, figures(0.3, 0, 0.12, 0.26));
+    figures.put(LayerMethod.CSR, figures(0.3, 1.0, 0.30, 0.60));
+    figures.put(LayerMethod.CSR16, figures(0.3, 1.0, 0.25, 0.50));
+    return new MachineProfile("fixed test figures", figures, figures, figures);
+  }
+
+  private static KernelFigures figures(double call, double row, double cached, double streamed) {
+    return new KernelFigures(call, row, List.of(new KernelFigures.CostPoint(1 << 18, cached),
+        new KernelFigures.CostPoint(1 << 26, streamed)));
   }
 
   static SessionOptions.Builder options() {

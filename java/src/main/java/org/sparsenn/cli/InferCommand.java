@@ -1,0 +1,138 @@
+package org.sparsenn.cli;
+
+import java.io.BufferedOutputStream;
+import java.nio.channels.Channels;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import org.sparsenn.engine.PlanningMode;
+import org.sparsenn.engine.Session;
+import org.sparsenn.engine.SessionOptions;
+import org.sparsenn.io.AtomicFiles;
+import org.sparsenn.io.LoadedModel;
+import org.sparsenn.io.ModelReader;
+import org.sparsenn.io.NpyArray;
+import org.sparsenn.io.NpyReader;
+import org.sparsenn.io.NpyWriter;
+import org.sparsenn.model.Network;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * Runs a model on a {@code [batch, features]} NumPy array and writes the {@code [batch,
+ * outputs]} results: the raw last-layer outputs (logits) unless {@code --softmax}. Inputs run
+ * through a planned {@link Session} in chunks, so any batch size fits in bounded memory; the
+ * output file appears whole or not at all.
+ */
+@Command(
+    name = "infer",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Run a model on a [batch, features] float32 .npy array (float64 is converted) and",
+      "write the [batch, outputs] float32 results (raw last-layer outputs) to a .npy file."
+    })
+final class InferCommand implements Callable<Integer> {
+  // Rows per session call: large enough for the batched kernels, small enough for the cache.
+  private static final int CHUNK = 256;
+
+  @Spec CommandSpec spec;
+
+  @Option(names = {"-m", "--model"}, required = true, paramLabel = "MODEL",
+      description = "Model file (.onnx, .npz, .safetensors, .snn).")
+  Path model;
+
+  @Option(names = {"-i", "--input"}, required = true, paramLabel = "X.npy",
+      description = "Inputs: a [batch, features] array, or [features] for one input.")
+  Path input;
+
+  @Option(names = {"-o", "--output"}, required = true, paramLabel = "Y.npy",
+      description = "Where to write the [batch, outputs] results (replaced if it exists).")
+  Path output;
+
+  @Option(names = "--softmax", description = "Apply a softmax to the outputs.")
+  boolean softmax;
+
+  @Option(names = "--threads", defaultValue = "1",
+      description = "Threads per layer (default: ${DEFAULT-VALUE}).")
+  int threads;
+
+  @Option(names = "--planning", defaultValue = "estimate",
+      description = "How layers are planned: estimate or measure (default: ${DEFAULT-VALUE}).")
+  String planning;
+
+  @Option(names = "--plan", description = "Print what the planner chose for each layer.")
+  boolean printPlan;
+
+  @Mixin ReadOptionsMixin reading;
+
+  @Override
+  public Integer call() {
+    PlanningMode mode = parsePlanning(planning);
+    if (threads < 1) {
+      throw new IllegalArgumentException("--threads must be >= 1, got " + threads);
+    }
+    LoadedModel loaded = ModelReader.load(model, reading.readOptions());
+    Network network = loaded.network();
+    NpyArray x = NpyReader.read(input);
+    int[] shape = x.shape();
+    if (shape.length != 1 && shape.length != 2) {
+      throw new IllegalArgumentException(input + ": expected a [batch, features] array, got shape "
+          + Arrays.toString(shape));
+    }
+    int batch = shape.length == 1 ? 1 : shape[0];
+    int features = shape[shape.length - 1];
+    if (features != network.inputs()) {
+      throw new IllegalArgumentException(input + " has " + features + " features per row, "
+          + "the model takes " + network.inputs());
+    }
+    SessionOptions options = SessionOptions.builder().threads(threads).planning(mode)
+        .softmax(softmax).build();
+    float[] results = new float[Math.multiplyExact(batch, network.outputs())];
+    try (Session session = Session.create(network, options)) {
+      if (printPlan) {
+        spec.commandLine().getErr().print(session.plan().describe());
+        spec.commandLine().getErr().flush();
+      }
+      runInChunks(session, x.data(), batch, results);
+    }
+    NpyArray y = NpyArray.matrix(batch, network.outputs(), results);
+    AtomicFiles.write(output, channel -> {
+      BufferedOutputStream buffered =
+          new BufferedOutputStream(Channels.newOutputStream(channel), 1 << 16);
+      NpyWriter.write(buffered, y);
+      buffered.flush();
+    });
+    spec.commandLine().getOut().printf(Locale.ROOT, "wrote %s: %d x %d outputs of %s%n", output,
+        batch, network.outputs(), network);
+    spec.commandLine().getOut().flush();
+    return 0;
+  }
+
+  private static void runInChunks(Session session, float[] inputs, int batch, float[] results) {
+    int in = session.inputs();
+    int out = session.outputs();
+    float[] chunkIn = new float[Math.min(batch, CHUNK) * in];
+    float[] chunkOut = new float[Math.min(batch, CHUNK) * out];
+    for (int first = 0; first < batch; first += CHUNK) {
+      int rows = Math.min(CHUNK, batch - first);
+      float[] xs = rows * in == chunkIn.length ? chunkIn : new float[rows * in];
+      float[] ys = rows * out == chunkOut.length ? chunkOut : new float[rows * out];
+      System.arraycopy(inputs, first * in, xs, 0, rows * in);
+      session.run(xs, rows, ys);
+      System.arraycopy(ys, 0, results, first * out, rows * out);
+    }
+  }
+
+  private static PlanningMode parsePlanning(String text) {
+    try {
+      return PlanningMode.valueOf(text.trim().toUpperCase(Locale.ROOT));
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(
+          "unknown planning mode '" + text + "': expected estimate or measure");
+    }
+  }
+}

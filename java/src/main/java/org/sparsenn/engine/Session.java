@@ -40,6 +40,9 @@ public final class Session implements AutoCloseable {
   private final List<LinearOp> singleOps;
   private final List<LinearOp> batchedOps;
   private final int inputs;
+  private final int modelInputs;
+  // The original feature each model input reads, when the network dropped input features.
+  private final int[] selectedFeatures;
   private final int outputs;
   private final int widest;
   private final boolean softmax;
@@ -57,9 +60,11 @@ public final class Session implements AutoCloseable {
     this.plan = built.plan();
     this.singleOps = built.singleOps();
     this.batchedOps = built.batchedOps();
-    this.inputs = network.inputs();
+    this.inputs = network.originalInputs();
+    this.modelInputs = network.inputs();
+    this.selectedFeatures = network.hasInputSelection() ? network.inputFeatures() : null;
     this.outputs = network.outputs();
-    int widest = network.inputs();
+    int widest = Math.max(inputs, modelInputs);
     for (DenseLayer layer : network.layers()) {
       widest = Math.max(widest, layer.outputs());
     }
@@ -131,7 +136,10 @@ public final class Session implements AutoCloseable {
     return plan;
   }
 
-  /** Features one input has. */
+  /**
+   * Features one input has. For a network whose input features were pruned this is the
+   * original feature count: callers pass full inputs and the session reads the kept features.
+   */
   public int inputs() {
     return inputs;
   }
@@ -223,12 +231,7 @@ public final class Session implements AutoCloseable {
     enter();
     try {
       Scratch s = scratch(batch);
-      if (batch == 1) {
-        s.in.putFloats(0, input, 0, inputs);
-      } else {
-        transpose(input, batch, inputs, s.heap);
-        s.in.putFloats(0, s.heap, 0, batch * inputs);
-      }
+      load(s, input, batch);
       AlignedBuffer result = forward(s, batch);
       if (batch == 1) {
         result.getFloats(0, output, 0, outputs);
@@ -267,12 +270,7 @@ public final class Session implements AutoCloseable {
       Scratch s = scratch(batch);
       int in = batch * inputs;
       input.get(0, s.heapIn(in), 0, in);
-      if (batch == 1) {
-        s.in.putFloats(0, s.heapIn, 0, inputs);
-      } else {
-        transpose(s.heapIn, batch, inputs, s.heap);
-        s.in.putFloats(0, s.heap, 0, in);
-      }
+      load(s, s.heapIn, batch);
       AlignedBuffer result = forward(s, batch);
       int out = batch * outputs;
       result.getFloats(0, s.heap, 0, out);
@@ -285,6 +283,30 @@ public final class Session implements AutoCloseable {
     } finally {
       exit();
     }
+  }
+
+  /**
+   * Puts {@code batch} row-major inputs into the scratch input buffer, feature-major, keeping
+   * only the selected features when the network has a selection.
+   */
+  private void load(Scratch s, float[] input, int batch) {
+    if (selectedFeatures == null) {
+      if (batch == 1) {
+        s.in.putFloats(0, input, 0, inputs);
+      } else {
+        transpose(input, batch, inputs, s.heap);
+        s.in.putFloats(0, s.heap, 0, batch * inputs);
+      }
+      return;
+    }
+    float[] gathered = s.heap;
+    for (int c = 0; c < modelInputs; c++) {
+      int feature = selectedFeatures[c];
+      for (int b = 0; b < batch; b++) {
+        gathered[c * batch + b] = input[b * inputs + feature];
+      }
+    }
+    s.in.putFloats(0, gathered, 0, batch * modelInputs);
   }
 
   /** Every layer, ping-ponging between the scratch buffers; returns the one holding the result. */
@@ -340,7 +362,7 @@ public final class Session implements AutoCloseable {
         s.close();
       }
       int capacity = s == null ? batch : Math.max(batch, 2 * s.capacity);
-      s = new Scratch(inputs, widest, capacity, threads, executor);
+      s = new Scratch(modelInputs, widest, capacity, threads, executor);
       allScratch.add(s);
       scratch.set(s);
     }

@@ -136,6 +136,27 @@ class SessionTest {
   }
 
   @Test
+  void aNetworkWithPrunedInputFeaturesTakesFullInputs() {
+    Network small = network(4, 6, 3, 0.0, 21);
+    Network selective = small.withInputSelection(9, new int[] {1, 4, 5, 8});
+    for (int batch : new int[] {1, 5}) {
+      float[] full = RandomWeights.vector(batch * 9, 77 + batch);
+      float[] kept = new float[batch * 4];
+      for (int b = 0; b < batch; b++) {
+        for (int c = 0; c < 4; c++) {
+          kept[b * 4 + c] = full[b * 9 + new int[] {1, 4, 5, 8}[c]];
+        }
+      }
+      try (Session session = Session.create(selective, options().build())) {
+        assertEquals(9, session.inputs());
+        float[] out = new float[batch * 3];
+        session.run(full, batch, out);
+        assertClose(ReferenceForward.forward(small, kept, batch), out, "batch " + batch);
+      }
+    }
+  }
+
+  @Test
   void softmaxFollowsTheOptionOverTheModel() {
     Network net = network(6, 5, 4, 0.0, 3);
     float[] input = RandomWeights.vector(6, 1);

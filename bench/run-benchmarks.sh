@@ -1,11 +1,15 @@
 #!/usr/bin/env bash
 # Runs the JMH benchmark set whose JSON results are kept in bench/results/ and summarised in
-# the README (1 thread; about 45 minutes on a 2-core machine). Build first:
+# the README. Build first:
 #   mvn -q package -DskipTests
-# Usage: bench/run-benchmarks.sh [results-dir]   (default: bench/results)
+# Usage: bench/run-benchmarks.sh [results-dir] [kernels|engine|all]   (default: bench/results all)
+#   kernels: single layers, sparse against dense (1 thread; about 45 minutes on 2 cores)
+#   engine:  whole networks against ONNX Runtime, and the planner against forced methods
+#            (about 35 minutes on 2 cores)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 out="${1:-bench/results}"
+group="${2:-all}"
 mkdir -p "$out"
 jar=bench/target/benchmarks.jar
 [ -f "$jar" ] || { echo "build first: mvn -q package -DskipTests" >&2; exit 1; }
@@ -17,6 +21,7 @@ run() {
   java -jar "$jar" "$@" -foe true -rf json -rff "$out/$name.json"
 }
 
+if [ "$group" = kernels ] || [ "$group" = all ]; then
 for shape in 1024x1024 4096x4096 16384x4096; do
   rows=${shape%x*}
   cols=${shape#*x}
@@ -30,3 +35,12 @@ done
 # The pure-Java kernel at batch 64 on 67M weights takes seconds per call: native kernels only.
 run "spmm-16384x4096" SpmmBenchmark -p rows=16384 -p cols=4096 -p kernel=dense_blas,csr,csr16
 run "call-overhead" CallOverheadBenchmark
+fi
+
+if [ "$group" = engine ] || [ "$group" = all ]; then
+  run "model-vs-onnxruntime-t1" ModelBenchmark -p threads=1
+  run "model-vs-onnxruntime-t2" ModelBenchmark -p threads=2
+  run "planner" ModelBenchmark -p sparsity=0,0.5,0.7,0.9,0.98 -p batch=1,64 \
+    -p engine=sparsenn,sparsenn_estimate,csr,csr16,dense_blas,dense_simd
+  run "call-overhead" CallOverheadBenchmark
+fi

@@ -1,8 +1,10 @@
 #!/usr/bin/env python3
 """Turns the JMH JSON files in bench/results/ into the README's markdown tables.
 
-For each file: per sparsity (and batch), the median over measurement iterations of each kernel's
-time, and its speedup over dense_blas measured in the same run. Standard library only.
+For each kernel file: per sparsity (and batch), the median over measurement iterations of each
+kernel's time, and its speedup over dense_blas measured in the same run. For ModelBenchmark files:
+speedup over ONNX Runtime, and how close the planner comes to the fastest forced method.
+Standard library only.
 Usage: bench/summarize.py [--headline] [results-dir]
   (no flag: every table, for bench/results/SUMMARY.md; --headline: the README's speedup table)
 """
@@ -68,6 +70,67 @@ HEADLINE = [
 ]
 
 
+ENGINE_YARDSTICKS = ["csr", "csr16", "dense_blas", "dense_simd"]
+
+
+def model_key(p):
+    return (p["model"], int(p["threads"]), int(p["batch"]), float(p["sparsity"]))
+
+
+def model_times(entries):
+    """{(model, threads, batch, sparsity): {engine: median µs}} for ModelBenchmark entries."""
+    times = defaultdict(dict)
+    for e in entries:
+        times[model_key(e["params"])][e["params"]["engine"]] = median_score(e)
+    return times
+
+
+def versus_onnxruntime_table(name, entries):
+    """Per model, threads and batch: speedup of sparsenn (and its dense-only plan) over ORT."""
+    times = model_times(entries)
+    columns = sorted({k[:3] for k in times})
+    lines = [f"**{name}**: speedup over ONNX Runtime in the same run (median µs per call of "
+             "`sparsenn` in brackets); `dense` is sparsenn restricted to its dense methods", "",
+             "| sparsity | " + " | ".join(f"{m} t{t} b{b}" for m, t, b in columns) + " |",
+             "|---|" + "---|" * len(columns)]
+    for sparsity in sorted({k[3] for k in times}):
+        cells = []
+        for m, t, b in columns:
+            by_engine = times.get((m, t, b, sparsity), {})
+            ort = by_engine.get("onnxruntime")
+            ours = by_engine.get("sparsenn")
+            cell = ""
+            if ort and ours:
+                cell = f"{ort / ours:.2f}× ({fmt_time(ours)})"
+                if sparsity == 0 and by_engine.get("sparsenn_dense"):
+                    cell += f", dense {ort / by_engine['sparsenn_dense']:.2f}×"
+            cells.append(cell)
+        lines.append(f"| {sparsity:g} | " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
+def planner_table(name, entries):
+    """How close each planning mode comes to the fastest single method forced on every layer."""
+    times = model_times(entries)
+    lines = [f"**{name}**: planned session time over the fastest method forced on every layer "
+             "(1.00 = as fast; below 1 = faster than any single method)", "",
+             "| model | threads | batch | sparsity | fastest forced | MEASURE | ESTIMATE |",
+             "|---|---|---|---|---|---|---|"]
+    for key in sorted(times):
+        by_engine = times[key]
+        forced = {e: by_engine[e] for e in ENGINE_YARDSTICKS if e in by_engine}
+        if not forced:
+            continue
+        best = min(forced, key=forced.get)
+        measure = by_engine.get("sparsenn")
+        estimate = by_engine.get("sparsenn_estimate")
+        m, t, b, s = key
+        lines.append(f"| {m} | {t} | {b} | {s:g} | `{best}` {fmt_time(forced[best])} | "
+                     + (f"{measure / forced[best]:.2f}" if measure else "") + " | "
+                     + (f"{estimate / forced[best]:.2f}" if estimate else "") + " |")
+    return "\n".join(lines)
+
+
 def load(results):
     files = {}
     for path in sorted(results.glob("*.json")):
@@ -110,6 +173,12 @@ def main():
             continue
         if "CallOverhead" in entries[0]["benchmark"]:
             print(overhead_table(entries))
+        elif "ModelBenchmark" in entries[0]["benchmark"]:
+            engines = {e["params"]["engine"] for e in entries}
+            if "onnxruntime" in engines:
+                print(versus_onnxruntime_table(name, entries))
+            if engines & set(ENGINE_YARDSTICKS):
+                print(planner_table(name, entries))
         else:
             print(layer_table(name, entries))
         print()

@@ -18,6 +18,12 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 import org.sparsenn.engine.LayerMethod;
 import org.sparsenn.engine.LinearOp;
+import org.sparsenn.engine.Session;
+import org.sparsenn.engine.SessionOptions;
+import org.sparsenn.model.Activation;
+import org.sparsenn.model.DenseLayer;
+import org.sparsenn.model.Network;
+import java.util.List;
 import org.sparsenn.kernel.AlignedBuffer;
 import org.sparsenn.kernel.Epilogue;
 import org.sparsenn.kernel.Kernels;
@@ -32,7 +38,8 @@ import org.sparsenn.kernel.NativeKernels;
  * 16 x 16 CSR layer (half the weights zero) called through the kernel interface directly
  * ({@code kernelDirect}: JNI plus the kernel), and through
  * {@link LinearOp} with each input form: off-heap buffers (zero copy), {@code float[]} and a
- * direct {@link FloatBuffer} (both copied through per-thread scratch).
+ * direct {@link FloatBuffer} (both copied through per-thread scratch), and through a one-layer
+ * {@link Session} ({@code sessionFloatArray}: what the engine adds to the kernel).
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
@@ -46,6 +53,7 @@ public class CallOverheadBenchmark {
   private Kernels kernels;
   private CsrMatrix matrix;
   private LinearOp op;
+  private Session session;
   private AlignedBuffer x;
   private AlignedBuffer y;
   private float[] xArray;
@@ -60,6 +68,10 @@ public class CallOverheadBenchmark {
     matrix = CsrMatrix.fromDense(weights, SIZE, SIZE, 0f, IndexWidth.INT32);
     op = LinearOp.create(weights, SIZE, SIZE, null, Epilogue.IDENTITY, LayerMethod.CSR, kernels,
         1, null);
+    Network network = new Network(List.of(new DenseLayer(SIZE, SIZE, weights, null,
+        Activation.IDENTITY)), false);
+    session = Session.create(network, SessionOptions.builder()
+        .override(0, LayerMethod.CSR).build(), kernels);
     xArray = RandomWeights.vector(SIZE, LayerFixture.INPUT_SEED);
     yArray = new float[SIZE];
     x = AlignedBuffer.copyOf(xArray);
@@ -73,6 +85,7 @@ public class CallOverheadBenchmark {
   @TearDown(Level.Trial)
   public void tearDown() {
     op.close();
+    session.close();
     matrix.close();
     x.close();
     y.close();
@@ -106,5 +119,12 @@ public class CallOverheadBenchmark {
   public FloatBuffer opDirectFloatBuffer() {
     op.run(xDirect, yDirect);
     return yDirect;
+  }
+
+  /** The whole engine: a one-layer {@link Session} (CSR) from {@code float[]} to {@code float[]}. */
+  @Benchmark
+  public float[] sessionFloatArray() {
+    session.run(xArray, yArray);
+    return yArray;
   }
 }

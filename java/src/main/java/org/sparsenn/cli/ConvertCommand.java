@@ -24,6 +24,7 @@ import picocli.CommandLine.Spec;
 /**
  * Reads a model in any format {@link ModelReader} reads and writes it as {@code .snn}, with
  * the source's name, format and digest as provenance, or as {@code .onnx} (dense initializers,
+ * the same provenance in {@code metadata_props},
  * see {@link OnnxWriter}); the output's extension chooses. The output appears whole or not at
  * all.
  */
@@ -78,13 +79,6 @@ final class ConvertCommand implements Callable<Integer> {
     }
     ReadOptions options = reading.readOptions();
     LoadedModel loaded = ModelReader.load(model, options);
-    if (onnx) {
-      OnnxWriter.write(loaded.network(), output);
-      spec.commandLine().getOut().printf(Locale.ROOT, "wrote %s: %s as ONNX (opset %d)%n",
-          output, loaded.network(), OnnxWriter.OPSET);
-      spec.commandLine().getOut().flush();
-      return 0;
-    }
     Map<String, String> provenance = new TreeMap<>();
     loaded.metadata().forEach((k, v) -> {
       // an .snn source keeps what is known of its own origin's pruning
@@ -100,6 +94,13 @@ final class ConvertCommand implements Callable<Integer> {
     }
     if (sparsity != null) {
       provenance.put(SnnWriter.SPARSITY, sparsity);
+    }
+    if (onnx) {
+      OnnxWriter.write(loaded.network(), output, provenance);
+      spec.commandLine().getOut().printf(Locale.ROOT, "wrote %s: %s as ONNX (opset %d)%n",
+          output, loaded.network(), OnnxWriter.OPSET);
+      spec.commandLine().getOut().flush();
+      return 0;
     }
     List<LayerStorage> storages = SnnWriter.write(loaded.network(), output,
         new SnnWriteOptions(choice, provenance));

@@ -11,13 +11,16 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
+import java.util.TreeMap;
 import org.sparsenn.io.AtomicFiles;
 import org.sparsenn.io.onnx.proto.OnnxProtos.AttributeProto;
 import org.sparsenn.io.onnx.proto.OnnxProtos.GraphProto;
 import org.sparsenn.io.onnx.proto.OnnxProtos.ModelProto;
 import org.sparsenn.io.onnx.proto.OnnxProtos.NodeProto;
 import org.sparsenn.io.onnx.proto.OnnxProtos.OperatorSetIdProto;
+import org.sparsenn.io.onnx.proto.OnnxProtos.StringStringEntryProto;
 import org.sparsenn.io.onnx.proto.OnnxProtos.TensorProto;
 import org.sparsenn.io.onnx.proto.OnnxProtos.TensorShapeProto;
 import org.sparsenn.io.onnx.proto.OnnxProtos.TypeProto;
@@ -37,7 +40,10 @@ import org.sparsenn.model.Network;
  * {@code fc<i>.bias} ({@code [out]}), followed by its activation node {@code act<i>}: Relu,
  * LeakyRelu (alpha), Sigmoid, Tanh, or GELU as the erf pattern PyTorch exports ({@code Gelu}
  * itself needs opset 20, which older runtimes lack); then {@code Softmax} (axis -1) when the
- * network has a softmax output. Initializers are little-endian float32 {@code raw_data}.
+ * network has a softmax output. Initializers are little-endian float32 {@code raw_data}. A
+ * network whose input features were pruned still takes all its original features: a
+ * {@code Gather} (axis 1) node {@code select_inputs} picks the kept ones before {@code fc0}.
+ * Metadata given to the writer (provenance) goes into the model's {@code metadata_props}.
  *
  * <p>A protobuf message cannot exceed 2 GiB, so a network whose weights and biases take more
  * than {@link #MAX_INITIALIZER_BYTES} is refused; writing such models with ONNX external data
@@ -56,6 +62,8 @@ public final class OnnxWriter {
   private static final String INPUT = "input";
   private static final String OUTPUT = "output";
   private static final String BATCH = "batch";
+  private static final String SELECT = "select_inputs";
+  private static final String SELECTED_FEATURES = "select_inputs.indices";
   private static final int FLOAT = TensorProto.DataType.FLOAT_VALUE;
 
   private OnnxWriter() {}
@@ -69,8 +77,21 @@ public final class OnnxWriter {
    * @throws UncheckedIOException naming the file if it cannot be written
    */
   public static void write(Network network, Path file) {
+    write(network, file, Map.of());
+  }
+
+  /**
+   * Writes {@code network} to {@code file} as {@link #write(Network, Path)} does, with
+   * {@code metadata} (e.g. provenance: source digest, pruning method, sparsity) in the model's
+   * {@code metadata_props}.
+   *
+   * @throws IllegalArgumentException if the initializers would exceed
+   *     {@link #MAX_INITIALIZER_BYTES}
+   * @throws UncheckedIOException naming the file if it cannot be written
+   */
+  public static void write(Network network, Path file, Map<String, String> metadata) {
     Objects.requireNonNull(file, "file");
-    ModelProto model = toModel(network);
+    ModelProto model = toModel(network, metadata);
     AtomicFiles.write(file, channel -> {
       OutputStream out = Channels.newOutputStream(channel);
       model.writeTo(out);
@@ -113,7 +134,19 @@ public final class OnnxWriter {
    *     {@link #MAX_INITIALIZER_BYTES}
    */
   public static ModelProto toModel(Network network) {
+    return toModel(network, Map.of());
+  }
+
+  /**
+   * The ONNX model for {@code network}, with {@code metadata} in its {@code metadata_props}
+   * (in key order).
+   *
+   * @throws IllegalArgumentException if the initializers would exceed
+   *     {@link #MAX_INITIALIZER_BYTES}
+   */
+  public static ModelProto toModel(Network network, Map<String, String> metadata) {
     Objects.requireNonNull(network, "network");
+    Objects.requireNonNull(metadata, "metadata");
     long bytes = 4 * network.parameterCount();
     if (bytes > MAX_INITIALIZER_BYTES) {
       throw new IllegalArgumentException(String.format(Locale.ROOT,
@@ -122,9 +155,16 @@ public final class OnnxWriter {
           bytes / (double) (1L << 30), MAX_INITIALIZER_BYTES / (double) (1L << 30)));
     }
     GraphProto.Builder graph = GraphProto.newBuilder().setName("sparsenn");
-    graph.addInput(floatInfo(INPUT, network.inputs()));
+    graph.addInput(floatInfo(INPUT, network.originalInputs()));
     List<DenseLayer> layers = network.layers();
     String x = INPUT;
+    if (network.hasInputSelection()) {
+      // Pruned input features: the model still takes every original feature and keeps its own.
+      graph.addInitializer(longs(SELECTED_FEATURES, network.inputFeatures()));
+      graph.addNode(node(SELECT, "Gather", SELECT, INPUT, SELECTED_FEATURES)
+          .addAttribute(intAttr("axis", 1)));
+      x = SELECT;
+    }
     for (int i = 0; i < layers.size(); i++) {
       DenseLayer layer = layers.get(i);
       boolean last = i == layers.size() - 1;
@@ -151,13 +191,15 @@ public final class OnnxWriter {
     }
     graph.addOutput(floatInfo(OUTPUT, network.outputs()));
     String version = OnnxWriter.class.getPackage().getImplementationVersion();
-    return ModelProto.newBuilder()
+    ModelProto.Builder model = ModelProto.newBuilder()
         .setIrVersion(IR_VERSION)
         .addOpsetImport(OperatorSetIdProto.newBuilder().setDomain("").setVersion(OPSET))
         .setProducerName("sparsenn")
         .setProducerVersion(version == null ? "0.1.0" : version)
-        .setGraph(graph)
-        .build();
+        .setGraph(graph);
+    new TreeMap<>(metadata).forEach((key, value) -> model.addMetadataProps(
+        StringStringEntryProto.newBuilder().setKey(key).setValue(value)));
+    return model.build();
   }
 
   /** The node(s) for one activation, named {@code name} (GELU: {@code name/div} ...). */
@@ -219,6 +261,15 @@ public final class OnnxWriter {
         .setRawData(ByteString.copyFrom(raw));
     for (long d : dims) {
       tensor.addDims(d);
+    }
+    return tensor.build();
+  }
+
+  private static TensorProto longs(String name, int[] values) {
+    TensorProto.Builder tensor = TensorProto.newBuilder().setName(name)
+        .setDataType(TensorProto.DataType.INT64_VALUE).addDims(values.length);
+    for (int v : values) {
+      tensor.addInt64Data(v);
     }
     return tensor.build();
   }

@@ -177,6 +177,36 @@ class OnnxWriterTest {
   }
 
   @Test
+  void prunedInputFeaturesAreGatheredSoTheModelTakesFullInputs() throws OrtException {
+    Network small = random(17, new int[] {3, 5, 2}, 0, false, Activation.RELU);
+    int[] kept = {0, 4, 6};
+    Network net = small.withInputSelection(7, kept);
+    ModelProto model = OnnxWriter.toModel(net);
+    assertEquals("Gather", model.getGraph().getNode(0).getOpType());
+    float[] input = {0.5f, 9, 9, 9, -1.25f, 9, 2};
+    float[] expected = OnnxReaderTest.forward(small, new float[] {0.5f, -1.25f, 2}, 1);
+    try (OrtSession session = ort.createSession(model.toByteArray(),
+            new OrtSession.SessionOptions());
+        OnnxTensor x = OnnxTensor.createTensor(ort, FloatBuffer.wrap(input), new long[] {1, 7});
+        OrtSession.Result result = session.run(Map.of("input", x))) {
+      FloatBuffer out = ((OnnxTensor) result.get("output").orElseThrow()).getFloatBuffer();
+      float[] actual = new float[out.remaining()];
+      out.get(actual);
+      assertClose(expected, actual, "gathered inputs");
+    }
+  }
+
+  @Test
+  void metadataGoesIntoMetadataPropsInKeyOrder() {
+    Network net = random(5, new int[] {2, 2}, 0, false, Activation.RELU);
+    ModelProto model = OnnxWriter.toModel(net,
+        Map.of("sparsity", "0.9", "pruningMethod", "magnitude-global"));
+    assertEquals(List.of("pruningMethod=magnitude-global", "sparsity=0.9"),
+        model.getMetadataPropsList().stream().map(e -> e.getKey() + "=" + e.getValue())
+            .toList());
+  }
+
+  @Test
   void streamBytesAndFileAreTheSame() throws IOException {
     Network net = random(5, new int[] {6, 9, 4}, 0.9, false, Activation.TANH);
     ByteArrayOutputStream out = new ByteArrayOutputStream();

@@ -24,9 +24,8 @@ import picocli.CommandLine.Spec;
 /**
  * Reads a model in any format {@link ModelReader} reads and writes it as {@code .snn}, with
  * the source's name, format and digest as provenance, or as {@code .onnx} (dense initializers,
- * the same provenance in {@code metadata_props},
- * see {@link OnnxWriter}); the output's extension chooses. The output appears whole or not at
- * all.
+ * see {@link OnnxWriter}, with the same provenance in {@code metadata_props}); the output's
+ * extension chooses. The output appears whole or not at all.
  */
 @Command(
     name = "convert",

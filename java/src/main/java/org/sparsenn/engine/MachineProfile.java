@@ -11,6 +11,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -139,49 +140,70 @@ public final class MachineProfile {
   }
 
   /**
-   * Measures every method: a tiny layer for the call cost, a cache-sized layer at two densities
-   * for the per-row and per-weight costs, and a {@code largeRows x largeCols} layer for weights
-   * streamed from memory.
+   * Measures every method at batch 1, {@link #SMALL_BATCH} and {@link #LARGE_BATCH}: a tiny
+   * layer for the call cost, a cache-sized layer at two densities for the per-row and
+   * per-weight costs, and half-dense layers of 8 MiB and {@code largeRows x largeCols} for
+   * weights in the last-level cache and streamed from memory. Each layer is built once per
+   * method and timed at every batch.
    */
   static MachineProfile measure(String key, Kernels kernels, int largeRows, int largeCols) {
     Map<LayerMethod, KernelFigures> single = new EnumMap<>(LayerMethod.class);
     Map<LayerMethod, KernelFigures> batched = new EnumMap<>(LayerMethod.class);
     Map<LayerMethod, KernelFigures> wide = new EnumMap<>(LayerMethod.class);
+    Map<String, float[]> weights = new HashMap<>();
     for (LayerMethod method : LayerMethod.values()) {
-      single.put(method, measureMethod(kernels, method, 1, largeRows, largeCols));
-      batched.put(method, measureMethod(kernels, method, SMALL_BATCH, largeRows, largeCols));
-      wide.put(method, measureMethod(kernels, method, LARGE_BATCH, largeRows, largeCols));
+      List<LinearOp> ops = new ArrayList<>();
+      try {
+        LinearOp tiny = track(ops, build(kernels, method, weights, 8, 8, 0.0));
+        LinearOp half = track(ops, build(kernels, method, weights, 256, 512, 0.5));
+        LinearOp thin = method.isSparse()
+            ? track(ops, build(kernels, method, weights, 256, 512, 0.95)) : null;
+        List<LinearOp> sized = new ArrayList<>();
+        for (int[] shape : new int[][] {{MID_SIDE, MID_SIDE}, {largeRows, largeCols}}) {
+          sized.add(track(ops, build(kernels, method, weights, shape[0], shape[1], 0.5)));
+        }
+        single.put(method, figures(1, tiny, half, thin, sized));
+        batched.put(method, figures(SMALL_BATCH, tiny, half, thin, sized));
+        wide.put(method, figures(LARGE_BATCH, tiny, half, thin, sized));
+      } finally {
+        ops.forEach(LinearOp::close);
+      }
     }
     return new MachineProfile(key, single, batched, wide);
   }
 
-  private static KernelFigures measureMethod(Kernels kernels, LayerMethod method, int batch,
-      int largeRows, int largeCols) {
-    final int rows = 256;
-    final int cols = 512;
-    double call = time(kernels, method, 8, 8, 0.0, batch);
-    Sample half = sample(kernels, method, rows, cols, 0.5, batch, 15);
+  private static LinearOp track(List<LinearOp> ops, LinearOp op) {
+    ops.add(op);
+    return op;
+  }
+
+  /** The figures of one method at one batch, from its calibration layers. */
+  private static KernelFigures figures(int batch, LinearOp tiny, LinearOp half, LinearOp thin,
+      List<LinearOp> sized) {
+    double call = timeOp(tiny, batch, 15);
+    Sample cached = sample(half, batch, 15);
     double rowNanos = 0;
     double cachedNanos;
-    if (method.isSparse()) {
+    if (thin != null) {
       // Two densities on the same shape separate the per-row from the per-nonzero cost.
-      Sample thin = sample(kernels, method, rows, cols, 0.95, batch, 15);
-      double perNnz = (half.workNanos(call, batch) - thin.workNanos(call, batch))
-          / Math.max(1, half.weights - thin.weights);
+      Sample sparse = sample(thin, batch, 15);
+      double perNnz = (cached.workNanos(call, batch) - sparse.workNanos(call, batch))
+          / Math.max(1, cached.weights - sparse.weights);
       cachedNanos = Math.max(1e-3, perNnz);
-      rowNanos = Math.max(0, (thin.workNanos(call, batch) - thin.weights * cachedNanos) / rows);
+      rowNanos = Math.max(0,
+          (sparse.workNanos(call, batch) - sparse.weights * cachedNanos) / thin.rows());
     } else {
-      cachedNanos = Math.max(1e-3, half.workNanos(call, batch) / half.weights);
+      cachedNanos = Math.max(1e-3, cached.workNanos(call, batch) / cached.weights);
     }
     List<KernelFigures.CostPoint> points = new ArrayList<>();
-    points.add(new KernelFigures.CostPoint(half.bytes, cachedNanos));
+    points.add(new KernelFigures.CostPoint(cached.bytes, cachedNanos));
     double previous = cachedNanos;
-    for (int[] shape : new int[][] {{MID_SIDE, MID_SIDE}, {largeRows, largeCols}}) {
-      Sample s = sample(kernels, method, shape[0], shape[1], 0.5, batch, 5);
-      if (s.bytes <= points.get(points.size() - 1).bytes()) {
+    for (LinearOp op : sized) {
+      if (op.weightBytes() <= points.get(points.size() - 1).bytes()) {
         continue;
       }
-      double nanos = (s.workNanos(call, batch) - (double) shape[0] * rowNanos) / s.weights;
+      Sample s = sample(op, batch, 3);
+      double nanos = (s.workNanos(call, batch) - (double) op.rows() * rowNanos) / s.weights;
       // Weights further from the core never cost less; noise must not say otherwise.
       previous = Math.max(previous, nanos);
       points.add(new KernelFigures.CostPoint(s.bytes, previous));
@@ -196,32 +218,22 @@ public final class MachineProfile {
     }
   }
 
-  private static Sample sample(Kernels kernels, LayerMethod method, int rows, int cols,
-      double sparsity, int batch, int samples) {
-    try (LinearOp op = build(kernels, method, rows, cols, sparsity)) {
-      return new Sample(op.storedWeights(), op.weightBytes(),
-          timeOp(op, cols, rows, batch, samples));
-    }
+  private static Sample sample(LinearOp op, int batch, int samples) {
+    return new Sample(op.storedWeights(), op.weightBytes(), timeOp(op, batch, samples));
   }
 
-  private static double time(Kernels kernels, LayerMethod method, int rows, int cols,
-      double sparsity, int batch) {
-    try (LinearOp op = build(kernels, method, rows, cols, sparsity)) {
-      return timeOp(op, cols, rows, batch, 15);
-    }
-  }
-
-  private static LinearOp build(Kernels kernels, LayerMethod method, int rows, int cols,
-      double sparsity) {
-    float[] weights = RandomWeights.dense(rows, cols, sparsity, 42);
+  private static LinearOp build(Kernels kernels, LayerMethod method, Map<String, float[]> cache,
+      int rows, int cols, double sparsity) {
+    float[] weights = cache.computeIfAbsent(rows + "x" + cols + "@" + sparsity,
+        k -> RandomWeights.dense(rows, cols, sparsity, 42));
     return LinearOp.create(weights, rows, cols, null, Epilogue.IDENTITY, method, kernels, 1,
         null);
   }
 
-  private static double timeOp(LinearOp op, int cols, int rows, int batch, int samples) {
-    try (AlignedBuffer x = AlignedBuffer.copyOf(RandomWeights.vector(cols * batch, 7));
-        AlignedBuffer y = AlignedBuffer.allocateFloats((long) rows * batch)) {
-      return OpTimer.medianMicros(op, x, batch, y, samples, 200_000_000L);
+  private static double timeOp(LinearOp op, int batch, int samples) {
+    try (AlignedBuffer x = AlignedBuffer.copyOf(RandomWeights.vector(op.cols() * batch, 7));
+        AlignedBuffer y = AlignedBuffer.allocateFloats((long) op.rows() * batch)) {
+      return OpTimer.medianMicros(op, x, batch, y, samples, 100_000_000L);
     }
   }
 

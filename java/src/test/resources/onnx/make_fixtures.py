@@ -353,6 +353,68 @@ def transposed_weights():
     valid("transposed_weights_opset18", m, [(w1, b1, "relu")], False, [5])
 
 
+def int64_constant(name, value):
+    return helper.make_node("Constant", [], [name], name=name.replace("_output_0", ""),
+                            value=numpy_helper.from_array(np.array(value, np.int64), name))
+
+
+def torch_view_flatten_nodes(opset, constant_nodes, gather_index=0, rest=-1):
+    """The nodes torch.onnx.export writes for x.view(x.size(0), -1) with a dynamic batch:
+    Shape -> Gather(0) -> Unsqueeze (axes as an attribute up to opset 12, as an input from 13)
+    -> Concat with [-1] -> Reshape. Returns (nodes, initializers); the result is "flat"."""
+    nodes = [helper.make_node("Shape", ["input"], ["/Shape_output_0"], name="/Shape")]
+    inits = []
+
+    def const(name, value):
+        if constant_nodes:
+            nodes.append(int64_constant(name, value))
+        else:
+            inits.append(numpy_helper.from_array(np.array(value, np.int64), name))
+
+    const("/Constant_output_0", gather_index)
+    nodes.append(helper.make_node("Gather", ["/Shape_output_0", "/Constant_output_0"],
+                                  ["/Gather_output_0"], name="/Gather", axis=0))
+    if opset <= 12:
+        nodes.append(helper.make_node("Unsqueeze", ["/Gather_output_0"], ["/Unsqueeze_output_0"],
+                                      name="/Unsqueeze", axes=[0]))
+    else:
+        const("/Constant_1_output_0", [0])
+        nodes.append(helper.make_node("Unsqueeze", ["/Gather_output_0", "/Constant_1_output_0"],
+                                      ["/Unsqueeze_output_0"], name="/Unsqueeze"))
+    const("/Constant_2_output_0", [rest])
+    nodes.append(helper.make_node("Concat", ["/Unsqueeze_output_0", "/Constant_2_output_0"],
+                                  ["/Concat_output_0"], name="/Concat", axis=0))
+    nodes.append(helper.make_node("Reshape", ["input", "/Concat_output_0"], ["flat"],
+                                  name="/Reshape"))
+    return nodes, inits
+
+
+def torch_view_flatten(opset, constant_nodes):
+    """x.view(x.size(0), -1) before two Gemm layers, as PyTorch exports it at this opset."""
+    w1, b1, w2, b2 = weights(5, 12), bias(5), weights(3, 5), bias(3)
+    flat, flat_inits = torch_view_flatten_nodes(opset, constant_nodes)
+    n1, i1 = gemm("/fc1/Gemm", "flat", "h1", w1, b1)
+    n2, i2 = gemm("/fc2/Gemm", "a1", "output", w2, b2)
+    nodes = flat + n1 + [act_node("Relu", "h1", "a1", "/act/Relu")] + n2
+    m = model(nodes, flat_inits + i1 + i2, ["batch", 2, 3, 2], ["batch", 3], opset)
+    valid("torch_view_flatten_opset%d" % opset, m, [(w1, b1, "relu"), (w2, b2, "identity")],
+          False, [2, 3, 2])
+
+
+def torch_view_flatten_fixtures():
+    torch_view_flatten(11, constant_nodes=True)
+    torch_view_flatten(13, constant_nodes=False)
+    torch_view_flatten(17, constant_nodes=True)
+    for name, kwargs, fragments in [
+            ("invalid_view_gather_index1", {"gather_index": 1}, ("/Gather", "dimension 0")),
+            ("invalid_view_concat_rest", {"rest": 4}, ("/Concat", "[-1]"))]:
+        w1, b1 = weights(3, 12), bias(3)
+        flat, flat_inits = torch_view_flatten_nodes(13, True, **kwargs)
+        n1, i1 = gemm("fc1", "flat", "output", w1, b1)
+        invalid(name, model(flat + n1, flat_inits + i1, ["batch", 2, 3, 2], ["batch", 3], 13),
+                *fragments)
+
+
 # ---- invalid fixtures ----------------------------------------------------------------------
 
 def simple_mlp(opset=13):
@@ -487,6 +549,8 @@ def main():
     legacy_inputs_constant_shape()
     transposed_weights()
     invalid_fixtures()
+    # Last, so that adding them left the random weights of the fixtures above unchanged.
+    torch_view_flatten_fixtures()
     with open(os.path.join(HERE, "manifest.tsv"), "w") as f:
         f.write("\n".join(MANIFEST) + "\n")
 

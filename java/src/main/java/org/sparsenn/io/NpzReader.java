@@ -26,9 +26,10 @@ import java.util.zip.ZipFile;
  * <p>Zip bombs are checked before anything is inflated: each entry's declared size must match
  * what its {@code .npy} header announces, must be reachable from its compressed size (deflate
  * expands at most 1032 times), and all entries together must fit
- * {@link ReadOptions#maxTensorBytes()}. While reading, the bytes are counted and their CRC-32
- * compared with the directory's, so an entry that inflates to more or less than it declared, or
- * to other bytes, is rejected.
+ * {@link ReadOptions#maxTensorBytes()}, as declared and as float32 once converted. While
+ * reading, the bytes are counted and their CRC-32 compared with the directory's: inflating stops
+ * one byte past the declared size, so an entry that inflates to more or less than it declared,
+ * or to other bytes, is rejected without being inflated further.
  */
 public final class NpzReader implements ModelFormatReader {
   /** Deflate's largest possible expansion (258-byte matches coded in about 2 bits). */
@@ -76,11 +77,19 @@ public final class NpzReader implements ModelFormatReader {
       // Pass 1: headers only, so the whole file is checked before data is allocated.
       List<LayerNameMapper.TensorSpec> specs = new ArrayList<>();
       Map<String, NpyHeader> headers = new HashMap<>();
+      long floatBytes = 0;
       for (ZipEntry entry : entries) {
         String tensor = tensorName(entry);
         String at = where + " entry '" + entry.getName() + "'";
         try (InputStream in = new Guarded(zip.getInputStream(entry))) {
           NpyHeader header = NpyHeader.read(in, entry.getSize(), at);
+          // float16 doubles in size as float32: the cap is on what will be allocated
+          floatBytes += 4L * header.count();
+          if (floatBytes > options.maxTensorBytes()) {
+            throw new ModelFormatException(at + ": the arrays need more than the "
+                + options.maxTensorBytes() + " bytes allowed as float32"
+                + " (ReadOptions.maxTensorBytes)");
+          }
           headers.put(tensor, header);
           List<Long> shape = new ArrayList<>();
           for (long dim : header.shape()) {

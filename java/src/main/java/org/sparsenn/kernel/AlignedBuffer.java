@@ -6,9 +6,11 @@ import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 import java.nio.IntBuffer;
 import java.nio.ShortBuffer;
+import java.util.Objects;
 
 /**
- * Owned off-heap memory, 64-byte aligned, that kernels read and write.
+ * Off-heap memory, 64-byte aligned, that kernels read and write: owned, or
+ * {@linkplain #wrap(ByteBuffer) wrapped} (borrowed from a mapped file, read-only).
  *
  * <p>When the native library is loaded the memory comes from {@code snn_aligned_alloc} and is
  * freed by {@link #close()} (a {@link Cleaner} frees it if the owner forgets). Without the
@@ -77,6 +79,38 @@ public final class AlignedBuffer implements AutoCloseable {
     ByteBuffer direct = ByteBuffer.allocateDirect((int) rounded + ALIGNMENT).alignedSlice(ALIGNMENT);
     direct.limit((int) byteSize);
     return new AlignedBuffer(byteSize, 0L, direct.slice(), () -> {});
+  }
+
+  /**
+   * A sealed buffer over memory that something else owns, such as a section of a memory-mapped
+   * file, without copying. The buffer keeps {@code region} reachable, so the memory stays valid
+   * as long as this buffer is reachable; {@link #close()} frees nothing and only makes later use
+   * throw {@link IllegalStateException}. An empty region gives an empty allocated buffer.
+   *
+   * @param region direct memory from its position to its limit, 64-byte aligned, in the
+   *     platform's byte order, which must not change while the buffer is in use
+   * @throws IllegalArgumentException if {@code region} is not direct, not 64-byte aligned or
+   *     larger than {@link #MAX_BYTES}
+   */
+  public static AlignedBuffer wrap(ByteBuffer region) {
+    Objects.requireNonNull(region, "region");
+    if (!region.isDirect()) {
+      throw new IllegalArgumentException("only direct memory can be wrapped, not a heap buffer");
+    }
+    ByteBuffer bytes = region.slice();
+    if (bytes.capacity() == 0) {
+      return allocate(0).seal();
+    }
+    if (bytes.capacity() > MAX_BYTES) {
+      throw new IllegalArgumentException("region of " + bytes.capacity()
+          + " bytes is larger than the " + MAX_BYTES + " bytes of one buffer");
+    }
+    if (bytes.alignmentOffset(0, ALIGNMENT) != 0) {
+      throw new IllegalArgumentException("region is not " + ALIGNMENT + "-byte aligned (offset "
+          + bytes.alignmentOffset(0, ALIGNMENT) + ")");
+    }
+    long address = NativeKernels.isLoaded() ? NativeKernels.addressOf(bytes) : 0L;
+    return new AlignedBuffer(bytes.capacity(), address, bytes, () -> {}).seal();
   }
 
   /** Allocates room for {@code count} floats. */

@@ -261,6 +261,13 @@ public final class NativeKernels implements Kernels {
     return new Allocation(address, view.slice(), () -> snn_aligned_free(address));
   }
 
+  /** The address of a direct buffer's first element (its position); see AlignedBuffer#wrap. */
+  static long addressOf(ByteBuffer direct) {
+    requireLoaded();
+    BytePointer pointer = new BytePointer(direct);
+    return pointer.address() + pointer.position();
+  }
+
   // --- The binding: one declaration per function of kernels.h. -----------------------------
 
   @NoException static native String snn_version();

@@ -18,8 +18,9 @@ import org.sparsenn.kernel.IndexWidth;
  *       6 bytes per nonzero instead of 8);
  *   <li>{@code values} has {@code nnz} fp32 entries, parallel to the column indices;
  *   <li>all three arrays are 64-byte aligned, sealed (read-only views) and freed by
- *       {@link #close()}, or by a cleaner if the owner forgets. Use after close throws
- *       {@link IllegalStateException}.
+ *       {@link #close()}, or by a cleaner if the owner forgets; {@linkplain #wrap wrapped}
+ *       arrays (a mapped file's sections) are borrowed, and close only detaches them. Use after
+ *       close throws {@link IllegalStateException}.
  * </ul>
  * Explicit zeros are allowed (a mask may keep a weight that happens to be 0).
  */
@@ -57,6 +58,17 @@ public final class CsrMatrix implements CsrOperand, AutoCloseable {
     this.values = vs;
   }
 
+  private CsrMatrix(int rows, int cols, int nnz, IndexWidth indexWidth,
+      AlignedBuffer rowPointers, AlignedBuffer columnIndices, AlignedBuffer values) {
+    this.rows = rows;
+    this.cols = cols;
+    this.nnz = nnz;
+    this.indexWidth = indexWidth;
+    this.rowPointers = rowPointers;
+    this.columnIndices = columnIndices;
+    this.values = values;
+  }
+
   private static AlignedBuffer narrow(int[] colIdx, int nnz) {
     short[] narrow = new short[nnz];
     for (int k = 0; k < nnz; k++) {
@@ -79,6 +91,76 @@ public final class CsrMatrix implements CsrOperand, AutoCloseable {
     Objects.requireNonNull(indexWidth, "indexWidth");
     validate(rows, cols, rowPointers, columnIndices, values, indexWidth);
     return new CsrMatrix(rows, cols, rowPointers, columnIndices, values, indexWidth);
+  }
+
+  /**
+   * A matrix over sealed buffers that already hold its arrays in the layout above (such as the
+   * sections of a memory-mapped {@code .snn} file), without copying: the invariants are checked
+   * here, once, by reading the buffers, and the matrix then owns the buffers ({@link #close()}
+   * closes them). The memory must not change afterwards: kernels trust it.
+   *
+   * @throws IllegalArgumentException if a buffer is not sealed or not of the size the shape and
+   *     {@code rowPointers[rows]} give, naming the row and index of the first broken invariant
+   * @throws IllegalStateException if a buffer is closed
+   */
+  public static CsrMatrix wrap(int rows, int cols, AlignedBuffer rowPointers,
+      AlignedBuffer columnIndices, AlignedBuffer values, IndexWidth indexWidth) {
+    Objects.requireNonNull(rowPointers, "rowPointers");
+    Objects.requireNonNull(columnIndices, "columnIndices");
+    Objects.requireNonNull(values, "values");
+    Objects.requireNonNull(indexWidth, "indexWidth");
+    checkShape(rows, cols, indexWidth);
+    if (!rowPointers.isSealed() || !columnIndices.isSealed() || !values.isSealed()) {
+      throw new IllegalArgumentException("wrapped buffers must be sealed (read-only)");
+    }
+    if (rowPointers.byteSize() != 4L * (rows + 1L)) {
+      throw new IllegalArgumentException("rowPointers has " + rowPointers.byteSize()
+          + " bytes, expected 4 * (rows + 1) = " + 4L * (rows + 1L));
+    }
+    int[] rowPtr = new int[rows + 1];
+    rowPointers.getInts(0, rowPtr);
+    int nnz = rowPtr[rows];
+    long indexBytes = indexWidth == IndexWidth.INT32 ? 4L : 2L;
+    if (nnz < 0 || columnIndices.byteSize() != indexBytes * nnz
+        || values.byteSize() != 4L * nnz) {
+      throw new IllegalArgumentException("rowPointers[" + rows + "] = " + nnz
+          + " but columnIndices has " + columnIndices.byteSize() + " bytes and values "
+          + values.byteSize() + " (" + indexBytes + " and 4 per entry)");
+    }
+    checkRowPointers(rows, rowPtr, nnz);
+    checkColumnIndices(cols, rowPtr, columnIndices, indexWidth);
+    return new CsrMatrix(rows, cols, nnz, indexWidth, rowPointers, columnIndices, values);
+  }
+
+  /** Checks the column indices in chunks, so that a large mapped array is never copied whole. */
+  private static void checkColumnIndices(int cols, int[] rowPtr, AlignedBuffer columnIndices,
+      IndexWidth indexWidth) {
+    int nnz = rowPtr[rowPtr.length - 1];
+    int chunk = 1 << 14;
+    int row = 0;
+    int previous = -1;
+    for (int base = 0; base < nnz; base += chunk) {
+      int n = Math.min(chunk, nnz - base);
+      int[] indices = new int[n];
+      if (indexWidth == IndexWidth.INT32) {
+        columnIndices.getInts(base, indices);
+      } else {
+        short[] narrow = new short[n];
+        columnIndices.getShorts(base, narrow);
+        for (int j = 0; j < n; j++) {
+          indices[j] = Short.toUnsignedInt(narrow[j]);
+        }
+      }
+      for (int j = 0; j < n; j++) {
+        int k = base + j;
+        while (k >= rowPtr[row + 1]) {
+          row++;
+          previous = -1;
+        }
+        checkIndex(row, k, indices[j], previous, cols);
+        previous = indices[j];
+      }
+    }
   }
 
   /**
@@ -184,6 +266,20 @@ public final class CsrMatrix implements CsrOperand, AutoCloseable {
           + " but columnIndices has " + colIdx.length + " and values " + values.length
           + " entries");
     }
+    checkRowPointers(rows, rowPtr, nnz);
+    for (int r = 0; r < rows; r++) {
+      int previous = -1;
+      for (int k = rowPtr[r]; k < rowPtr[r + 1]; k++) {
+        checkIndex(r, k, colIdx[k], previous, cols);
+        previous = colIdx[k];
+      }
+    }
+  }
+
+  private static void checkRowPointers(int rows, int[] rowPtr, int nnz) {
+    if (rowPtr[0] != 0) {
+      throw new IllegalArgumentException("rowPointers[0] must be 0, got " + rowPtr[0]);
+    }
     for (int r = 0; r < rows; r++) {
       int begin = rowPtr[r];
       int end = rowPtr[r + 1];
@@ -191,20 +287,18 @@ public final class CsrMatrix implements CsrOperand, AutoCloseable {
         throw new IllegalArgumentException("row " + r + ": rowPointers[" + (r + 1) + "] = " + end
             + " is not in [rowPointers[" + r + "] = " + begin + ", nnz = " + nnz + "]");
       }
-      int previous = -1;
-      for (int k = begin; k < end; k++) {
-        int c = colIdx[k];
-        if (c < 0 || c >= cols) {
-          throw new IllegalArgumentException("row " + r + ": columnIndices[" + k + "] = " + c
-              + " is outside [0, " + cols + ")");
-        }
-        if (c <= previous) {
-          throw new IllegalArgumentException("row " + r + ": columnIndices[" + k + "] = " + c
-              + " is not greater than the previous index " + previous
-              + " (indices must be sorted and unique within a row)");
-        }
-        previous = c;
-      }
+    }
+  }
+
+  private static void checkIndex(int row, int k, int c, int previous, int cols) {
+    if (c < 0 || c >= cols) {
+      throw new IllegalArgumentException("row " + row + ": columnIndices[" + k + "] = " + c
+          + " is outside [0, " + cols + ")");
+    }
+    if (c <= previous) {
+      throw new IllegalArgumentException("row " + row + ": columnIndices[" + k + "] = " + c
+          + " is not greater than the previous index " + previous
+          + " (indices must be sorted and unique within a row)");
     }
   }
 

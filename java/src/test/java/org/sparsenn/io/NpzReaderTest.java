@@ -161,6 +161,32 @@ class NpzReaderTest {
   }
 
   @Test
+  void entryInflatingFarPastItsDeclaredSizeStopsAtTheBound() {
+    // A true bomb: the directory declares the 136 bytes its header announces, but the deflate
+    // stream goes on with 16 MiB of zeros. Reading stops one byte past the declared size (the
+    // CRC check, which comes after the whole entry, would give another message).
+    byte[] npy = Fixtures.npyF32("(1, 2)", 1, 2);
+    Map<String, byte[]> entries = new LinkedHashMap<>();
+    entries.put("w.weight.npy", Arrays.copyOf(npy, npy.length + (16 << 20)));
+    byte[] zip = Fixtures.zip(entries, true);
+    assertTrue(zip.length < 1 << 20, "compressed " + zip.length);
+    rejects(withDeclaredSize(zip, npy.length), "inflates to more bytes than the " + npy.length);
+  }
+
+  @Test
+  void float16EntriesAreCappedAtTheirFloat32Size() {
+    // 300 000 halves are 600 000 bytes in the file but 1 200 000 as float32
+    Map<String, byte[]> entries = new LinkedHashMap<>();
+    entries.put("w.weight.npy", Fixtures.npy(
+        "{'descr': '<f2', 'fortran_order': False, 'shape': (300, 1000), }",
+        new byte[600_000]));
+    byte[] zip = Fixtures.zip(entries, true);
+    rejects(zip, ReadOptions.defaults().withMaxTensorBytes(1 << 20), "as float32",
+        "maxTensorBytes");
+    assertEquals(1.0, read(zip).network().layers().get(0).sparsity());
+  }
+
+  @Test
   void corruptStoredDataFailsTheCrcCheck() {
     Map<String, byte[]> entries = new LinkedHashMap<>();
     entries.put("w.weight.npy", Fixtures.npyF32("(1, 2)", 1, 2));

@@ -368,7 +368,7 @@ final class OnnxGraphReader {
         throw new ModelFormatException("value '" + current + "' (" + producerOf(current)
             + ") is consumed by no node and is not the graph output '" + output + "'");
       }
-      if (users.size() == 2 && matchErfGelu(users)) {
+      if (users.size() == 2 && (matchErfGelu(users) || matchDynamicFlatten(users))) {
         continue;
       }
       if (users.size() != 1) {
@@ -426,6 +426,9 @@ final class OnnxGraphReader {
       case "Reshape" -> reshape(index, node);
       case "Identity" -> passThrough(index, node, 1);
       case "Dropout" -> dropout(index, node);
+      case "Shape", "Gather", "Unsqueeze", "Concat" -> throw error(index, "is supported only"
+          + " as part of the dynamic flatten PyTorch exports for x.view(x.size(0), -1): Shape(x)"
+          + " -> Gather(0) -> Unsqueeze(0) -> Concat with [-1] -> Reshape(x, ...)");
       default -> throw error(index, "is not supported: sparsenn reads Gemm, MatMul, Add (bias),"
           + " Relu, LeakyRelu, Sigmoid, Tanh, Gelu, Softmax, Flatten, Reshape, Identity and"
           + " Dropout");
@@ -816,6 +819,123 @@ final class OnnxGraphReader {
       return true;
     }
     return false;
+  }
+
+  /**
+   * Recognises the shape computation that {@code torch.onnx.export} writes for
+   * {@code x.view(x.size(0), -1)} with a dynamic batch, starting at the two consumers of
+   * {@code current}: {@code Shape(x) -> Gather(index 0) -> Unsqueeze(axis 0) -> Concat(axis 0,
+   * with a constant [-1] or [features]) -> Reshape(x, that)}, read as a flatten to
+   * {@code [batch, features]}. Unsqueeze takes its axes as an attribute up to opset 12 and as an
+   * input from 13; a Gather with a one-element index needs no Unsqueeze. Indices may be
+   * initializers or Constant nodes.
+   *
+   * @return false if neither consumer is a Shape; true once the pattern has been read (the walk
+   *     has moved past the Reshape)
+   * @throws ModelFormatException naming the node where a subgraph that starts with Shape leaves
+   *     the pattern
+   */
+  private boolean matchDynamicFlatten(List<Integer> users) {
+    int k = is(graph.getNode(users.get(0)), "Shape") ? 0
+        : is(graph.getNode(users.get(1)), "Shape") ? 1 : -1;
+    if (k < 0) {
+      return false;
+    }
+    int shapeIndex = users.get(k);
+    int reshapeIndex = users.get(1 - k);
+    NodeProto shape = graph.getNode(shapeIndex);
+    requireKnownShape(shapeIndex);
+    if (shape.getInputCount() != 1) {
+      throw error(shapeIndex, "has " + shape.getInputCount() + " inputs; Shape takes 1");
+    }
+    long end = intAttr(shapeIndex, "end", dims.length);
+    if (intAttr(shapeIndex, "start", 0) != 0 || end == 0 || (end < 0 && end + dims.length <= 0)) {
+      throw error(shapeIndex, "does not start at dimension 0; sparsenn reads Shape only to take"
+          + " the batch size for a flatten");
+    }
+    int gatherIndex = flattenStep(shapeIndex, "Gather");
+    NodeProto gather = graph.getNode(gatherIndex);
+    if (gather.getInputCount() != 2 || !gather.getInput(0).equals(shape.getOutput(0))
+        || !isConstant(gather.getInput(1))) {
+      throw error(gatherIndex, "must gather from the Shape output with a constant index");
+    }
+    Constant index = constant(gatherIndex, gather.getInput(1));
+    long axis = intAttr(gatherIndex, "axis", 0);
+    if ((axis != 0 && axis != -1) || index.ints() == null || !index.isScalar()
+        || (index.ints()[0] != 0 && index.ints()[0] != -dims.length)) {
+      throw error(gatherIndex, "does not take dimension 0 (the batch) of the shape; sparsenn"
+          + " reads only the flatten x.view(x.size(0), -1)");
+    }
+    int last = gatherIndex;
+    if (index.dims().length == 0) {
+      last = flattenStep(gatherIndex, "Unsqueeze");
+      checkUnsqueezeToVector(last, gather.getOutput(0));
+    }
+    int concatIndex = flattenStep(last, "Concat");
+    NodeProto concat = graph.getNode(concatIndex);
+    long concatAxis = intAttr(concatIndex, "axis", 0);
+    Constant rest = concat.getInputCount() == 2 && isConstant(concat.getInput(1))
+        ? constant(concatIndex, concat.getInput(1)) : null;
+    long features = features();
+    if ((concatAxis != 0 && concatAxis != -1) || rest == null
+        || !concat.getInput(0).equals(graph.getNode(last).getOutput(0))
+        || rest.ints() == null || !rest.isScalar() || rest.dims().length != 1
+        || (rest.ints()[0] != -1 && rest.ints()[0] != features)) {
+      throw error(concatIndex, "must join the batch size with a constant [-1] (or [" + features
+          + "]); sparsenn reads only the flatten x.view(x.size(0), -1)");
+    }
+    if (flattenStep(concatIndex, "Reshape") != reshapeIndex) {
+      throw error(concatIndex, "feeds another Reshape than the one that reshapes '" + current
+          + "'");
+    }
+    NodeProto reshape = graph.getNode(reshapeIndex);
+    if (reshape.getInputCount() != 2 || !reshape.getInput(0).equals(current)
+        || !reshape.getInput(1).equals(concat.getOutput(0))) {
+      throw error(reshapeIndex, "must reshape '" + current + "' to the shape from "
+          + describe(concatIndex));
+    }
+    if (intAttr(reshapeIndex, "allowzero", 0) != 0 && dims[0] == 0) {
+      throw error(reshapeIndex, "has allowzero with an empty batch");
+    }
+    for (int i : new int[] {shapeIndex, gatherIndex, last, concatIndex, reshapeIndex}) {
+      visited[i] = true;
+    }
+    dims = new long[] {dims[0], features};
+    current = reshape.getOutput(0);
+    return true;
+  }
+
+  /** The next node of the dynamic flatten: the sole consumer of {@code from}, an {@code op}. */
+  private int flattenStep(int from, String op) {
+    Integer user = soleConsumer(graph.getNode(from).getOutput(0));
+    if (user == null || visited[user] || !is(graph.getNode(user), op)) {
+      throw error(from, "must feed exactly one " + op + " in the dynamic flatten that PyTorch"
+          + " exports for x.view(x.size(0), -1)"
+          + (user == null ? "" : "; it feeds " + describe(user)));
+    }
+    return user;
+  }
+
+  /** Checks that an Unsqueeze turns the scalar {@code input} into a vector (axes [0]). */
+  private void checkUnsqueezeToVector(int index, String input) {
+    NodeProto node = graph.getNode(index);
+    List<Long> axes;
+    if (node.getInputCount() == 2 && isConstant(node.getInput(1))) {
+      Constant c = constant(index, node.getInput(1));
+      axes = new ArrayList<>();
+      if (c.ints() != null) {
+        for (long a : c.ints()) {
+          axes.add(a);
+        }
+      }
+    } else {
+      AttributeProto a = attr(index, "axes");
+      axes = node.getInputCount() == 1 && a != null ? a.getIntsList() : List.of();
+    }
+    if (!node.getInput(0).equals(input) || axes.size() != 1
+        || (axes.get(0) != 0 && axes.get(0) != -1)) {
+      throw error(index, "must unsqueeze the batch size at axis 0 (axes " + axes + ")");
+    }
   }
 
   private static boolean is(NodeProto node, String op) {

@@ -30,6 +30,7 @@ import org.sparsenn.io.ModelFormatException;
 import org.sparsenn.io.ReadOptions;
 import org.sparsenn.io.snn.SnnFormat.Kind;
 import org.sparsenn.io.snn.SnnFormat.Type;
+import org.sparsenn.kernel.AlignedBuffer;
 import org.sparsenn.kernel.IndexWidth;
 import org.sparsenn.model.Activation;
 import org.sparsenn.model.DenseLayer;
@@ -46,7 +47,8 @@ import org.sparsenn.sparse.CsrMatrix;
  * anything is allocated, verifies the header CRC32C always and every section's CRC32C unless
  * told not to, checks that padding is zero, that shapes chain and that CSR arrays keep the
  * {@link CsrMatrix} invariants. Any violation is a {@link ModelFormatException} naming the
- * section, layer, row or index.
+ * section, layer, row or index. {@link MappedSnnFile} reads the same way and also keeps the CSR
+ * sections mapped, for kernels to use in place.
  */
 public final class SnnFile {
   /** Bytes of a section mapped and processed at a time; a multiple of every element size. */
@@ -89,15 +91,18 @@ public final class SnnFile {
   private final List<LayerStorage> storages;
   private final List<CsrArrays> csr;
   private final Map<String, String> provenance;
+  /** For {@link MappedSnnFile}: per layer, the CSR matrix over the mapped sections, or null. */
+  private final List<CsrMatrix> mappedCsr;
 
   private SnnFile(String version, String creator, Network network, List<LayerStorage> storages,
-      List<CsrArrays> csr, Map<String, String> provenance) {
+      List<CsrArrays> csr, Map<String, String> provenance, List<CsrMatrix> mappedCsr) {
     this.version = version;
     this.creator = creator;
     this.network = network;
     this.storages = List.copyOf(storages);
     this.csr = Collections.unmodifiableList(new ArrayList<>(csr));
     this.provenance = Collections.unmodifiableMap(new LinkedHashMap<>(provenance));
+    this.mappedCsr = Collections.unmodifiableList(new ArrayList<>(mappedCsr));
   }
 
   /**
@@ -134,11 +139,20 @@ public final class SnnFile {
    */
   static SnnFile read(Path file, ReadOptions options, boolean verifyChecksums,
       long wholeMapLimit, int windowBytes) {
+    return read(file, options, verifyChecksums, wholeMapLimit, windowBytes, false);
+  }
+
+  /**
+   * Reads a file; with {@code mapCsr}, also wraps each CSR layer's sections, validated, in a
+   * {@link CsrMatrix} without copying (see {@link #mappedCsr()}).
+   */
+  static SnnFile read(Path file, ReadOptions options, boolean verifyChecksums,
+      long wholeMapLimit, int windowBytes, boolean mapCsr) {
     Objects.requireNonNull(file, "file");
     Objects.requireNonNull(options, "options");
     try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
       return new Parser(file.toString(), channel, options, verifyChecksums, wholeMapLimit,
-          windowBytes).parse();
+          windowBytes, mapCsr).parse();
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read " + file + ": " + e.getMessage(), e);
     } catch (InternalError e) {
@@ -213,6 +227,11 @@ public final class SnnFile {
     return provenance;
   }
 
+  /** Per layer, the matrix over the mapped CSR sections (null for dense layers); read mapped. */
+  List<CsrMatrix> mappedCsr() {
+    return mappedCsr;
+  }
+
   /** One table-of-contents entry; {@code kind} or {@code type} null when unknown. */
   private record Entry(int index, Kind kind, Type type, long offset, long bytes, long count,
       int crc) {}
@@ -229,13 +248,15 @@ public final class SnnFile {
     private final boolean verify;
     private final long wholeMapLimit;
     private final int windowBytes;
+    private final boolean mapCsr;
     private long size;
     private MappedByteBuffer whole;
     private int minor;
     private long headerEnd;
 
     Parser(String where, FileChannel channel, ReadOptions options, boolean verify,
-        long wholeMapLimit, int windowBytes) {
+        long wholeMapLimit, int windowBytes, boolean mapCsr) {
+      this.mapCsr = mapCsr;
       this.wholeMapLimit = Math.min(wholeMapLimit, Integer.MAX_VALUE);
       this.windowBytes = windowBytes;
       this.where = where;
@@ -459,6 +480,7 @@ public final class SnnFile {
       List<DenseLayer> dense = new ArrayList<>();
       List<LayerStorage> storages = new ArrayList<>();
       List<CsrArrays> csr = new ArrayList<>();
+      List<CsrMatrix> mapped = new ArrayList<>();
       for (int i = 0; i < specs.size(); i++) {
         LayerSpec spec = specs.get(i);
         String at = "layer " + i + " (" + spec.storage().label() + ")";
@@ -479,9 +501,10 @@ public final class SnnFile {
         }
         storages.add(spec.storage());
         csr.add(arrays);
+        mapped.add(mapCsr && arrays != null ? mappedMatrix(spec, arrays, at) : null);
       }
       return new SnnFile(SnnFormat.MAJOR + "." + minor, creator,
-          new Network(dense, softmax.booleanValue()), storages, csr, provenance);
+          new Network(dense, softmax.booleanValue()), storages, csr, provenance, mapped);
     }
 
     private LayerSpec layer(int i, JsonNode node, List<Entry> toc, boolean[] used) {
@@ -601,6 +624,36 @@ public final class SnnFile {
       }
       return new CsrArrays(rows, cols, rowPointers, columnIndices, values,
           spec.storage() == LayerStorage.CSR16 ? IndexWidth.UINT16 : IndexWidth.INT32);
+    }
+
+    /**
+     * The layer's CSR sections as a matrix over the mapping itself. Sections are 64-byte
+     * aligned in the file and a mapping starts on a page, so each one is 64-byte aligned in
+     * memory; the file is little-endian, so a big-endian JVM gets a copy instead.
+     */
+    private CsrMatrix mappedMatrix(LayerSpec spec, CsrArrays arrays, String at) {
+      if (ByteOrder.nativeOrder() != ByteOrder.LITTLE_ENDIAN) {
+        return arrays.toMatrix();
+      }
+      AlignedBuffer[] buffers = new AlignedBuffer[3];
+      Kind[] kinds = {Kind.ROW_POINTERS, Kind.COLUMN_INDICES, Kind.VALUES};
+      try {
+        for (int k = 0; k < kinds.length; k++) {
+          Entry e = spec.sections().get(kinds[k]);
+          if (e.bytes() > AlignedBuffer.MAX_BYTES) {
+            throw fail(at + ": section " + e.index() + " (" + e.kind().key + ") has "
+                + e.bytes() + " bytes, more than one mapped buffer can hold; read the file"
+                + " with SnnFile.read instead");
+          }
+          buffers[k] = AlignedBuffer.wrap(map(e.offset(), (int) e.bytes()));
+        }
+        // Validated again over the mapped memory itself: that is what the kernels will read.
+        return CsrMatrix.wrap(arrays.rows(), arrays.cols(), buffers[0], buffers[1], buffers[2],
+            arrays.indexWidth());
+      } catch (IllegalArgumentException e) {
+        // The wrapped buffers own nothing: dropping them is all the cleanup there is.
+        throw fail(at + ": " + e.getMessage());
+      }
     }
 
     private float[] expand(CsrArrays a, String at) {

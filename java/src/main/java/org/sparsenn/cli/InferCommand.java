@@ -3,18 +3,21 @@ package org.sparsenn.cli;
 import java.io.BufferedOutputStream;
 import java.nio.channels.Channels;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.sparsenn.engine.PlanningMode;
 import org.sparsenn.engine.Session;
 import org.sparsenn.engine.SessionOptions;
 import org.sparsenn.io.AtomicFiles;
-import org.sparsenn.io.LoadedModel;
 import org.sparsenn.io.ModelReader;
 import org.sparsenn.io.NpyArray;
 import org.sparsenn.io.NpyReader;
 import org.sparsenn.io.NpyWriter;
+import org.sparsenn.io.snn.MappedSnnFile;
+import org.sparsenn.sparse.CsrMatrix;
 import org.sparsenn.model.Network;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -26,7 +29,8 @@ import picocli.CommandLine.Spec;
  * Runs a model on a {@code [batch, features]} NumPy array and writes the {@code [batch,
  * outputs]} results: the raw last-layer outputs (logits) unless {@code --softmax}. Inputs run
  * through a planned {@link Session} in chunks, so any batch size fits in bounded memory; the
- * output file appears whole or not at all.
+ * output file appears whole or not at all. A {@code .snn} model is memory-mapped and its CSR
+ * layers run straight from the mapping.
  */
 @Command(
     name = "infer",
@@ -75,8 +79,21 @@ final class InferCommand implements Callable<Integer> {
     if (threads < 1) {
       throw new IllegalArgumentException("--threads must be >= 1, got " + threads);
     }
-    LoadedModel loaded = ModelReader.load(model, reading.readOptions());
-    Network network = loaded.network();
+    String name = String.valueOf(model.getFileName()).toLowerCase(Locale.ROOT);
+    // A .snn file is mapped: its CSR layers run from the mapping, without re-encoding.
+    try (MappedSnnFile mapped = name.endsWith(".snn")
+        ? MappedSnnFile.open(model, reading.readOptions(), true) : null) {
+      Network network = mapped != null ? mapped.file().network()
+          : ModelReader.load(model, reading.readOptions()).network();
+      List<CsrMatrix> stored = new ArrayList<>();
+      for (int i = 0; i < network.layers().size(); i++) {
+        stored.add(mapped != null && mapped.file().storage(i).isCsr() ? mapped.csr(i) : null);
+      }
+      return infer(network, stored, mode);
+    }
+  }
+
+  private int infer(Network network, List<CsrMatrix> stored, PlanningMode mode) {
     NpyArray x = NpyReader.read(input);
     int[] shape = x.shape();
     if (shape.length != 1 && shape.length != 2) {
@@ -92,7 +109,7 @@ final class InferCommand implements Callable<Integer> {
     SessionOptions options = SessionOptions.builder().threads(threads).planning(mode)
         .softmax(softmax).build();
     float[] results = new float[Math.multiplyExact(batch, network.outputs())];
-    try (Session session = Session.create(network, options)) {
+    try (Session session = Session.create(network, stored, options)) {
       if (printPlan) {
         spec.commandLine().getErr().print(session.plan().describe());
         spec.commandLine().getErr().flush();

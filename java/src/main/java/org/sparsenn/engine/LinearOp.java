@@ -31,10 +31,13 @@ public final class LinearOp implements AutoCloseable {
   private final Epilogue epilogue;
   private final RowPartition partition;
   private final Executor executor;
+  // False when the CSR matrix is borrowed (e.g. mapped from a file): close() leaves it alone.
+  private final boolean ownsWeights;
   private volatile boolean closed;
 
   private LinearOp(LayerMethod method, Kernels kernels, int rows, int cols, CsrMatrix sparse,
-      DenseMatrix dense, AlignedBuffer bias, Epilogue epilogue, int threads, Executor executor) {
+      DenseMatrix dense, AlignedBuffer bias, Epilogue epilogue, int threads, Executor executor,
+      boolean ownsWeights) {
     this.method = method;
     this.kernels = kernels;
     this.rows = rows;
@@ -47,6 +50,7 @@ public final class LinearOp implements AutoCloseable {
         ? RowPartition.byNonzeros(sparse, threads)
         : RowPartition.byRows(rows, threads);
     this.executor = executor;
+    this.ownsWeights = ownsWeights;
   }
 
   /**
@@ -89,7 +93,7 @@ public final class LinearOp implements AutoCloseable {
       }
       biasBuffer = bias == null ? null : AlignedBuffer.copyOf(bias).seal();
       return new LinearOp(method, kernels, rows, cols, sparse, dense, biasBuffer, epilogue,
-          threads, executor);
+          threads, executor, true);
     } catch (RuntimeException | Error e) {
       if (sparse != null) {
         sparse.close();
@@ -102,6 +106,41 @@ public final class LinearOp implements AutoCloseable {
       }
       throw e;
     }
+  }
+
+  /**
+   * A layer over an existing CSR matrix that it does not own (e.g. one whose arrays are mapped
+   * from a file): no copy and no re-encoding. The method is {@link LayerMethod#CSR} or
+   * {@link LayerMethod#CSR16} by the matrix's index width. The matrix must stay open while the
+   * op is used; {@link #close()} frees only the bias.
+   *
+   * @param bias {@code matrix.rows()} biases, or null
+   * @throws IllegalArgumentException on inconsistent sizes or {@code threads < 1}
+   * @throws IllegalStateException if the matrix is closed
+   */
+  public static LinearOp borrow(CsrMatrix matrix, float[] bias, Epilogue epilogue,
+      Kernels kernels, int threads, Executor executor) {
+    Objects.requireNonNull(matrix, "matrix");
+    Objects.requireNonNull(epilogue, "epilogue");
+    Objects.requireNonNull(kernels, "kernels");
+    if (matrix.isClosed()) {
+      throw new IllegalStateException("the CSR matrix is closed");
+    }
+    if (threads < 1) {
+      throw new IllegalArgumentException("threads must be >= 1, got " + threads);
+    }
+    if (threads > 1) {
+      Objects.requireNonNull(executor, "executor is required when threads > 1");
+    }
+    if (bias != null && bias.length != matrix.rows()) {
+      throw new IllegalArgumentException(
+          "bias has " + bias.length + " entries, expected rows = " + matrix.rows());
+    }
+    LayerMethod method = matrix.indexWidth() == IndexWidth.UINT16
+        ? LayerMethod.CSR16 : LayerMethod.CSR;
+    AlignedBuffer biasBuffer = bias == null ? null : AlignedBuffer.copyOf(bias).seal();
+    return new LinearOp(method, kernels, matrix.rows(), matrix.cols(), matrix, null, biasBuffer,
+        epilogue, threads, executor, false);
   }
 
   /** Output size. */
@@ -321,7 +360,7 @@ public final class LinearOp implements AutoCloseable {
       return;
     }
     closed = true;
-    if (sparse != null) {
+    if (sparse != null && ownsWeights) {
       sparse.close();
     }
     if (dense != null) {

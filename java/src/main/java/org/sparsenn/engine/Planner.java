@@ -10,10 +10,12 @@ import java.util.concurrent.ExecutorService;
 import org.sparsenn.kernel.ActivationFunction;
 import org.sparsenn.kernel.AlignedBuffer;
 import org.sparsenn.kernel.Epilogue;
+import org.sparsenn.kernel.IndexWidth;
 import org.sparsenn.kernel.Kernels;
 import org.sparsenn.model.Activation;
 import org.sparsenn.model.DenseLayer;
 import org.sparsenn.model.Network;
+import org.sparsenn.sparse.CsrMatrix;
 import org.sparsenn.sparse.RandomWeights;
 
 /**
@@ -59,7 +61,20 @@ public final class Planner {
   /** Plans and builds every layer; the caller owns the ops. */
   static Built build(Network network, SessionOptions options, Kernels kernels,
       Executor executor) {
+    return build(network, null, options, kernels, executor);
+  }
+
+  /**
+   * Plans and builds every layer; a non-null {@code stored.get(i)} is layer {@code i}'s weights
+   * already in CSR, borrowed as that method's candidate instead of re-encoding the layer.
+   */
+  static Built build(Network network, List<CsrMatrix> stored, SessionOptions options,
+      Kernels kernels, Executor executor) {
     List<DenseLayer> layers = network.layers();
+    if (stored != null && stored.size() != layers.size()) {
+      throw new IllegalArgumentException("got " + stored.size() + " stored matrices for "
+          + layers.size() + " layers (null where a layer has none)");
+    }
     for (Integer index : options.overrides().keySet()) {
       if (index >= layers.size()) {
         throw new IllegalArgumentException("override for layer " + index
@@ -74,8 +89,9 @@ public final class Planner {
     List<LinearOp> batched = new ArrayList<>();
     try {
       for (int i = 0; i < layers.size(); i++) {
-        LayerBuilder builder = new LayerBuilder(layers.get(i), kernels, options.threads(),
-            executor);
+        CsrMatrix matrix = stored == null ? null : stored.get(i);
+        LayerBuilder builder = new LayerBuilder(layers.get(i), matrix, kernels,
+            options.threads(), executor);
         try {
           plans.add(builder.plan(i, options, profile, layerBudgetNanos));
           single.add(builder.take(plans.get(i).single()));
@@ -122,10 +138,17 @@ public final class Planner {
     private final int threads;
     private final Executor executor;
     private final long nonzeros;
+    private final CsrMatrix stored;
     private final Map<LayerMethod, LinearOp> built = new EnumMap<>(LayerMethod.class);
     private final List<LinearOp> taken = new ArrayList<>();
 
-    LayerBuilder(DenseLayer layer, Kernels kernels, int threads, Executor executor) {
+    LayerBuilder(DenseLayer layer, CsrMatrix stored, Kernels kernels, int threads,
+        Executor executor) {
+      if (stored != null && (stored.rows() != layer.outputs() || stored.cols() != layer.inputs())) {
+        throw new IllegalArgumentException("stored matrix is " + stored.rows() + " x "
+            + stored.cols() + ", the layer is " + layer.outputs() + " x " + layer.inputs());
+      }
+      this.stored = stored;
       this.layer = layer;
       this.kernels = kernels;
       this.threads = threads;
@@ -208,9 +231,17 @@ public final class Planner {
     }
 
     private LinearOp op(LayerMethod method) {
+      if (stored != null && method == storedMethod()) {
+        return built.computeIfAbsent(method, m -> LinearOp.borrow(stored, layer.bias(),
+            epilogueOf(layer.activation()), kernels, threads, executor));
+      }
       return built.computeIfAbsent(method, m -> LinearOp.create(layer.weights(),
           layer.outputs(), layer.inputs(), layer.bias(), epilogueOf(layer.activation()), m,
           kernels, threads, executor));
+    }
+
+    private LayerMethod storedMethod() {
+      return stored.indexWidth() == IndexWidth.UINT16 ? LayerMethod.CSR16 : LayerMethod.CSR;
     }
 
     LinearOp take(LayerMethod method) {

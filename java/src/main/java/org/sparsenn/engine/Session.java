@@ -15,6 +15,7 @@ import org.sparsenn.kernel.AlignedBuffer;
 import org.sparsenn.kernel.Kernels;
 import org.sparsenn.model.DenseLayer;
 import org.sparsenn.model.Network;
+import org.sparsenn.sparse.CsrMatrix;
 
 /**
  * A network ready to run: every layer planned onto its fastest method ({@link Planner}), built
@@ -93,6 +94,11 @@ public final class Session implements AutoCloseable {
    * @throws IllegalArgumentException as {@link #create(Network, SessionOptions)}
    */
   public static Session create(Network network, SessionOptions options, Kernels kernels) {
+    return create(network, null, options, kernels);
+  }
+
+  private static Session create(Network network, List<CsrMatrix> stored,
+      SessionOptions options, Kernels kernels) {
     Objects.requireNonNull(network, "network");
     Objects.requireNonNull(options, "options");
     Objects.requireNonNull(kernels, "kernels");
@@ -110,7 +116,7 @@ public final class Session implements AutoCloseable {
       executor = pool;
     }
     try {
-      Planner.Built built = Planner.build(network, options, kernels, executor);
+      Planner.Built built = Planner.build(network, stored, options, kernels, executor);
       boolean softmax = options.softmax() != null ? options.softmax() : network.softmaxOutput();
       return new Session(kernels, built, network, softmax, options.threads(), executor, pool);
     } catch (RuntimeException | Error e) {
@@ -119,6 +125,24 @@ public final class Session implements AutoCloseable {
       }
       throw e;
     }
+  }
+
+  /**
+   * Plans and builds {@code network}, borrowing the CSR matrices in {@code stored} (one entry
+   * per layer, null where a layer has none) as the candidates of their format instead of
+   * re-encoding those layers: a model mapped from a file runs from the mapping. The matrices
+   * must hold the layers' weights and stay open while the session lives; the session does not
+   * close them.
+   *
+   * @throws IllegalArgumentException if {@code stored} does not have one entry per layer or a
+   *     matrix's shape differs from its layer's; otherwise as
+   *     {@link #create(Network, SessionOptions)}
+   * @throws IllegalStateException as {@link #create(Network, SessionOptions)}
+   */
+  public static Session create(Network network, List<CsrMatrix> stored,
+      SessionOptions options) {
+    Objects.requireNonNull(stored, "stored");
+    return create(network, stored, options, Kernels.best());
   }
 
   /** A pool of daemon worker threads for a session's extra row ranges. */

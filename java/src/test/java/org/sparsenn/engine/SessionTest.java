@@ -27,12 +27,14 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.sparsenn.kernel.IndexWidth;
 import org.sparsenn.kernel.JavaKernels;
 import org.sparsenn.kernel.Kernels;
 import org.sparsenn.model.Activation;
 import org.sparsenn.model.DenseLayer;
 import org.sparsenn.model.Network;
 import org.sparsenn.model.ReferenceForward;
+import org.sparsenn.sparse.CsrMatrix;
 import org.sparsenn.sparse.RandomWeights;
 
 class SessionTest {
@@ -154,6 +156,38 @@ class SessionTest {
         assertClose(ReferenceForward.forward(small, kept, batch), out, "batch " + batch);
       }
     }
+  }
+
+  @Test
+  void storedCsrLayersAreBorrowedNotCopiedAndOutliveTheSession() {
+    Network net = network(40, 30, 6, 0.9, 31);
+    DenseLayer first = net.layers().get(0);
+    CsrMatrix stored = CsrMatrix.fromDense(first.weights(), first.outputs(), first.inputs(), 0f,
+        IndexWidth.UINT16);
+    List<CsrMatrix> storedLayers = new ArrayList<>();
+    storedLayers.add(stored);
+    storedLayers.add(null);
+    storedLayers.add(null);
+    try (Session session = Session.create(net, storedLayers,
+        options().override(0, LayerMethod.CSR16).build())) {
+      for (int batch : new int[] {1, 4}) {
+        float[] input = RandomWeights.vector(batch * 40, 3);
+        float[] out = new float[batch * 6];
+        session.run(input, batch, out);
+        assertClose(ReferenceForward.forward(net, input, batch), out, "batch " + batch);
+      }
+    }
+    assertTrue(!stored.isClosed(), "the session must not close a borrowed matrix");
+    stored.close();
+    List<CsrMatrix> wrongShape = new ArrayList<>();
+    wrongShape.add(CsrMatrix.fromDense(new float[6], 2, 3, 0f, IndexWidth.INT32));
+    wrongShape.add(null);
+    wrongShape.add(null);
+    var e = assertThrows(IllegalArgumentException.class,
+        () -> Session.create(net, wrongShape, options().build()));
+    assertTrue(e.getMessage().contains("stored matrix is 2 x 3, the layer is 30 x 40"),
+        e.getMessage());
+    wrongShape.get(0).close();
   }
 
   @Test

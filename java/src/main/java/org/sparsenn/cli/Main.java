@@ -9,8 +9,8 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = VersionInfo.class,
     description = "Sparse neural-network inference for the JVM.",
-    subcommands = {BenchCommand.class, ConvertCommand.class, InferCommand.class,
-        InspectCommand.class})
+    subcommands = {BenchCommand.class, ConvertCommand.class, EvalCommand.class,
+        InferCommand.class, InspectCommand.class, TrainCommand.class})
 public final class Main implements Runnable {
   @CommandLine.Spec
   CommandLine.Model.CommandSpec spec;

@@ -47,6 +47,9 @@ final class OnnxGraphReader {
   private final List<DenseLayer> layers = new ArrayList<>();
   private Pending pending;
   private boolean softmax;
+  // The input features the model keeps (a leading Gather on axis 1), or null for all.
+  private int[] selectedFeatures;
+  private int originalInputs;
 
   /** A layer whose bias and activation may still come. */
   private static final class Pending {
@@ -114,7 +117,15 @@ final class OnnxGraphReader {
       throw new ModelFormatException("the graph has no Gemm or MatMul: there is no layer to read");
     }
     checkDeclaredOutput(graph.getOutput(0));
-    return new OnnxModel(new Network(layers, softmax), opset, producer, input.getName(), output,
+    Network network = new Network(layers, softmax);
+    if (selectedFeatures != null) {
+      if (selectedFeatures.length != network.inputs()) {
+        throw new ModelFormatException("the input Gather keeps " + selectedFeatures.length
+            + " features but the first layer takes " + network.inputs());
+      }
+      network = network.withInputSelection(originalInputs, selectedFeatures);
+    }
+    return new OnnxModel(network, opset, producer, input.getName(), output,
         List.copyOf(converted.values()), metadata);
   }
 
@@ -426,9 +437,8 @@ final class OnnxGraphReader {
       case "Reshape" -> reshape(index, node);
       case "Identity" -> passThrough(index, node, 1);
       case "Dropout" -> dropout(index, node);
-      case "Shape", "Gather", "Unsqueeze", "Concat" -> throw error(index, "is supported only"
-          + " as part of the dynamic flatten PyTorch exports for x.view(x.size(0), -1): Shape(x)"
-          + " -> Gather(0) -> Unsqueeze(0) -> Concat with [-1] -> Reshape(x, ...)");
+      case "Gather" -> gather(index, node);
+      case "Shape", "Unsqueeze", "Concat" -> throw viewOnly(index);
       default -> throw error(index, "is not supported: sparsenn reads Gemm, MatMul, Add (bias),"
           + " Relu, LeakyRelu, Sigmoid, Tanh, Gelu, Softmax, Flatten, Reshape, Identity and"
           + " Dropout");
@@ -682,6 +692,44 @@ final class OnnxGraphReader {
           + "])");
     }
     dims = new long[] {dims[0], features};
+    passThrough(index, node, 2);
+  }
+
+  private ModelFormatException viewOnly(int index) {
+    return error(index, "is supported only as part of the dynamic flatten PyTorch exports for"
+        + " x.view(x.size(0), -1): Shape(x) -> Gather(0) -> Unsqueeze(0) -> Concat with [-1] ->"
+        + " Reshape(x, ...), or (Gather) as the input-feature selection sparsenn exports: a"
+        + " Gather on axis 1 of the 2-D graph input with constant, increasing int64 indices");
+  }
+
+  /**
+   * A Gather on axis 1 of the graph input with constant increasing indices, before any layer:
+   * the input features a pruned model keeps (as {@link OnnxWriter} exports it).
+   */
+  private void gather(int index, NodeProto node) {
+    boolean atInput = layers.isEmpty() && pending == null && selectedFeatures == null
+        && dims != null && dims.length == 2 && dims[1] > 0;
+    if (!atInput || node.getInputCount() != 2 || !node.getInput(0).equals(current)
+        || !isConstant(node.getInput(1)) || intAttr(index, "axis", 0) != 1) {
+      throw viewOnly(index);
+    }
+    Constant indices = constant(index, node.getInput(1));
+    long[] values = indices.ints();
+    if (values == null || indices.dims().length != 1 || values.length == 0) {
+      throw error(index, "selects features by '" + node.getInput(1) + "', which is not a"
+          + " non-empty 1-D int64 tensor");
+    }
+    int[] features = new int[values.length];
+    for (int i = 0; i < values.length; i++) {
+      if (values[i] < 0 || values[i] >= dims[1] || (i > 0 && values[i] <= values[i - 1])) {
+        throw error(index, "selects feature " + values[i] + " at position " + i + "; indices"
+            + " must increase strictly within [0, " + dims[1] + ")");
+      }
+      features[i] = (int) values[i];
+    }
+    selectedFeatures = features;
+    originalInputs = (int) dims[1];
+    dims = new long[] {dims[0], features.length};
     passThrough(index, node, 2);
   }
 

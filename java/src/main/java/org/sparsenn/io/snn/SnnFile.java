@@ -503,8 +503,39 @@ public final class SnnFile {
         csr.add(arrays);
         mapped.add(mapCsr && arrays != null ? mappedMatrix(spec, arrays, at) : null);
       }
-      return new SnnFile(SnnFormat.MAJOR + "." + minor, creator,
-          new Network(dense, softmax.booleanValue()), storages, csr, provenance, mapped);
+      Network network = new Network(dense, softmax.booleanValue());
+      JsonNode selection = meta.get("inputSelection");
+      if (selection != null) {
+        network = withSelection(network, selection);
+      }
+      return new SnnFile(SnnFormat.MAJOR + "." + minor, creator, network, storages, csr,
+          provenance, mapped);
+    }
+
+    private Network withSelection(Network network, JsonNode selection) {
+      int original = positiveInt(selection.get("originalInputs"),
+          "metadata: inputSelection.originalInputs");
+      JsonNode list = selection.get("features");
+      if (list == null || !list.isArray()) {
+        throw fail("metadata: inputSelection.features is missing or not an array");
+      }
+      if (list.size() != network.inputs()) {
+        throw fail("metadata: inputSelection lists " + list.size() + " features, the first"
+            + " layer takes " + network.inputs());
+      }
+      int[] features = new int[list.size()];
+      for (int i = 0; i < features.length; i++) {
+        JsonNode f = list.get(i);
+        if (!f.isIntegralNumber() || !f.canConvertToInt()) {
+          throw fail("metadata: inputSelection.features[" + i + "] is not an integer");
+        }
+        features[i] = f.intValue();
+      }
+      try {
+        return network.withInputSelection(original, features);
+      } catch (IllegalArgumentException e) {
+        throw fail("metadata: inputSelection: " + e.getMessage());
+      }
     }
 
     private LayerSpec layer(int i, JsonNode node, List<Entry> toc, boolean[] used) {

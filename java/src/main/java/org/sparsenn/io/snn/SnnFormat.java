@@ -11,7 +11,8 @@ final class SnnFormat {
   /** PNG-style: a non-ASCII first byte, then CR LF, EOF (^Z) and LF to catch text-mode damage. */
   static final byte[] MAGIC = {(byte) 0x89, 'S', 'N', 'N', '\r', '\n', 0x1a, '\n'};
   static final int MAJOR = 1;
-  static final int MINOR = 0;
+  // 1.1 added the optional inputSelection metadata (networks whose input features were pruned).
+  static final int MINOR = 1;
   static final int HEADER_BYTES = 32;
   static final int TOC_ENTRY_BYTES = 40;
   static final int ALIGNMENT = 64;

@@ -66,7 +66,9 @@ import org.sparsenn.model.Network;
  * {@code [outputs]}) for dense; {@code rowPointers} (i32, outputs + 1), {@code columnIndices} (i32
  * for csr, u16 for csr16, one per stored weight), {@code values} (f32, parallel) and
  * {@code bias} for CSR. CSR arrays follow the invariants of
- * {@link org.sparsenn.sparse.CsrMatrix}.
+ * {@link org.sparsenn.sparse.CsrMatrix}. Since version 1.1, a network whose input features were
+ * pruned also has {@code inputSelection}: {@code originalInputs} and {@code features}, the
+ * kept original feature indices in increasing order (one per input of the first layer).
  *
  * <p>Weights are written bit for bit (negative zeros and NaN payloads included); CSR keeps every
  * weight whose bits are not {@code +0.0}, so a {@code -0.0} stays a stored entry. Files are
@@ -131,6 +133,14 @@ public final class SnnWriter {
       zeros += (long) layer.inputs() * layer.outputs() - layer.nonzeroWeights();
     }
     meta.put("weightSparsity", (double) zeros / weights);
+    if (network.hasInputSelection()) {
+      ObjectNode selection = meta.putObject("inputSelection");
+      selection.put("originalInputs", network.originalInputs());
+      ArrayNode features = selection.putArray("features");
+      for (int feature : network.inputFeatures()) {
+        features.add(feature);
+      }
+    }
     ObjectNode provenance = meta.putObject("provenance");
     new TreeMap<>(options.provenance()).forEach(provenance::put);
     ArrayNode layers = meta.putArray("layers");

@@ -183,6 +183,10 @@ class OnnxWriterTest {
     Network net = small.withInputSelection(7, kept);
     ModelProto model = OnnxWriter.toModel(net);
     assertEquals("Gather", model.getGraph().getNode(0).getOpType());
+    Network back = OnnxReader.read(model.toByteArray(), dir);
+    assertSameNetwork(small, back.withoutInputSelection());
+    assertEquals(7, back.originalInputs());
+    assertArrayEquals(kept, back.inputFeatures());
     float[] input = {0.5f, 9, 9, 9, -1.25f, 9, 2};
     float[] expected = OnnxReaderTest.forward(small, new float[] {0.5f, -1.25f, 2}, 1);
     try (OrtSession session = ort.createSession(model.toByteArray(),

@@ -67,6 +67,16 @@ class SnnRoundTripTest {
   }
 
   @Test
+  void aPrunedInputSelectionRoundTrips() {
+    Network small = new Network(List.of(
+        new DenseLayer(3, 2, new float[] {1, 0, 2, 0, 3, 4}, null, Activation.RELU)), false);
+    Network net = small.withInputSelection(10, new int[] {2, 5, 9});
+    SnnFile read = roundTrip(net, SnnWriteOptions.defaults());
+    assertEquals(10, read.network().originalInputs());
+    assertArrayEquals(new int[] {2, 5, 9}, read.network().inputFeatures());
+  }
+
+  @Test
   void oneByOneLayersRoundTripWithZeroAndNonzeroWeight() {
     Network net = new Network(List.of(
         new DenseLayer(1, 1, new float[] {0f}, new float[] {2f}, Activation.RELU),

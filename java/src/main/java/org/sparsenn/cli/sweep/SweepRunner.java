@@ -1,0 +1,195 @@
+package org.sparsenn.cli.sweep;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.function.Consumer;
+import java.util.stream.Collectors;
+import org.sparsenn.engine.LayerMethod;
+import org.sparsenn.engine.Plan;
+import org.sparsenn.engine.PlanningMode;
+import org.sparsenn.engine.Session;
+import org.sparsenn.engine.SessionOptions;
+import org.sparsenn.io.data.Dataset;
+import org.sparsenn.io.snn.SnnWriteOptions;
+import org.sparsenn.io.snn.SnnWriter;
+import org.sparsenn.model.DenseLayer;
+import org.sparsenn.model.Network;
+import org.sparsenn.prune.Masks;
+import org.sparsenn.prune.PruneResult;
+import org.sparsenn.train.Evaluator;
+import org.sparsenn.train.Loss;
+import org.sparsenn.train.Trainer;
+import org.sparsenn.train.TrainerOptions;
+
+/**
+ * Walks a model through pruning levels: for each method and level, prunes the original model,
+ * measures its accuracy (and after a short masked fine-tune, when training data is given), its
+ * size as a {@code .snn} file, and its latency planned ({@link PlanningMode#MEASURE}) and
+ * dense-only at batch 1 and the batch size. Level 0 is the unpruned model.
+ */
+public final class SweepRunner {
+  /** What a sweep runs. */
+  public record Settings(List<SweepMethod> methods, List<Double> levels, int fineTuneEpochs,
+      int batch, int threads, long latencyBudgetNanos) {
+    /** Copies the lists. */
+    public Settings {
+      methods = List.copyOf(methods);
+      levels = List.copyOf(levels);
+    }
+  }
+
+  private final Network original;
+  private final Dataset test;
+  private final Dataset train;
+  private final Settings settings;
+  private final Path scratch;
+
+  /**
+   * @param train training data for the fine-tune, or null for none
+   * @param scratch a directory for the temporary {@code .snn} files whose sizes are reported
+   */
+  public SweepRunner(Network original, Dataset test, Dataset train, Settings settings,
+      Path scratch) {
+    this.original = Objects.requireNonNull(original, "original");
+    this.test = Objects.requireNonNull(test, "test");
+    this.train = train;
+    this.settings = Objects.requireNonNull(settings, "settings");
+    this.scratch = Objects.requireNonNull(scratch, "scratch");
+  }
+
+  /** Total steps {@link #run} reports (one per method and level). */
+  public int steps() {
+    return settings.methods().size() * settings.levels().size();
+  }
+
+  /** Runs every method at every level, calling {@code onRow} after each. */
+  public List<SweepRow> run(Consumer<SweepRow> onRow) {
+    List<SweepRow> rows = new ArrayList<>();
+    float[] inputs = sampleInputs();
+    double[] baseline;
+    try (Session dense = Session.create(original, denseOptions())) {
+      baseline = new double[] {
+        LatencyMeter.medianMicros(dense, inputs, 1, settings.latencyBudgetNanos()),
+        LatencyMeter.medianMicros(dense, inputs, settings.batch(), settings.latencyBudgetNanos())};
+    }
+    for (SweepMethod method : settings.methods()) {
+      for (double level : settings.levels()) {
+        SweepRow row = measure(method, level, inputs, baseline);
+        rows.add(row);
+        onRow.accept(row);
+      }
+    }
+    return rows;
+  }
+
+  private SweepRow measure(SweepMethod method, double level, float[] inputs,
+      double[] baseline) {
+    Network pruned = original;
+    Masks masks = Masks.ofNonzeros(original);
+    if (level > 0) {
+      PruneResult result = method.pruner(level).prune(original);
+      pruned = result.network();
+      masks = Masks.ofNonzeros(pruned).and(result.masks());
+    }
+    double accuracy = accuracy(pruned);
+    double fineTuned = Double.NaN;
+    if (train != null && settings.fineTuneEpochs() > 0 && level > 0) {
+      TrainerOptions options = TrainerOptions.defaults().withEpochs(settings.fineTuneEpochs())
+          .withLearningRate(0.005);
+      Network tuned = Trainer.of(options).train(pruned, masks, train).network();
+      fineTuned = accuracy(tuned);
+    }
+    long bytes = fileBytes(pruned, method, level);
+    int batch = settings.batch();
+    long budget = settings.latencyBudgetNanos();
+    SessionOptions planned = plannedOptions();
+    SessionOptions dense = denseOptions();
+    double micros1;
+    double microsBatch;
+    String plan1;
+    String planBatch;
+    try (Session session = Session.create(pruned, planned)) {
+      micros1 = LatencyMeter.medianMicros(session, inputs, 1, budget);
+      microsBatch = LatencyMeter.medianMicros(session, inputs, batch, budget);
+      plan1 = methods(session.plan(), true);
+      planBatch = methods(session.plan(), false);
+    }
+    double dense1;
+    double denseBatch;
+    try (Session session = Session.create(pruned, dense)) {
+      dense1 = LatencyMeter.medianMicros(session, inputs, 1, budget);
+      denseBatch = LatencyMeter.medianMicros(session, inputs, batch, budget);
+    }
+    return new SweepRow(method.label(), level, sparsity(pruned), accuracy, fineTuned, bytes,
+        micros1, microsBatch, dense1, denseBatch, plan1, planBatch, baseline[0], baseline[1]);
+  }
+
+  /** Measured plans: on small layers call overheads decide, which only timing gets right. */
+  private SessionOptions plannedOptions() {
+    return SessionOptions.builder().threads(settings.threads()).planning(PlanningMode.MEASURE)
+        .plannedBatch(Math.max(2, settings.batch())).softmax(false).build();
+  }
+
+  private SessionOptions denseOptions() {
+    return plannedOptions().toBuilder()
+        .candidates(EnumSet.of(LayerMethod.DENSE_BLAS, LayerMethod.DENSE_SIMD)).build();
+  }
+
+  private double accuracy(Network network) {
+    return Evaluator.evaluate(network, test, Loss.SOFTMAX_CROSS_ENTROPY).accuracy();
+  }
+
+  /** Zero or removed weights over the original model's weights. */
+  private double sparsity(Network pruned) {
+    long originalWeights = 0;
+    for (DenseLayer layer : original.layers()) {
+      originalWeights += (long) layer.inputs() * layer.outputs();
+    }
+    long nonzeros = 0;
+    for (DenseLayer layer : pruned.layers()) {
+      nonzeros += layer.nonzeroWeights();
+    }
+    return 1.0 - (double) nonzeros / originalWeights;
+  }
+
+  private long fileBytes(Network network, SweepMethod method, double level) {
+    Path file = scratch.resolve("level.snn");
+    try {
+      SnnWriter.write(network, file, SnnWriteOptions.defaults().withProvenance(Map.of(
+          SnnWriter.PRUNING_METHOD, method.label(), SnnWriter.SPARSITY, Double.toString(level))));
+      return Files.size(file);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot measure the .snn size: " + e.getMessage(), e);
+    } finally {
+      try {
+        Files.deleteIfExists(file);
+      } catch (IOException ignored) {
+        // The scratch directory is removed with everything in it at the end.
+      }
+    }
+  }
+
+  private static String methods(Plan plan, boolean single) {
+    return plan.layers().stream()
+        .map(l -> (single ? l.single() : l.batched()).name().toLowerCase(java.util.Locale.ROOT))
+        .collect(Collectors.joining(" "));
+  }
+
+  /** Inputs for the latency runs: the first test rows (repeated if there are few). */
+  private float[] sampleInputs() {
+    int rows = Math.max(1, settings.batch());
+    int features = original.originalInputs();
+    float[] inputs = new float[rows * features];
+    for (int r = 0; r < rows; r++) {
+      test.copyFeatures(r % test.size(), r % test.size() + 1, inputs, r * features);
+    }
+    return inputs;
+  }
+}

@@ -1,0 +1,128 @@
+package org.sparsenn.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.sparsenn.io.data.IdxTestFiles;
+import org.sparsenn.io.snn.SnnWriteOptions;
+import org.sparsenn.io.snn.SnnWriter;
+import org.sparsenn.model.Activation;
+import org.sparsenn.model.DenseLayer;
+import org.sparsenn.model.Network;
+import org.sparsenn.prune.Pruners;
+import org.sparsenn.sparse.RandomWeights;
+
+/** {@code sparsenn sweep} end to end on a tiny model and tiny IDX data. */
+class SweepCommandTest {
+  private static final int SIDE = 4;
+  private static final int CLASSES = 3;
+
+  @TempDir Path dir;
+  private Network network;
+  private Path model;
+  private Path data;
+
+  @BeforeEach
+  void writeModelAndData() throws IOException {
+    network = new Network(List.of(
+        new DenseLayer(SIDE * SIDE, 12, RandomWeights.dense(12, SIDE * SIDE, 0, 1),
+            RandomWeights.vector(12, 2), Activation.RELU),
+        new DenseLayer(12, CLASSES, RandomWeights.dense(CLASSES, 12, 0, 3),
+            RandomWeights.vector(CLASSES, 4), Activation.IDENTITY)), false);
+    model = dir.resolve("tiny.snn");
+    SnnWriter.write(network, model, SnnWriteOptions.defaults());
+    data = Files.createDirectories(dir.resolve("data"));
+    IdxTestFiles.writeFolder(data, 120, 60, SIDE, CLASSES, true, 5);
+  }
+
+  /** Runs sweep with the test's defaults, each replaced by the same option in {@code extra}. */
+  private CommandLineRun sweep(Path out, String... extra) {
+    Map<String, String> options = new LinkedHashMap<>();
+    options.put("--model", model.toString());
+    options.put("--data", data.toString());
+    options.put("--levels", "0,0.5,0.9");
+    options.put("--batch", "4");
+    options.put("--latency-ms", "5");
+    options.put("--out", out.toString());
+    for (int i = 0; i + 1 < extra.length; i += 2) {
+      options.put(extra[i], extra[i + 1]);
+    }
+    List<String> args = new ArrayList<>(List.of("sweep"));
+    options.forEach((k, v) -> {
+      args.add(k);
+      args.add(v);
+    });
+    return CommandLineRun.of(args.toArray(String[]::new));
+  }
+
+  @Test
+  void writesEveryOutputWithARowPerLevelAndMeasuredSparsities() throws IOException {
+    Path out = dir.resolve("out");
+    CommandLineRun run = sweep(out, "--fine-tune-epochs", "1");
+    assertEquals(0, run.status(), run.err());
+    for (String name : List.of("sweep.csv", "sweep.json", "report.md", "sweep.png",
+        "sweep.svg")) {
+      assertTrue(Files.size(out.resolve(name)) > 0, name);
+    }
+    List<String> csv = Files.readAllLines(out.resolve("sweep.csv"));
+    assertEquals(4, csv.size(), String.join("\n", csv));
+    long tableRows = run.out().lines().filter(l -> l.startsWith("magnitude")).count();
+    assertEquals(3, tableRows, run.out());
+    for (int i = 1; i < csv.size(); i++) {
+      String[] cells = csv.get(i).split(",");
+      double level = Double.parseDouble(cells[1]);
+      double sparsity = Double.parseDouble(cells[2]);
+      Network pruned = level == 0 ? network
+          : Pruners.magnitude().global().sparsity(level).build().apply(network);
+      long nonzeros = pruned.layers().stream().mapToLong(DenseLayer::nonzeroWeights).sum();
+      assertEquals(1.0 - nonzeros / (double) (16 * 12 + 12 * CLASSES), sparsity, 1e-12,
+          "level " + level);
+      assertEquals(level == 0, cells[4].isEmpty(), "fine-tuned accuracy only when pruned");
+    }
+    assertTrue(Files.readString(out.resolve("report.md")).contains("![accuracy and speedup"));
+  }
+
+  @Test
+  void accuracyAtLevelZeroEqualsEvalOnTheUnprunedModel() throws IOException {
+    Path out = dir.resolve("out0");
+    assertEquals(0, sweep(out, "--fine-tune-epochs", "0").status());
+    String[] first = Files.readAllLines(out.resolve("sweep.csv")).get(1).split(",");
+    CommandLineRun eval = CommandLineRun.of("eval", "--model", model.toString(), "--data",
+        data.toString());
+    assertEquals(0, eval.status(), eval.err());
+    String last = eval.out().strip().lines().reduce((a, b) -> b).orElseThrow();
+    assertEquals(String.format(java.util.Locale.ROOT, "accuracy: %.4f",
+        Double.parseDouble(first[3])), last);
+  }
+
+  @Test
+  void badArgumentsEndInOneLineAndLeaveNoOutput() throws IOException {
+    Path wide = Files.createDirectories(dir.resolve("wide"));
+    IdxTestFiles.writeFolder(wide, 10, 10, 5, CLASSES, true, 9);
+    String[][] cases = {
+      {"--levels", "0,1.0", "levels must be in [0, 1), got 1.0"},
+      {"--model", dir.resolve("missing.snn").toString(), "missing.snn"},
+      {"--data", wide.toString(), "25"},
+      {"--method", "magic", "unknown method 'magic'"},
+    };
+    for (String[] c : cases) {
+      Path out = dir.resolve("never");
+      CommandLineRun run = sweep(out, c[0], c[1]);
+      assertEquals(1, run.status(), c[2]);
+      assertTrue(run.err().contains(c[2]), run.err());
+      assertEquals(1, run.err().strip().lines().count(), run.err());
+      assertFalse(Files.exists(out), "no --out after: " + c[2]);
+    }
+  }
+}

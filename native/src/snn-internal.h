@@ -35,6 +35,9 @@ typedef void (*snn_f32_spmm_csr16_fn)(int32_t row_begin, int32_t row_end, const 
 typedef void (*snn_f32_gemv_fn)(int32_t row_begin, int32_t row_end, int32_t cols, const float* w,
                                 const float* x, const float* bias, float* y, int32_t act,
                                 float alpha);
+typedef void (*snn_f32_gemm_fn)(int32_t row_begin, int32_t row_end, int32_t cols, const float* w,
+                                const float* x, int32_t batch, const float* bias, float* y,
+                                int32_t act, float alpha);
 typedef void (*snn_f32_bias_act_fn)(int32_t row_begin, int32_t row_end, int32_t batch,
                                     const float* bias, float* y, int32_t act, float alpha);
 typedef void (*snn_f32_softmax_fn)(int32_t features, int32_t batch, const float* x, float* y);
@@ -46,6 +49,7 @@ typedef struct snn_kernel_table {
   snn_f32_spmm_csr_fn spmm_csr;
   snn_f32_spmm_csr16_fn spmm_csr16;
   snn_f32_gemv_fn gemv;
+  snn_f32_gemm_fn gemm;
   snn_f32_bias_act_fn bias_act;
   snn_f32_softmax_fn softmax;
 } snn_kernel_table;
@@ -70,6 +74,9 @@ void snn_f32_spmm_csr16__scalar(int32_t row_begin, int32_t row_end, const int32_
                                 float alpha);
 void snn_f32_gemv__scalar(int32_t row_begin, int32_t row_end, int32_t cols, const float* w,
                           const float* x, const float* bias, float* y, int32_t act, float alpha);
+void snn_f32_gemm__scalar(int32_t row_begin, int32_t row_end, int32_t cols, const float* w,
+                          const float* x, int32_t batch, const float* bias, float* y,
+                          int32_t act, float alpha);
 void snn_f32_bias_act__scalar(int32_t row_begin, int32_t row_end, int32_t batch, const float* bias,
                               float* y, int32_t act, float alpha);
 
@@ -88,6 +95,9 @@ void snn_f32_spmm_csr16__avx2(int32_t row_begin, int32_t row_end, const int32_t*
                               int32_t batch, const float* bias, float* y, int32_t act, float alpha);
 void snn_f32_gemv__avx2(int32_t row_begin, int32_t row_end, int32_t cols, const float* w,
                         const float* x, const float* bias, float* y, int32_t act, float alpha);
+void snn_f32_gemm__avx2(int32_t row_begin, int32_t row_end, int32_t cols, const float* w,
+                        const float* x, int32_t batch, const float* bias, float* y,
+                        int32_t act, float alpha);
 void snn_f32_bias_act__avx2(int32_t row_begin, int32_t row_end, int32_t batch, const float* bias,
                             float* y, int32_t act, float alpha);
 
@@ -107,6 +117,9 @@ void snn_f32_spmm_csr16__avx512(int32_t row_begin, int32_t row_end, const int32_
                                 float alpha);
 void snn_f32_gemv__avx512(int32_t row_begin, int32_t row_end, int32_t cols, const float* w,
                           const float* x, const float* bias, float* y, int32_t act, float alpha);
+void snn_f32_gemm__avx512(int32_t row_begin, int32_t row_end, int32_t cols, const float* w,
+                          const float* x, int32_t batch, const float* bias, float* y,
+                          int32_t act, float alpha);
 void snn_f32_bias_act__avx512(int32_t row_begin, int32_t row_end, int32_t batch, const float* bias,
                               float* y, int32_t act, float alpha);
 
@@ -125,6 +138,9 @@ void snn_f32_spmm_csr16__neon(int32_t row_begin, int32_t row_end, const int32_t*
                               int32_t batch, const float* bias, float* y, int32_t act, float alpha);
 void snn_f32_gemv__neon(int32_t row_begin, int32_t row_end, int32_t cols, const float* w,
                         const float* x, const float* bias, float* y, int32_t act, float alpha);
+void snn_f32_gemm__neon(int32_t row_begin, int32_t row_end, int32_t cols, const float* w,
+                        const float* x, int32_t batch, const float* bias, float* y,
+                        int32_t act, float alpha);
 void snn_f32_bias_act__neon(int32_t row_begin, int32_t row_end, int32_t batch, const float* bias,
                             float* y, int32_t act, float alpha);
 

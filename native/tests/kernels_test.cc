@@ -237,7 +237,7 @@ std::vector<std::pair<int32_t, int32_t>> ranges_for(int32_t rows) {
 
 // --- sparse and dense kernels over one matrix ------------------------------------------------
 
-enum Kind { SPMV_CSR, SPMV_CSR16, SPMM_CSR, SPMM_CSR16, GEMV, GEMV_BLAS, GEMM_BLAS };
+enum Kind { SPMV_CSR, SPMV_CSR16, SPMM_CSR, SPMM_CSR16, GEMV, GEMV_BLAS, GEMM, GEMM_BLAS };
 const char* kind_name(Kind k) {
   switch (k) {
     case SPMV_CSR:
@@ -252,6 +252,8 @@ const char* kind_name(Kind k) {
       return "gemv";
     case GEMV_BLAS:
       return "gemv_blas";
+    case GEMM:
+      return "gemm";
     default:
       return "gemm_blas";
   }
@@ -276,6 +278,8 @@ int32_t call_kernel(Kind kind, int32_t isa, const Csr& m, int32_t r0, int32_t r1
       return snn_f32_gemv(isa, r0, r1, m.cols, m.dense.data(), x, bias, y, a.act, a.alpha);
     case GEMV_BLAS:
       return snn_f32_gemv_blas(isa, r0, r1, m.cols, m.dense.data(), x, bias, y, a.act, a.alpha);
+    case GEMM:
+      return snn_f32_gemm(isa, r0, r1, m.cols, m.dense.data(), x, batch, bias, y, a.act, a.alpha);
     default:
       return snn_f32_gemm_blas(isa, r0, r1, m.cols, m.dense.data(), x, batch, bias, y, a.act,
                                a.alpha);
@@ -351,6 +355,7 @@ void test_matrices() {
           run_matrix_case(SPMM_CSR, m, x, batch, bias, ref, label);
           if (s.cols <= 65536) run_matrix_case(SPMM_CSR16, m, x, batch, bias, ref, label);
           if ((double)s.rows * s.cols * batch <= 2e6) {
+            run_matrix_case(GEMM, m, x, batch, bias, ref, label);
             run_matrix_case(GEMM_BLAS, m, x, batch, bias, ref, label);
           }
         }
@@ -407,6 +412,7 @@ void test_row_lengths() {
       }
       run_matrix_case(SPMM_CSR, m, x, batch, bias, ref, label);
       run_matrix_case(SPMM_CSR16, m, x, batch, bias, ref, label);
+      run_matrix_case(GEMM, m, x, batch, bias, dref, label);
     }
   }
 }
@@ -435,7 +441,43 @@ void test_non_finite() {
     }
     run_matrix_case(SPMM_CSR, m, x, batch, bias, ref, "non-finite");
     run_matrix_case(SPMM_CSR16, m, x, batch, bias, ref, "non-finite");
+    run_matrix_case(GEMM, m, x, batch, bias, dref, "non-finite");
     run_matrix_case(GEMM_BLAS, m, x, batch, bias, dref, "non-finite");
+  }
+}
+
+// Dense batched kernel: every batch 1..70 (every register tile and masked tail), row counts
+// around the 1/2/4/8-row tiles, column counts around the 16-column steps, no columns, all-zero
+// weights; and shapes with several column chunks (partial sums kept in y between chunks).
+void test_gemm() {
+  struct GemmShape {
+    int32_t rows, cols;
+    std::vector<int32_t> batches;
+  };
+  std::vector<int32_t> all;
+  for (int32_t b = 1; b <= 70; b++) all.push_back(b);
+  const std::vector<GemmShape> shapes = {
+      {1, 1, all},
+      {19, 37, all},
+      {8, 16, {1, 8, 9, 16, 17, 32, 33, 64, 65}},
+      {13, 0, {1, 8, 17, 64}},
+      {0, 5, {3}},
+      {11, 2100, {1, 8, 17, 33, 64, 70, 130}},
+      {37, 700, {200, 256}},
+  };
+  uint64_t seed = 900;
+  for (const GemmShape& s : shapes) {
+    for (double d : {0.0, 1.0}) {
+      const Csr m = make_csr(s.rows, s.cols, d, false, false, seed++);
+      const std::vector<float> bias = random_vec((size_t)s.rows + 1, seed++);
+      char label[64];
+      snprintf(label, sizeof(label), "gemm density=%g", d);
+      for (int32_t batch : s.batches) {
+        std::vector<float> x = random_vec((size_t)s.cols * batch + 1, seed++);
+        const Ref ref = ref_dense(m, x.data(), batch);
+        run_matrix_case(GEMM, m, x, batch, bias, ref, label);
+      }
+    }
   }
 }
 
@@ -610,6 +652,8 @@ void test_dispatch_and_memory() {
             snn_f32_spmm_csr16(bad_isa, 0, 2, row_ptr, col_idx16, values, x, 1, NULL, y, 0, 0) ==
                 SNN_ERR_ISA_UNSUPPORTED &&
             snn_f32_gemv(bad_isa, 0, 2, 2, values, x, NULL, y, 0, 0) == SNN_ERR_ISA_UNSUPPORTED &&
+            snn_f32_gemm(bad_isa, 0, 2, 1, values, x, 1, NULL, y, 0, 0) ==
+                SNN_ERR_ISA_UNSUPPORTED &&
             snn_f32_bias_act(bad_isa, 0, 2, 1, NULL, y, 0, 0) == SNN_ERR_ISA_UNSUPPORTED &&
             snn_f32_softmax(bad_isa, 2, 1, x, y) == SNN_ERR_ISA_UNSUPPORTED &&
             snn_f32_gemv_blas(bad_isa, 0, 2, 1, values, x, NULL, y, 0, 0) ==
@@ -634,6 +678,8 @@ void test_dispatch_and_memory() {
                snn_f32_spmm_csr16(0, 0, 2, row_ptr, col_idx16, values, x, 1, NULL, y, bad_act, 0) ==
                    SNN_ERR_BAD_ACTIVATION &&
                snn_f32_gemv(0, 0, 2, 2, values, x, NULL, y, bad_act, 0) == SNN_ERR_BAD_ACTIVATION &&
+               snn_f32_gemm(0, 0, 2, 1, values, x, 1, NULL, y, bad_act, 0) ==
+                   SNN_ERR_BAD_ACTIVATION &&
                snn_f32_bias_act(0, 0, 2, 1, NULL, y, bad_act, 0) == SNN_ERR_BAD_ACTIVATION &&
                snn_f32_gemv_blas(0, 0, 2, 1, values, x, NULL, y, bad_act, 0) ==
                    SNN_ERR_BAD_ACTIVATION &&
@@ -683,6 +729,7 @@ int main() {
   test_non_finite();
   test_row_lengths();
   test_matrices();
+  test_gemm();
   printf("%d passed, %d failed\n", g_passed, g_failed);
   return g_failed == 0 ? 0 : 1;
 }

@@ -114,6 +114,15 @@ int32_t snn_f32_gemv(int32_t isa, int32_t row_begin, int32_t row_end, int32_t co
                      const float* w, const float* x, const float* bias, float* y,
                      int32_t act, float alpha);
 
+/* Batched dense: y[r * batch + b] = act(sum_c w[r * cols + c] * x[c * batch + b] + bias[r])
+ * for r in [row_begin, row_end), any batch >= 1. The SIMD kernels read each weight of the range
+ * from memory once: register tiles of rows x samples, columns in chunks whose slice of x stays
+ * in cache, partial sums kept in y's rows of the range between chunks. cols == 0 gives
+ * act(bias). */
+int32_t snn_f32_gemm(int32_t isa, int32_t row_begin, int32_t row_end, int32_t cols,
+                     const float* w, const float* x, int32_t batch, const float* bias, float* y,
+                     int32_t act, float alpha);
+
 /* --- Epilogue and softmax ------------------------------------------------------------------ */
 
 /* In place: y[r * batch + b] = act(y[r * batch + b] + bias[r]) for r in [row_begin, row_end). */

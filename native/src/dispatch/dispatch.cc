@@ -46,6 +46,7 @@ Tables build_tables() {
   scalar.spmm_csr = snn_f32_spmm_csr__scalar;
   scalar.spmm_csr16 = snn_f32_spmm_csr16__scalar;
   scalar.gemv = snn_f32_gemv__scalar;
+  scalar.gemm = snn_f32_gemm__scalar;
   scalar.bias_act = snn_f32_bias_act__scalar;
   scalar.softmax = snn_f32_softmax__scalar;
   for (int i = 0; i < SNN_ISA_COUNT; i++) t.table[i] = scalar;
@@ -59,6 +60,7 @@ Tables build_tables() {
   avx2.spmm_csr = snn_f32_spmm_csr__avx2;
   avx2.spmm_csr16 = snn_f32_spmm_csr16__avx2;
   avx2.gemv = snn_f32_gemv__avx2;
+  avx2.gemm = snn_f32_gemm__avx2;
   avx2.bias_act = snn_f32_bias_act__avx2;
   t.table[SNN_ISA_AVX2] = avx2;
   t.supported[SNN_ISA_AVX2] = cpu.avx2;
@@ -69,6 +71,7 @@ Tables build_tables() {
   avx512.spmm_csr = snn_f32_spmm_csr__avx512;
   avx512.spmm_csr16 = snn_f32_spmm_csr16__avx512;
   avx512.gemv = snn_f32_gemv__avx512;
+  avx512.gemm = snn_f32_gemm__avx512;
   avx512.bias_act = snn_f32_bias_act__avx512;
   t.table[SNN_ISA_AVX512] = avx512;
   t.supported[SNN_ISA_AVX512] = cpu.avx512;
@@ -82,6 +85,7 @@ Tables build_tables() {
   neon.spmm_csr = snn_f32_spmm_csr__neon;
   neon.spmm_csr16 = snn_f32_spmm_csr16__neon;
   neon.gemv = snn_f32_gemv__neon;
+  neon.gemm = snn_f32_gemm__neon;
   neon.bias_act = snn_f32_bias_act__neon;
   t.table[SNN_ISA_NEON] = neon;
   t.supported[SNN_ISA_NEON] = cpu.neon;
@@ -188,6 +192,16 @@ int32_t snn_f32_gemv(int32_t isa, int32_t row_begin, int32_t row_end, int32_t co
   if (k == NULL) return SNN_ERR_ISA_UNSUPPORTED;
   if (!act_valid(act)) return SNN_ERR_BAD_ACTIVATION;
   k->gemv(row_begin, row_end, cols, w, x, bias, y, act, alpha);
+  return SNN_OK;
+}
+
+int32_t snn_f32_gemm(int32_t isa, int32_t row_begin, int32_t row_end, int32_t cols, const float* w,
+                     const float* x, int32_t batch, const float* bias, float* y, int32_t act,
+                     float alpha) {
+  const snn_kernel_table* k = snn_kernel_table_for(isa);
+  if (k == NULL) return SNN_ERR_ISA_UNSUPPORTED;
+  if (!act_valid(act)) return SNN_ERR_BAD_ACTIVATION;
+  k->gemm(row_begin, row_end, cols, w, x, batch, bias, y, act, alpha);
   return SNN_OK;
 }
 

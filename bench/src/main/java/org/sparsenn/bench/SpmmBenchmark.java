@@ -18,8 +18,8 @@ import org.sparsenn.kernel.AlignedBuffer;
 
 /**
  * Batched: {@code Y = W X} for a random {@code rows x cols} layer and a batch laid out
- * feature-major (batch contiguous), against OpenBLAS sgemm on the same matrix. {@code dense_simd}
- * has no batched kernel of its own yet and runs sgemm, so it is not a default here.
+ * feature-major (batch contiguous), against OpenBLAS sgemm on the same matrix ({@code dense_blas})
+ * and sparsenn's own dense gemm ({@code dense_simd}).
  *
  * <pre>java -jar bench/target/benchmarks.jar SpmmBenchmark -p rows=4096 -p cols=4096 -p batch=64</pre>
  */
@@ -45,7 +45,7 @@ public class SpmmBenchmark {
   @Param({"1"})
   int threads;
 
-  @Param({"dense_blas", "csr", "csr16", "java_csr"})
+  @Param({"dense_blas", "dense_simd", "csr", "csr16", "java_csr"})
   String kernel;
 
   private LayerFixture layer;

@@ -4,7 +4,10 @@ package org.sparsenn.engine;
 public enum LayerMethod {
   /** Dense weights, OpenBLAS sgemv/sgemm, then the fused epilogue. */
   DENSE_BLAS,
-  /** Dense weights, sparsenn's own SIMD gemv (batched calls fall back to BLAS sgemm). */
+  /**
+   * Dense weights, sparsenn's own SIMD kernels: gemv at batch 1, gemm for a batch (register
+   * tiles over the feature-major batch, each weight read once per call, fused epilogue).
+   */
   DENSE_SIMD,
   /** CSR with int32 column indices. */
   CSR,

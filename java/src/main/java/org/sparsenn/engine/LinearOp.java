@@ -282,7 +282,7 @@ public final class LinearOp implements AutoCloseable {
         if (batch == 1) {
           kernels.gemv(dense, begin, end, x, bias, y, epilogue);
         } else {
-          kernels.gemmBlas(dense, begin, end, x, batch, bias, y, epilogue);
+          kernels.gemm(dense, begin, end, x, batch, bias, y, epilogue);
         }
         break;
       case DENSE_BLAS:

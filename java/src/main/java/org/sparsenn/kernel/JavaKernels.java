@@ -109,13 +109,17 @@ public final class JavaKernels implements Kernels {
   }
 
   @Override
-  public void gemmBlas(DenseOperand w, int rowBegin, int rowEnd, AlignedBuffer x, int batch,
+  public void gemm(DenseOperand w, int rowBegin, int rowEnd, AlignedBuffer x, int batch,
       AlignedBuffer bias, AlignedBuffer y, Epilogue epilogue) {
     FloatBuffer ws = w.weights().floatView();
     FloatBuffer xs = x.floatView();
     FloatBuffer ys = y.floatView();
     int cols = w.cols();
     FloatBuffer biasView = bias == null ? null : bias.floatView();
+    // Per row, the batch is the inner loop: one weight times a contiguous run of x, which the
+    // JIT vectorises once x is a heap array (bulk-copied once per call).
+    float[] xa = new float[cols * batch];
+    xs.get(0, xa);
     float[] acc = new float[batch];
     for (int r = rowBegin; r < rowEnd; r++) {
       java.util.Arrays.fill(acc, 0f);
@@ -124,11 +128,17 @@ public final class JavaKernels implements Kernels {
         float v = ws.get(base + c);
         int xBase = c * batch;
         for (int j = 0; j < batch; j++) {
-          acc[j] += v * xs.get(xBase + j);
+          acc[j] += v * xa[xBase + j];
         }
       }
       store(acc, r, batch, biasView, ys, epilogue);
     }
+  }
+
+  @Override
+  public void gemmBlas(DenseOperand w, int rowBegin, int rowEnd, AlignedBuffer x, int batch,
+      AlignedBuffer bias, AlignedBuffer y, Epilogue epilogue) {
+    gemm(w, rowBegin, rowEnd, x, batch, bias, y, epilogue);
   }
 
   private static void store(float[] acc, int row, int batch, FloatBuffer bias, FloatBuffer ys,

@@ -36,6 +36,13 @@ public interface Kernels {
   void gemvBlas(DenseOperand w, int rowBegin, int rowEnd, AlignedBuffer x, AlignedBuffer bias,
       AlignedBuffer y, Epilogue epilogue);
 
+  /**
+   * Dense matrix times a batch, feature-major, with this implementation's own loops: native
+   * kernels read each weight once per call and fuse the epilogue; any batch size.
+   */
+  void gemm(DenseOperand w, int rowBegin, int rowEnd, AlignedBuffer x, int batch,
+      AlignedBuffer bias, AlignedBuffer y, Epilogue epilogue);
+
   /** Dense matrix times a batch, feature-major, through BLAS where this implementation has it. */
   void gemmBlas(DenseOperand w, int rowBegin, int rowEnd, AlignedBuffer x, int batch,
       AlignedBuffer bias, AlignedBuffer y, Epilogue epilogue);

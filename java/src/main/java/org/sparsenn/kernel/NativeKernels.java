@@ -177,6 +177,14 @@ public final class NativeKernels implements Kernels {
   }
 
   @Override
+  public void gemm(DenseOperand w, int rowBegin, int rowEnd, AlignedBuffer x, int batch,
+      AlignedBuffer bias, AlignedBuffer y, Epilogue epilogue) {
+    check(snn_f32_gemm(isa.code(), rowBegin, rowEnd, w.cols(), w.weights().address(),
+        x.address(), batch, addressOf(bias), y.address(), epilogue.function().code(),
+        epilogue.alpha()), "gemm");
+  }
+
+  @Override
   public void gemmBlas(DenseOperand w, int rowBegin, int rowEnd, AlignedBuffer x, int batch,
       AlignedBuffer bias, AlignedBuffer y, Epilogue epilogue) {
     check(snn_f32_gemm_blas(isa.code(), rowBegin, rowEnd, w.cols(), w.weights().address(),
@@ -304,6 +312,10 @@ public final class NativeKernels implements Kernels {
 
   @NoException static native int snn_f32_gemv(int isa, int rowBegin, int rowEnd, int cols,
       @Cast("const float*") long w, @Cast("const float*") long x,
+      @Cast("const float*") long bias, @Cast("float*") long y, int act, float alpha);
+
+  @NoException static native int snn_f32_gemm(int isa, int rowBegin, int rowEnd, int cols,
+      @Cast("const float*") long w, @Cast("const float*") long x, int batch,
       @Cast("const float*") long bias, @Cast("float*") long y, int act, float alpha);
 
   @NoException static native int snn_f32_bias_act(int isa, int rowBegin, int rowEnd, int batch,

@@ -59,10 +59,10 @@ class KernelConformanceTest {
 
   /** The operations under test; the batch-1 ones ignore the batch. */
   enum Op {
-    SPMV_CSR, SPMV_CSR16, SPMM_CSR, SPMM_CSR16, GEMV, GEMV_BLAS, GEMM_BLAS;
+    SPMV_CSR, SPMV_CSR16, SPMM_CSR, SPMM_CSR16, GEMV, GEMV_BLAS, GEMM, GEMM_BLAS;
 
     boolean batched() {
-      return this == SPMM_CSR || this == SPMM_CSR16 || this == GEMM_BLAS;
+      return this == SPMM_CSR || this == SPMM_CSR16 || this == GEMM || this == GEMM_BLAS;
     }
 
     boolean blas() {
@@ -71,7 +71,7 @@ class KernelConformanceTest {
   }
 
   private static final Op[] VECTOR_OPS = {Op.SPMV_CSR, Op.SPMV_CSR16, Op.GEMV, Op.GEMV_BLAS};
-  private static final Op[] BATCH_OPS = {Op.SPMM_CSR, Op.SPMM_CSR16, Op.GEMM_BLAS};
+  private static final Op[] BATCH_OPS = {Op.SPMM_CSR, Op.SPMM_CSR16, Op.GEMM, Op.GEMM_BLAS};
 
   // --- providers -----------------------------------------------------------------------------
 
@@ -272,6 +272,8 @@ class KernelConformanceTest {
               k.gemv(a, rowBegin, rowEnd, x, b, y, e);
             } else if (op == Op.GEMV_BLAS) {
               k.gemvBlas(a, rowBegin, rowEnd, x, b, y, e);
+            } else if (op == Op.GEMM) {
+              k.gemm(a, rowBegin, rowEnd, x, p.batch, b, y, e);
             } else {
               k.gemmBlas(a, rowBegin, rowEnd, x, p.batch, b, y, e);
             }
@@ -384,6 +386,27 @@ class KernelConformanceTest {
       for (Op op : BATCH_OPS) {
         runAndCheck(k, op, p, bias, Epilogue.SIGMOID, 0, 19, "");
       }
+    }
+  }
+
+  // The dense batched kernel at every batch 1..70 (each register tile and masked tail of the
+  // SIMD variants) on rows and columns that are not multiples of the tiles, on a row sub-range,
+  // and with enough columns that it works in several chunks (partial sums kept in y).
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("providers")
+  void gemmMatchesReferenceOnEveryBatchUpTo70AndAcrossColumnChunks(String provider) {
+    Kernels k = kernels(provider);
+    for (int batch = 1; batch <= 70; batch++) {
+      Problem p = randomProblem(19, 37, batch, 1, 700L + batch);
+      float[] bias = randomBias(19, batch);
+      runAndCheck(k, Op.GEMM, p, bias, Epilogue.IDENTITY, 0, 19, "");
+      runAndCheck(k, Op.GEMM, p, null, Epilogue.leakyRelu(0.2f), 2, 17, "");
+    }
+    for (int batch : new int[] {8, 17, 64, 70, 130}) {
+      Problem p = randomProblem(13, 2100, batch, 0.5, 900L + batch);
+      float[] bias = randomBias(13, batch);
+      runAndCheck(k, Op.GEMM, p, bias, Epilogue.TANH, 0, 13, "several chunks");
+      runAndCheck(k, Op.GEMM, p, bias, Epilogue.RELU, 1, 12, "several chunks");
     }
   }
 
@@ -573,6 +596,9 @@ class KernelConformanceTest {
       }
       Problem q = randomProblem(6, c, 5, 1, c);
       runAndCheck(k, Op.GEMM_BLAS, q, bias, Epilogue.IDENTITY, 0, 6, "");
+      runAndCheck(k, Op.GEMM, q, bias, Epilogue.IDENTITY, 0, 6, "");
+      Problem g = randomProblem(11, c, 9 + c % 17, 1, c);
+      runAndCheck(k, Op.GEMM, g, bias, Epilogue.IDENTITY, 0, 11, "");
     }
   }
 
@@ -929,14 +955,16 @@ class KernelConformanceTest {
       for (int b = 0; b < batch; b++) {
         x[b * batch + b] = Float.POSITIVE_INFINITY;
       }
-      float[] got = run(k, Op.GEMM_BLAS, new Problem(rows, cols, batch, w, x), null,
-          Epilogue.IDENTITY, 0, rows);
-      for (int r = 0; r < rows; r++) {
-        for (int b = 0; b < batch; b++) {
-          float expected = r % 2 == 0 ? Float.POSITIVE_INFINITY : Float.NEGATIVE_INFINITY;
-          if (got[r * batch + b] != expected) {
-            fail(k.name() + " GEMM_BLAS " + cols + " columns, +Inf at column " + b + ": row " + r
-                + " gave " + got[r * batch + b]);
+      for (Op op : new Op[] {Op.GEMM, Op.GEMM_BLAS}) {
+        float[] got = run(k, op, new Problem(rows, cols, batch, w, x), null, Epilogue.IDENTITY, 0,
+            rows);
+        for (int r = 0; r < rows; r++) {
+          for (int b = 0; b < batch; b++) {
+            float expected = r % 2 == 0 ? Float.POSITIVE_INFINITY : Float.NEGATIVE_INFINITY;
+            if (got[r * batch + b] != expected) {
+              fail(k.name() + " " + op + " " + cols + " columns, +Inf at column " + b + ": row "
+                  + r + " gave " + got[r * batch + b]);
+            }
           }
         }
       }
@@ -966,7 +994,8 @@ class KernelConformanceTest {
         for (int b = 0; b < batch; b++) {
           x[special * batch + b] = nan ? Float.NaN : Float.POSITIVE_INFINITY;
         }
-        for (Op op : batch == 1 ? new Op[] {Op.GEMV, Op.GEMV_BLAS} : new Op[] {Op.GEMM_BLAS}) {
+        for (Op op : batch == 1 ? new Op[] {Op.GEMV, Op.GEMV_BLAS, Op.GEMM}
+            : new Op[] {Op.GEMM, Op.GEMM_BLAS}) {
           for (Epilogue e : new Epilogue[] {Epilogue.IDENTITY, Epilogue.RELU, Epilogue.TANH}) {
             float[] got = run(k, op, new Problem(rows, cols, batch, w, x), null, e, 0, rows);
             for (int r = 0; r < rows; r++) {
@@ -1110,6 +1139,12 @@ class KernelConformanceTest {
       assertEquals(0, NativeKernels.snn_f32_gemm_blas(isa, 0, 2, 3, dense.address(),
           x2.address(), 2, b, yy, id, 0f));
       assertVector(y, 8, 71, 5, 59);
+      assertEquals(0, NativeKernels.snn_f32_gemm(isa, 0, 2, 3, dense.address(), x2.address(), 2,
+          0L, yy, id, 0f));
+      assertVector(y, 7, 70, 6, 60);
+      assertEquals(0, NativeKernels.snn_f32_gemm(isa, 0, 2, 3, dense.address(), x2.address(), 2,
+          b, yy, id, 0f));
+      assertVector(y, 8, 71, 5, 59);
       assertEquals(0, NativeKernels.snn_f32_bias_act(isa, 0, 2, 2, b, yy,
           ActivationFunction.RELU.code(), 0f));
       assertVector(y, 9, 72, 4, 58);
@@ -1124,6 +1159,8 @@ class KernelConformanceTest {
         assertEquals(-1, NativeKernels.snn_f32_spmv_csr(badIsa, 0, 2, rp, cols32.address(), v,
             x.address(), b, yy, id, 0f));
         assertEquals(-1, NativeKernels.snn_f32_softmax(badIsa, 2, 2, yy, yy));
+        assertEquals(-1, NativeKernels.snn_f32_gemm(badIsa, 0, 2, 3, dense.address(),
+            x2.address(), 2, b, yy, id, 0f));
       }
       for (int act : new int[] {bad, 6, 1000}) {
         assertEquals(-2, NativeKernels.snn_f32_spmv_csr(isa, 0, 2, rp, cols32.address(), v,
@@ -1140,6 +1177,8 @@ class KernelConformanceTest {
         assertEquals(-2, NativeKernels.snn_f32_gemv_blas(isa, 0, 2, 3, dense.address(),
             x.address(), b, yy, act, 0f));
         assertEquals(-2, NativeKernels.snn_f32_gemm_blas(isa, 0, 2, 3, dense.address(),
+            x2.address(), 2, b, yy, act, 0f));
+        assertEquals(-2, NativeKernels.snn_f32_gemm(isa, 0, 2, 3, dense.address(),
             x2.address(), 2, b, yy, act, 0f));
       }
       for (Isa each : Isa.values()) {

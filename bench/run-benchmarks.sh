@@ -5,7 +5,7 @@
 # Usage: bench/run-benchmarks.sh [results-dir] [kernels|engine|all]   (default: bench/results all)
 #   kernels: single layers, sparse against dense (1 thread; about 45 minutes on 2 cores)
 #   engine:  whole networks against ONNX Runtime, and the planner against forced methods
-#            (about 35 minutes on 2 cores)
+#            (about 30 minutes on 2 cores)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 out="${1:-bench/results}"
@@ -39,8 +39,11 @@ fi
 
 if [ "$group" = engine ] || [ "$group" = all ]; then
   run "model-vs-onnxruntime-t1" ModelBenchmark -p threads=1
-  run "model-vs-onnxruntime-t2" ModelBenchmark -p threads=2
-  run "planner" ModelBenchmark -p sparsity=0,0.5,0.7,0.9,0.98 -p batch=1,64 \
+  run "model-vs-onnxruntime-t2" ModelBenchmark -p threads=2 -p batch=1,64 \
+    -p sparsity=0,0.5,0.9,0.98
+  run "model-neuron-pruned" ModelBenchmark -p model=mlp,mlp-neuron50 -p sparsity=0 \
+    -p engine=sparsenn,onnxruntime
+  run "planner" ModelBenchmark -p model=wide4096 -p sparsity=0,0.5,0.7,0.9,0.98 -p batch=1,64 \
     -p engine=sparsenn,sparsenn_estimate,csr,csr16,dense_blas,dense_simd
   run "call-overhead" CallOverheadBenchmark
 fi

@@ -210,6 +210,7 @@ public final class LinearOp implements AutoCloseable {
       runRange(0, x, batch, y);
       return;
     }
+    // Small layers run every range here; ParallelRanges decides (MIN_PARALLEL_WORK).
     ranges().run(this, x, batch, y);
   }
 

@@ -15,6 +15,12 @@ import org.sparsenn.kernel.AlignedBuffer;
 final class ParallelRanges {
   // About 20 µs of spinning: most ranges finish within that, and parking costs more.
   private static final int SPINS = 20_000;
+  /**
+   * Below this many multiply-adds per call (stored weights times batch) a layer runs all its
+   * ranges on the calling thread: handing a range to another thread and waiting for it costs
+   * several microseconds, more than the work saved on small layers.
+   */
+  static final long MIN_PARALLEL_WORK = 1L << 18;
 
   private final Executor executor;
   private final RangeTask[] tasks;
@@ -33,7 +39,7 @@ final class ParallelRanges {
   /** Runs every part of {@code op} on {@code x}, then returns; rethrows a worker's failure. */
   void run(LinearOp op, AlignedBuffer x, int batch, AlignedBuffer y) {
     int parts = op.parts();
-    if (parts == 1 || executor == null) {
+    if (parts == 1 || executor == null || op.storedWeights() * batch < MIN_PARALLEL_WORK) {
       for (int part = 0; part < parts; part++) {
         op.runPart(part, x, batch, y);
       }

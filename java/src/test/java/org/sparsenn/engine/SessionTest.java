@@ -17,11 +17,13 @@ import java.util.Map;
 import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -255,16 +257,44 @@ class SessionTest {
   }
 
   @Test
+  void onlyLayersWithEnoughWorkAreHandedToOtherThreads() {
+    AtomicInteger handedOff = new AtomicInteger();
+    ExecutorService pool = Executors.newFixedThreadPool(2);
+    Executor counting = task -> {
+      handedOff.incrementAndGet();
+      pool.execute(task);
+    };
+    try {
+      Network small = network(40, 30, 5, 0.0, 1);
+      try (Session session = Session.create(small,
+          options().threads(3).executor(counting).build())) {
+        session.run(RandomWeights.vector(40, 1));
+      }
+      assertEquals(0, handedOff.get(), "a small network runs on the caller's thread");
+      Network large = new Network(List.of(layer(700, 400, 0.0, 2, Activation.RELU)), false);
+      try (Session session = Session.create(large,
+          options().threads(3).executor(counting).override(0, LayerMethod.DENSE_SIMD).build())) {
+        float[] input = RandomWeights.vector(700, 3);
+        assertClose(ReferenceForward.forward(large, input, 1), session.run(input), "split");
+      }
+      assertEquals(2, handedOff.get(), "two of three ranges of a 280,000-weight layer");
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  @Test
   void concurrentCallersGetBitIdenticalResultsToSerialCalls() throws Exception {
-    Network net = network(64, 48, 10, 0.7, 8);
+    // The first layer (600 x 480) is large enough to be split across the session's threads.
+    Network net = network(600, 480, 10, 0.0, 8);
     int callers = 8;
-    int calls = 300;
+    int calls = 100;
     try (Session session = Session.create(net, options().threads(2).build())) {
       float[][] inputs = new float[16][];
       float[][] expected = new float[16][];
       for (int i = 0; i < inputs.length; i++) {
         int batch = 1 + i % 4;
-        inputs[i] = RandomWeights.vector(batch * 64, i);
+        inputs[i] = RandomWeights.vector(batch * 600, i);
         expected[i] = new float[batch * 10];
         session.run(inputs[i], batch, expected[i]);
       }

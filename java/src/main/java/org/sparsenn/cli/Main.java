@@ -10,8 +10,8 @@ import picocli.CommandLine.Command;
     versionProvider = VersionInfo.class,
     description = "Sparse neural-network inference for the JVM.",
     subcommands = {BenchCommand.class, ConvertCommand.class, EvalCommand.class,
-        InferCommand.class, InspectCommand.class, PruneCommand.class, SweepCommand.class,
-        TrainCommand.class})
+        InferCommand.class, InspectCommand.class, PruneCommand.class,
+        SensitivityCommand.class, SweepCommand.class, TrainCommand.class})
 public final class Main implements Runnable {
   @CommandLine.Spec
   CommandLine.Model.CommandSpec spec;

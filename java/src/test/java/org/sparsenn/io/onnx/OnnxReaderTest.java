@@ -79,12 +79,18 @@ class OnnxReaderTest {
     }
   }
 
+  /**
+   * The fixtures of make_fixtures.py ({@code manifest.tsv}) and of torch.onnx.export
+   * ({@code torch-manifest.tsv}, make_torch_fixtures.py).
+   */
   static List<Fixture> fixtures() throws IOException {
     List<Fixture> all = new ArrayList<>();
-    for (String line : Files.readAllLines(DIR.resolve("manifest.tsv"))) {
-      if (!line.isBlank()) {
-        String[] f = line.split("\t");
-        all.add(new Fixture(f[0].equals("valid"), f[1], Arrays.copyOfRange(f, 2, f.length)));
+    for (String manifest : List.of("manifest.tsv", "torch-manifest.tsv")) {
+      for (String line : Files.readAllLines(DIR.resolve(manifest))) {
+        if (!line.isBlank()) {
+          String[] f = line.split("\t");
+          all.add(new Fixture(f[0].equals("valid"), f[1], Arrays.copyOfRange(f, 2, f.length)));
+        }
       }
     }
     return all;

@@ -52,8 +52,8 @@ public record Plan(PlanningMode mode, String kernels, int threads, int plannedBa
    * @param nonzeros weights that are not zero
    * @param single method for a single input (batch 1)
    * @param batched method for batches
-   * @param singleCandidates what was considered for batch 1, fastest first
-   * @param batchedCandidates what was considered for batches, fastest first
+   * @param singleCandidates what was considered for batch 1, the chosen one first
+   * @param batchedCandidates what was considered for batches, the chosen one first
    * @param reason why, in a few words ({@code override}, {@code estimated}, {@code measured})
    */
   public record LayerPlan(int index, int rows, int cols, long nonzeros, LayerMethod single,

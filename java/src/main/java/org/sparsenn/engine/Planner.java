@@ -29,6 +29,8 @@ public final class Planner {
   // MEASURE times only candidates the cost model puts within this factor of its best guess.
   private static final double SHORTLIST_FACTOR = 2.0;
   private static final int MEASURE_SAMPLES = 9;
+  // Measured differences below this fraction are treated as noise (see preferPredictedWithinNoise).
+  private static final double MEASURE_NOISE = 0.10;
 
   private Planner() {}
 
@@ -227,6 +229,30 @@ public final class Planner {
       }
       ranked.sort(Comparator.comparingDouble((Plan.Candidate c) -> c.measured() ? 0 : 1)
           .thenComparingDouble(Plan.Candidate::decidingMicros));
+      return preferPredictedWithinNoise(ranked);
+    }
+
+    /**
+     * A few timed samples on a busy machine vary by several percent: when the cost model's
+     * favourite measured within {@link #MEASURE_NOISE} of the fastest, it is kept, so noise
+     * alone does not flip a choice the figures support.
+     */
+    private static List<Plan.Candidate> preferPredictedWithinNoise(List<Plan.Candidate> ranked) {
+      Plan.Candidate fastest = ranked.get(0);
+      Plan.Candidate favourite = null;
+      for (Plan.Candidate c : ranked) {
+        if (c.measured() && (favourite == null
+            || c.predictedMicros() < favourite.predictedMicros())) {
+          favourite = c;
+        }
+      }
+      if (favourite != null && favourite != fastest
+          && favourite.measuredMicros() <= fastest.measuredMicros() * (1 + MEASURE_NOISE)) {
+        List<Plan.Candidate> reordered = new ArrayList<>(ranked);
+        reordered.remove(favourite);
+        reordered.add(0, favourite);
+        return reordered;
+      }
       return ranked;
     }
 

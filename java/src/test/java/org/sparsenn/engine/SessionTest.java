@@ -246,7 +246,9 @@ class SessionTest {
         assertEquals(layer.single(), chosen.method());
         for (Plan.Candidate other : layer.singleCandidates()) {
           if (other.measured()) {
-            assertTrue(chosen.measured() && chosen.measuredMicros() <= other.measuredMicros(),
+            // the cost model's favourite stands when it measured within 10% of the fastest
+            assertTrue(chosen.measured()
+                && chosen.measuredMicros() <= other.measuredMicros() * 1.10 + 1e-9,
                 plan.describe());
           }
         }

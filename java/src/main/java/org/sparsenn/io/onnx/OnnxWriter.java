@@ -7,6 +7,7 @@ import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -45,9 +46,9 @@ import org.sparsenn.model.Network;
  * {@code Gather} (axis 1) node {@code select_inputs} picks the kept ones before {@code fc0}.
  * Metadata given to the writer (provenance) goes into the model's {@code metadata_props}.
  *
- * <p>A protobuf message cannot exceed 2 GiB, so a network whose weights and biases take more
- * than {@link #MAX_INITIALIZER_BYTES} is refused; writing such models with ONNX external data
- * is not done yet.
+ * <p>A protobuf message cannot exceed 2 GiB: a network whose weights and biases take more than
+ * {@link #MAX_INITIALIZER_BYTES} is written to a file with them as ONNX external data in
+ * {@code <file name>.data} beside it, and refused by the in-memory forms.
  */
 public final class OnnxWriter {
   /** The ONNX IR version written. */
@@ -70,10 +71,9 @@ public final class OnnxWriter {
 
   /**
    * Writes {@code network} to {@code file} through a temporary file in the same directory,
-   * moved into place when complete: the file appears whole or not at all.
+   * moved into place when complete: the file appears whole or not at all. Weights and biases
+   * over {@link #MAX_INITIALIZER_BYTES} go to {@code <file name>.data} as external data.
    *
-   * @throws IllegalArgumentException if the initializers would exceed
-   *     {@link #MAX_INITIALIZER_BYTES}
    * @throws UncheckedIOException naming the file if it cannot be written
    */
   public static void write(Network network, Path file) {
@@ -85,13 +85,46 @@ public final class OnnxWriter {
    * {@code metadata} (e.g. provenance: source digest, pruning method, sparsity) in the model's
    * {@code metadata_props}.
    *
-   * @throws IllegalArgumentException if the initializers would exceed
-   *     {@link #MAX_INITIALIZER_BYTES}
    * @throws UncheckedIOException naming the file if it cannot be written
    */
   public static void write(Network network, Path file, Map<String, String> metadata) {
+    write(network, file, metadata, MAX_INITIALIZER_BYTES);
+  }
+
+  /**
+   * Writes {@code network} to {@code file}; when its weights and biases take more than
+   * {@code externalAbove} bytes they go to {@code <file name>.data} beside it as ONNX external
+   * data (each tensor 64-byte aligned), which is written first; both files appear whole or not
+   * at all.
+   */
+  static void write(Network network, Path file, Map<String, String> metadata,
+      long externalAbove) {
+    Objects.requireNonNull(network, "network");
     Objects.requireNonNull(file, "file");
-    ModelProto model = toModel(network, metadata);
+    Objects.requireNonNull(metadata, "metadata");
+    if (4 * network.parameterCount() <= externalAbove) {
+      writeModel(file, toModel(network, metadata));
+      return;
+    }
+    Path target = file.toAbsolutePath();
+    String dataName = target.getFileName() + ".data";
+    Path dataFile = target.resolveSibling(dataName);
+    ModelProto[] model = new ModelProto[1];
+    AtomicFiles.write(dataFile, channel ->
+        model[0] = build(network, metadata, new ExternalData(channel, dataName)));
+    try {
+      writeModel(target, model[0]);
+    } catch (RuntimeException e) {
+      try {
+        Files.deleteIfExists(dataFile);
+      } catch (IOException ignored) {
+        // the model's failure is the one to report
+      }
+      throw e;
+    }
+  }
+
+  private static void writeModel(Path file, ModelProto model) {
     AtomicFiles.write(file, channel -> {
       OutputStream out = Channels.newOutputStream(channel);
       model.writeTo(out);
@@ -151,9 +184,21 @@ public final class OnnxWriter {
     if (bytes > MAX_INITIALIZER_BYTES) {
       throw new IllegalArgumentException(String.format(Locale.ROOT,
           "%s has %d bytes of weights and biases (%.2f GiB), over the %.1f GiB that one ONNX"
-              + " protobuf can hold; ONNX external data is not written yet", network, bytes,
-          bytes / (double) (1L << 30), MAX_INITIALIZER_BYTES / (double) (1L << 30)));
+              + " protobuf can hold; write it to a file, which puts them in external data",
+          network, bytes, bytes / (double) (1L << 30),
+          MAX_INITIALIZER_BYTES / (double) (1L << 30)));
     }
+    return build(network, metadata, OnnxWriter::floats);
+  }
+
+  /** Makes the float initializers of weights and biases: inline or in external data. */
+  @FunctionalInterface
+  private interface Initializers {
+    TensorProto floats(String name, float[] values, long... dims);
+  }
+
+  private static ModelProto build(Network network, Map<String, String> metadata,
+      Initializers initializers) {
     GraphProto.Builder graph = GraphProto.newBuilder().setName("sparsenn");
     graph.addInput(floatInfo(INPUT, network.originalInputs()));
     List<DenseLayer> layers = network.layers();
@@ -170,9 +215,9 @@ public final class OnnxWriter {
       boolean last = i == layers.size() - 1;
       boolean identity = layer.activation().kind() == Activation.Kind.IDENTITY;
       String fc = "fc" + i;
-      graph.addInitializer(floats(fc + ".weight", layer.weights(), layer.outputs(),
-          layer.inputs()));
-      graph.addInitializer(floats(fc + ".bias", layer.bias(), layer.outputs()));
+      graph.addInitializer(initializers.floats(fc + ".weight", layer.weights(),
+          layer.outputs(), layer.inputs()));
+      graph.addInitializer(initializers.floats(fc + ".bias", layer.bias(), layer.outputs()));
       String y = last && identity && !network.softmaxOutput() ? OUTPUT : fc;
       graph.addNode(NodeProto.newBuilder().setName(fc).setOpType("Gemm")
           .addInput(x).addInput(fc + ".weight").addInput(fc + ".bias").addOutput(y)
@@ -263,6 +308,60 @@ public final class OnnxWriter {
       tensor.addDims(d);
     }
     return tensor.build();
+  }
+
+  /** Appends each tensor's little-endian floats to the data file, 64-byte aligned. */
+  private static final class ExternalData implements Initializers {
+    private static final int ALIGNMENT = 64;
+    private final FileChannel channel;
+    private final String location;
+    private long offset;
+
+    ExternalData(FileChannel channel, String location) {
+      this.channel = channel;
+      this.location = location;
+    }
+
+    @Override
+    public TensorProto floats(String name, float[] values, long... dims) {
+      try {
+        long start = (offset + ALIGNMENT - 1) / ALIGNMENT * ALIGNMENT;
+        ByteBuffer chunk = ByteBuffer.allocate(1 << 16).order(ByteOrder.LITTLE_ENDIAN);
+        chunk.position((int) (start - offset));
+        for (float v : values) {
+          if (!chunk.hasRemaining()) {
+            flush(chunk);
+          }
+          chunk.putFloat(v);
+        }
+        flush(chunk);
+        offset = start + 4L * values.length;
+        TensorProto.Builder tensor = TensorProto.newBuilder().setName(name).setDataType(FLOAT)
+            .setDataLocation(TensorProto.DataLocation.EXTERNAL)
+            .addExternalData(entry("location", location))
+            .addExternalData(entry("offset", Long.toString(start)))
+            .addExternalData(entry("length", Long.toString(4L * values.length)));
+        for (long d : dims) {
+          tensor.addDims(d);
+        }
+        return tensor.build();
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot write external data " + location + ": "
+            + e.getMessage(), e);
+      }
+    }
+
+    private void flush(ByteBuffer chunk) throws IOException {
+      chunk.flip();
+      while (chunk.hasRemaining()) {
+        channel.write(chunk);
+      }
+      chunk.clear();
+    }
+
+    private static StringStringEntryProto entry(String key, String value) {
+      return StringStringEntryProto.newBuilder().setKey(key).setValue(value).build();
+    }
   }
 
   private static TensorProto longs(String name, int[] values) {

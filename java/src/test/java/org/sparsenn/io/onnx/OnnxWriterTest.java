@@ -19,6 +19,7 @@ import java.nio.FloatBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
@@ -251,6 +252,27 @@ class OnnxWriterTest {
         () -> OnnxWriter.toModel(big));
     assertTrue(e.getMessage().contains("external data")
         && e.getMessage().contains(Long.toString(4 * big.parameterCount())), e.getMessage());
+  }
+
+  @Test
+  void largeModelsGoToExternalDataThatReadersAndOnnxRuntimeLoad() throws Exception {
+    Network net = random(21, new int[] {30, 40, 5}, 0.5, true, Activation.GELU);
+    Path file = dir.resolve("big.onnx");
+    // a threshold of 0 bytes puts every weight and bias in external data
+    OnnxWriter.write(net, file, Map.of("sparsity", "0.5"), 0);
+    assertEquals(List.of(file, dir.resolve("big.onnx.data")), files());
+    assertTrue(Files.size(file) < 2000, "weights are not inline: " + Files.size(file));
+    assertSameNetwork(net, OnnxReader.read(file));
+    float[] input = new float[2 * 30];
+    Arrays.fill(input, 0.25f);
+    try (OrtSession session = ort.createSession(file.toString(), new OrtSession.SessionOptions());
+        OnnxTensor x = OnnxTensor.createTensor(ort, FloatBuffer.wrap(input), new long[] {2, 30});
+        OrtSession.Result result = session.run(Map.of("input", x))) {
+      FloatBuffer out = ((OnnxTensor) result.get("output").orElseThrow()).getFloatBuffer();
+      float[] actual = new float[out.remaining()];
+      out.get(actual);
+      assertClose(OnnxReaderTest.forward(net, input, 2), actual, "external data in ORT");
+    }
   }
 
   private List<Path> files() throws IOException {

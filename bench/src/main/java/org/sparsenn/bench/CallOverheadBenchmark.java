@@ -121,7 +121,7 @@ public class CallOverheadBenchmark {
     return yDirect;
   }
 
-  /** The whole engine: a one-layer {@link Session} (CSR) from {@code float[]} to {@code float[]}. */
+  /** The whole engine: a one-layer {@link Session} (CSR), {@code float[]} to {@code float[]}. */
   @Benchmark
   public float[] sessionFloatArray() {
     session.run(xArray, yArray);

@@ -128,7 +128,8 @@ final class PruneCommand implements Callable<Integer> {
   int batch;
 
   @Option(names = "--seed", defaultValue = "42",
-      description = "Seed for random pruning, permutation and shuffles (default: ${DEFAULT-VALUE}).")
+      description = "Seed for random pruning, permutation and shuffles"
+          + " (default: ${DEFAULT-VALUE}).")
   long seed;
 
   @Option(names = {"-q", "--quiet"}, description = "No progress bar or per-epoch lines.")

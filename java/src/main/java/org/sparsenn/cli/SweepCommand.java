@@ -93,7 +93,7 @@ final class SweepCommand implements Callable<Integer> {
       description = "Write sweep.csv, sweep.json, report.md, sweep.png and sweep.svg here.")
   Path out;
 
-  @Option(names = "--latency-ms", defaultValue = "150", hidden = true,
+  @Option(names = "--latency-ms", defaultValue = "250", hidden = true,
       description = "Time budget per latency figure, ms (default: ${DEFAULT-VALUE}).")
   int latencyMillis;
 

@@ -57,7 +57,8 @@ public record KernelFigures(double callMicros, double rowNanos, List<CostPoint> 
       CostPoint hi = points.get(i);
       if (bytes <= hi.bytes()) {
         CostPoint lo = points.get(i - 1);
-        double t = Math.log((double) bytes / lo.bytes()) / Math.log((double) hi.bytes() / lo.bytes());
+        double t = Math.log((double) bytes / lo.bytes())
+            / Math.log((double) hi.bytes() / lo.bytes());
         return lo.nanosPerWeight() + t * (hi.nanosPerWeight() - lo.nanosPerWeight());
       }
     }

@@ -27,7 +27,8 @@ import org.sparsenn.sparse.RandomWeights;
 /**
  * What each layer method costs on this machine: the figures behind {@link PlanningMode#ESTIMATE}.
  *
- * <p>Measured once per machine (a few seconds of small and memory-sized layers, at batch 1, 8 and 64) and cached as JSON in the user's cache directory, keyed by CPU model, kernels (ISA
+ * <p>Measured once per machine (a few seconds of small and memory-sized layers, at batch 1, 8
+ * and 64) and cached as JSON in the user's cache directory, keyed by CPU model, kernels (ISA
  * level) and library version; later sessions, in this process or another, read the cache. The
  * directory is {@code -Dsparsenn.cache.dir} if set, else {@code $XDG_CACHE_HOME/sparsenn}, else
  * {@code ~/.cache/sparsenn}; when it cannot be written the profile lives in memory only.
@@ -104,7 +105,8 @@ public final class MachineProfile {
     }
     double small = batched.get(method).predictMicros(rows, storedWeights, weightBytes, batch);
     double large = wide.get(method).predictMicros(rows, storedWeights, weightBytes, batch);
-    double t = Math.log((double) batch / SMALL_BATCH) / Math.log((double) LARGE_BATCH / SMALL_BATCH);
+    double t = Math.log((double) batch / SMALL_BATCH)
+        / Math.log((double) LARGE_BATCH / SMALL_BATCH);
     t = Math.max(0, Math.min(1, t));
     return small + t * (large - small);
   }
@@ -124,7 +126,8 @@ public final class MachineProfile {
         LOG.log(Level.INFO, "ignoring unreadable machine profile {0}: {1}", file, e.getMessage());
       }
     }
-    LOG.log(Level.INFO, "measuring kernel costs on this machine once (a few seconds), for {0}", key);
+    LOG.log(Level.INFO, "measuring kernel costs on this machine once (a few seconds), for {0}",
+        key);
     MachineProfile measured = measure(key, kernels, largeRows, largeCols);
     try {
       Files.createDirectories(file.getParent());

@@ -395,7 +395,8 @@ class SessionTest {
         options().requireNative(true).build(), JavaKernels.instance()));
     assertTrue(missing.getMessage().contains("native library is required"));
     assertThrows(IllegalArgumentException.class, () -> SessionOptions.builder().threads(0));
-    assertThrows(IllegalArgumentException.class, () -> SessionOptions.builder().candidates(Set.of()));
+    assertThrows(IllegalArgumentException.class,
+        () -> SessionOptions.builder().candidates(Set.of()));
   }
 
   private static float[] slice(float[] a, int from, int length) {

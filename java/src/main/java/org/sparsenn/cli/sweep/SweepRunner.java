@@ -75,6 +75,8 @@ public final class SweepRunner {
     float[] inputs = sampleInputs();
     double[] baseline;
     try (Session dense = Session.create(original, denseOptions())) {
+      // A first, discarded pass warms up the JIT, which is cold at the start of the sweep.
+      LatencyMeter.medianMicros(dense, inputs, settings.batch(), settings.latencyBudgetNanos());
       baseline = new double[] {
         LatencyMeter.medianMicros(dense, inputs, 1, settings.latencyBudgetNanos()),
         LatencyMeter.medianMicros(dense, inputs, settings.batch(), settings.latencyBudgetNanos())};

@@ -30,22 +30,28 @@ def layer_table(name, entries):
     groups = defaultdict(dict)
     for e in entries:
         p = e["params"]
-        key = (int(p.get("batch", 1)), float(p["sparsity"]))
+        key = (int(p["rows"]), int(p["cols"]), int(p.get("batch", 1)), float(p["sparsity"]))
         groups[key][p["kernel"]] = median_score(e)
     kernels = [k for k in KERNEL_ORDER if any(k in g for g in groups.values())]
+    shapes = sorted({(k[0], k[1]) for k in groups}, reverse=True)
     p = entries[0]["params"]
-    lines = [f"**{name}**: {p['rows']} x {p['cols']}, threads {p['threads']}, "
+    shape_text = (f"{p['rows']} x {p['cols']}" if len(shapes) == 1
+                  else ", ".join(f"{r} x {c}" for r, c in shapes))
+    lines = [f"**{name}**: {shape_text}, threads {p['threads']}, "
              f"median time per call, and speedup over `dense_blas` in the same run", ""]
-    header = "| batch | sparsity | " + " | ".join(kernels) + " | " + " | ".join(
+    lead = "| shape | batch | sparsity | " if len(shapes) > 1 else "| batch | sparsity | "
+    header = lead + " | ".join(kernels) + " | " + " | ".join(
         f"{k} ×" for k in kernels if k != "dense_blas") + " |"
     lines.append(header)
-    lines.append("|" + "---|" * (2 + len(kernels) + len(kernels) - 1))
-    for (batch, sparsity), scores in sorted(groups.items()):
+    lines.append("|" + "---|" * (lead.count("|") - 1 + len(kernels) + len(kernels) - 1))
+    for (rows, cols, batch, sparsity), scores in sorted(
+            groups.items(), key=lambda kv: (-kv[0][0], -kv[0][1], kv[0][2], kv[0][3])):
         dense = scores.get("dense_blas")
         cells = [fmt_time(scores[k]) if k in scores else "" for k in kernels]
         ratios = [f"{dense / scores[k]:.2f}" if dense and k in scores else ""
                   for k in kernels if k != "dense_blas"]
-        lines.append(f"| {batch} | {sparsity:g} | " + " | ".join(cells) + " | "
+        shape = f"| {rows} x {cols} " if len(shapes) > 1 else ""
+        lines.append(f"{shape}| {batch} | {sparsity:g} | " + " | ".join(cells) + " | "
                      + " | ".join(ratios) + " |")
     return "\n".join(lines)
 

@@ -27,6 +27,7 @@ import picocli.CommandLine.Model.CommandSpec;
 @Command(
     name = "bench",
     mixinStandardHelpOptions = true,
+    header = "Quick speed table: sparse against dense layers by sparsity.",
     description = {
       "Quick table of sparse (CSR, CSR16) speedup over dense OpenBLAS against sparsity, on",
       "random layers with fixed seeds. A demonstration: quote the JMH results in bench/."

@@ -30,6 +30,7 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "convert",
     mixinStandardHelpOptions = true,
+    header = "Convert a model to .snn or ONNX.",
     description = {
       "Convert a model (.onnx, .npz, .safetensors, .snn) to sparsenn's .snn format,",
       "storing each layer dense or CSR, whichever is smaller unless --storage says,",

@@ -25,6 +25,7 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "eval",
     mixinStandardHelpOptions = true,
+    header = "Evaluate a model on test data; ends with 'accuracy: X'.",
     description = {
       "Evaluate a model on the test part of an IDX folder (or on a whole CSV file or",
       "X.npy/y.npy folder): loss, top-k accuracy, and last a line 'accuracy: X'."

@@ -35,6 +35,7 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "infer",
     mixinStandardHelpOptions = true,
+    header = "Run a model on a .npy batch and write the outputs as .npy.",
     description = {
       "Run a model on a [batch, features] float32 .npy array (float64 is converted) and",
       "write the [batch, outputs] float32 results (raw last-layer outputs) to a .npy file."

@@ -27,6 +27,7 @@ import picocli.CommandLine.Model.CommandSpec;
 @Command(
     name = "inspect",
     mixinStandardHelpOptions = true,
+    header = "Show a model's layers, shapes, sparsity, format and digest.",
     description = {
       "Show a model's layers, shapes, parameter count, nonzeros and sparsity, activations,",
       "file format and SHA-256, conversions made while reading, and how names were mapped."

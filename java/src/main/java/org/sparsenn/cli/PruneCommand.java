@@ -44,6 +44,7 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "prune",
     mixinStandardHelpOptions = true,
+    header = "Prune a model, one-shot or with masked fine-tuning.",
     description = {
       "Prune a model: magnitude, random, neuron, feature, nm or block; one-shot, iterative",
       "(prune, fine-tune, repeat) or gradual (cubic schedule during fine-tuning)."

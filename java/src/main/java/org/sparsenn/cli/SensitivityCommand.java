@@ -28,6 +28,7 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "sensitivity",
     mixinStandardHelpOptions = true,
+    header = "Per-layer accuracy against sparsity, and suggested targets.",
     description = {
       "Per layer, accuracy against sparsity with the other layers dense, and per-layer",
       "targets (prune --override) that keep the accuracy drop within --max-drop."

@@ -46,6 +46,7 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "sweep",
     mixinStandardHelpOptions = true,
+    header = "Accuracy, size and speed of a model at each pruning level.",
     description = {
       "Prune a model to each level and show accuracy, size and speed per level.",
       "With no arguments: the built-in Fashion-MNIST MLP on a 2,000-image test sample."

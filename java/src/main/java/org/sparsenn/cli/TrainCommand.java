@@ -44,6 +44,7 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "train",
     mixinStandardHelpOptions = true,
+    header = "Train an MLP, or fine-tune a model keeping its zeros.",
     description = {
       "Train an MLP (softmax cross-entropy or MSE, SGD with momentum or Adam) on an IDX folder,",
       "a folder with X.npy and y.npy, or a CSV file, and write it as .snn or .onnx.",

@@ -25,14 +25,15 @@ final class ModelOutput {
   }
 
   /**
-   * Writes {@code network} (whole or not at all); {@code provenance} goes into an .snn file.
+   * Writes {@code network} (whole or not at all) with {@code provenance}: .snn metadata or
+   * ONNX metadata_props.
    *
    * @return what was written, for the user
    */
   static String write(Network network, Path output, Map<String, String> provenance) {
     check(output);
     if (name(output).endsWith(".onnx")) {
-      OnnxWriter.write(network, output);
+      OnnxWriter.write(network, output, provenance);
       return String.format(Locale.ROOT, "wrote %s: %s as ONNX (opset %d)", output, network,
           OnnxWriter.OPSET);
     }

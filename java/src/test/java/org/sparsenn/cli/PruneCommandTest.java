@@ -14,6 +14,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.sparsenn.io.ModelReader;
 import org.sparsenn.io.data.IdxTestFiles;
+import org.sparsenn.io.onnx.OnnxReader;
 import org.sparsenn.io.snn.SnnFile;
 import org.sparsenn.io.snn.SnnWriteOptions;
 import org.sparsenn.io.snn.SnnWriter;
@@ -90,6 +91,8 @@ class PruneCommandTest {
     assertEquals(0, prune(neurons, "--method", "neuron", "--sparsity", "0.5").status());
     Network small = ModelReader.read(neurons);
     assertEquals(List.of(12, 6, 3), small.layers().stream().map(DenseLayer::outputs).toList());
+    assertEquals("neuron l2, oneshot", OnnxReader.load(neurons).metadata()
+        .get(SnnWriter.PRUNING_METHOD), "provenance in ONNX metadata_props");
 
     Path nm = dir.resolve("nm.snn");
     assertEquals(0, prune(nm, "--method", "nm", "--pattern", "2:4").status());

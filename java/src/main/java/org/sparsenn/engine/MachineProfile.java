@@ -36,7 +36,7 @@ import org.sparsenn.sparse.RandomWeights;
 public final class MachineProfile {
   private static final System.Logger LOG = System.getLogger(MachineProfile.class.getName());
   /** Bumped whenever the cost model or the calibration changes, so stale caches are redone. */
-  static final int FORMAT = 4;
+  static final int FORMAT = 5;
   /** The batches the batched figures are measured at; predictions between slide on log(batch). */
   static final int SMALL_BATCH = 8;
   static final int LARGE_BATCH = 64;
@@ -183,8 +183,10 @@ public final class MachineProfile {
   /** The figures of one method at one batch, from its calibration layers. */
   private static KernelFigures figures(int batch, LinearOp tiny, LinearOp half, LinearOp thin,
       List<LinearOp> sized) {
-    double call = timeOp(tiny, batch, 15);
     Sample cached = sample(half, batch, 15);
+    // The call cost is a floor: a disturbed tiny-layer timing must not exceed a whole layer's
+    // (it once read 83 µs for an 8 x 8 sgemv and priced every BLAS call out).
+    double call = Math.min(timeOp(tiny, batch, 15), cached.micros);
     double rowNanos = 0;
     double cachedNanos;
     if (thin != null) {

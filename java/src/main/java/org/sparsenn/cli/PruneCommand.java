@@ -305,7 +305,7 @@ final class PruneCommand implements Callable<Integer> {
         switch (crit) {
           case "l1" -> b.l1();
           case "l2" -> b.l2();
-          case "activation" -> b.activation(calibration(train, network.originalInputs()));
+          case "activation" -> b.activation(calibration(train));
           default -> throw new IllegalArgumentException("--criterion for neuron is l1, l2 or"
               + " activation, got " + criterion);
         }
@@ -317,7 +317,7 @@ final class PruneCommand implements Callable<Integer> {
         switch (crit) {
           case "l1" -> b.norm(Norm.L1);
           case "l2" -> b.norm(Norm.L2);
-          case "permutation" -> b.permutation(calibration(train, network.originalInputs()),
+          case "permutation" -> b.permutation(calibration(train),
               calibrationLabels(train), seed);
           default -> throw new IllegalArgumentException("--criterion for feature is l1, l2 or"
               + " permutation, got " + criterion);
@@ -368,7 +368,7 @@ final class PruneCommand implements Callable<Integer> {
   // Calibration uses at most this many training examples.
   private static final int CALIBRATION = 1000;
 
-  private static float[][] calibration(Dataset train, int features) {
+  private static float[][] calibration(Dataset train) {
     int n = Math.min(CALIBRATION, train.size());
     float[][] rows = new float[n][];
     for (int i = 0; i < n; i++) {

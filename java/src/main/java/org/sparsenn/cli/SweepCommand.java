@@ -21,6 +21,7 @@ import org.sparsenn.cli.sweep.SweepMethod;
 import org.sparsenn.cli.sweep.SweepReport;
 import org.sparsenn.cli.sweep.SweepRow;
 import org.sparsenn.cli.sweep.SweepRunner;
+import org.sparsenn.engine.MachineProfile;
 import org.sparsenn.io.LoadedModel;
 import org.sparsenn.io.ModelReader;
 import org.sparsenn.io.data.Dataset;
@@ -235,19 +236,8 @@ final class SweepCommand implements Callable<Integer> {
   }
 
   private static String machine() {
-    String cpu = System.getProperty("os.arch");
-    Path cpuinfo = Path.of("/proc/cpuinfo");
-    try {
-      if (Files.isReadable(cpuinfo)) {
-        try (Stream<String> lines = Files.lines(cpuinfo)) {
-          cpu = lines.filter(l -> l.startsWith("model name")).findFirst()
-              .map(l -> l.substring(l.indexOf(':') + 1).trim()).orElse(cpu);
-        }
-      }
-    } catch (IOException | UncheckedIOException e) {
-      // keep the architecture name
-    }
-    return cpu + ", " + Runtime.getRuntime().availableProcessors() + " cores";
+    return MachineProfile.cpuModel() + ", " + Runtime.getRuntime().availableProcessors()
+        + " cores";
   }
 
   private static void deleteTree(Path dir) {

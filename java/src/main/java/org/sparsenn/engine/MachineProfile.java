@@ -250,7 +250,11 @@ public final class MachineProfile {
         + (version == null ? "dev" : version);
   }
 
-  private static String cpuModel() {
+  /**
+   * The CPU's model name ({@code /proc/cpuinfo} on Linux), or the OS name and processor count
+   * where that cannot be read.
+   */
+  public static String cpuModel() {
     Path cpuinfo = Path.of("/proc/cpuinfo");
     try {
       if (Files.isReadable(cpuinfo)) {

@@ -19,10 +19,10 @@ import org.sparsenn.engine.SessionOptions;
 import org.sparsenn.io.data.Dataset;
 import org.sparsenn.io.snn.SnnWriteOptions;
 import org.sparsenn.io.snn.SnnWriter;
-import org.sparsenn.model.DenseLayer;
 import org.sparsenn.model.Network;
 import org.sparsenn.prune.Masks;
 import org.sparsenn.prune.PruneResult;
+import org.sparsenn.prune.SparsityReport;
 import org.sparsenn.train.Evaluator;
 import org.sparsenn.train.Loss;
 import org.sparsenn.train.Trainer;
@@ -129,7 +129,10 @@ public final class SweepRunner {
       dense1 = LatencyMeter.medianMicros(session, inputs, 1, budget);
       denseBatch = LatencyMeter.medianMicros(session, inputs, batch, budget);
     }
-    return new SweepRow(method.label(), level, sparsity(pruned), accuracy, fineTuned, bytes,
+    // Zero or removed weights over the original model's, as measured in the pruned weights.
+    double sparsity = SparsityReport.of(original, pruned, Masks.ofNonzeros(pruned))
+        .totalSparsity();
+    return new SweepRow(method.label(), level, sparsity, accuracy, fineTuned, bytes,
         micros1, microsBatch, dense1, denseBatch, plan1, planBatch, baseline[0], baseline[1]);
   }
 
@@ -146,19 +149,6 @@ public final class SweepRunner {
 
   private double accuracy(Network network) {
     return Evaluator.evaluate(network, test, Loss.SOFTMAX_CROSS_ENTROPY).accuracy();
-  }
-
-  /** Zero or removed weights over the original model's weights. */
-  private double sparsity(Network pruned) {
-    long originalWeights = 0;
-    for (DenseLayer layer : original.layers()) {
-      originalWeights += (long) layer.inputs() * layer.outputs();
-    }
-    long nonzeros = 0;
-    for (DenseLayer layer : pruned.layers()) {
-      nonzeros += layer.nonzeroWeights();
-    }
-    return 1.0 - (double) nonzeros / originalWeights;
   }
 
   private long fileBytes(Network network, SweepMethod method, double level) {

@@ -38,8 +38,10 @@ typedef void (*snn_f32_gemv_fn)(int32_t row_begin, int32_t row_end, int32_t cols
 typedef void (*snn_f32_gemm_fn)(int32_t row_begin, int32_t row_end, int32_t cols, const float* w,
                                 const float* x, int32_t batch, const float* bias, float* y,
                                 int32_t act, float alpha);
+typedef snn_f32_gemm_fn snn_f32_gemm_packed_fn; /* w: packed in 16-row panels (kernels.h) */
 typedef void (*snn_f32_bias_act_fn)(int32_t row_begin, int32_t row_end, int32_t batch,
                                     const float* bias, float* y, int32_t act, float alpha);
+typedef void (*snn_f32_transpose_fn)(int32_t rows, int32_t cols, const float* src, float* dst);
 typedef void (*snn_f32_softmax_fn)(int32_t features, int32_t batch, const float* x, float* y);
 
 /* One table per ISA level; every slot is always filled (scalar reference first). */
@@ -50,8 +52,10 @@ typedef struct snn_kernel_table {
   snn_f32_spmm_csr16_fn spmm_csr16;
   snn_f32_gemv_fn gemv;
   snn_f32_gemm_fn gemm;
+  snn_f32_gemm_packed_fn gemm_packed;
   snn_f32_bias_act_fn bias_act;
   snn_f32_softmax_fn softmax;
+  snn_f32_transpose_fn transpose;
 } snn_kernel_table;
 
 /* The table for `isa`, or NULL when this CPU/build cannot run it. */
@@ -59,6 +63,7 @@ const snn_kernel_table* snn_kernel_table_for(int32_t isa);
 
 /* Per-ISA kernels. Only the kernels of ISAs compiled for this architecture are defined. */
 /* scalar */
+void snn_f32_transpose__scalar(int32_t rows, int32_t cols, const float* src, float* dst);
 void snn_f32_spmv_csr__scalar(int32_t row_begin, int32_t row_end, const int32_t* row_ptr,
                               const int32_t* col_idx, const float* values, const float* x,
                               const float* bias, float* y, int32_t act, float alpha);
@@ -75,6 +80,9 @@ void snn_f32_spmm_csr16__scalar(int32_t row_begin, int32_t row_end, const int32_
 void snn_f32_gemv__scalar(int32_t row_begin, int32_t row_end, int32_t cols, const float* w,
                           const float* x, const float* bias, float* y, int32_t act, float alpha);
 void snn_f32_gemm__scalar(int32_t row_begin, int32_t row_end, int32_t cols, const float* w,
+                          const float* x, int32_t batch, const float* bias, float* y,
+                          int32_t act, float alpha);
+void snn_f32_gemm_packed__scalar(int32_t row_begin, int32_t row_end, int32_t cols, const float* wp,
                           const float* x, int32_t batch, const float* bias, float* y,
                           int32_t act, float alpha);
 void snn_f32_bias_act__scalar(int32_t row_begin, int32_t row_end, int32_t batch, const float* bias,
@@ -98,6 +106,10 @@ void snn_f32_gemv__avx2(int32_t row_begin, int32_t row_end, int32_t cols, const 
 void snn_f32_gemm__avx2(int32_t row_begin, int32_t row_end, int32_t cols, const float* w,
                         const float* x, int32_t batch, const float* bias, float* y,
                         int32_t act, float alpha);
+void snn_f32_gemm_packed__avx2(int32_t row_begin, int32_t row_end, int32_t cols, const float* wp,
+                        const float* x, int32_t batch, const float* bias, float* y,
+                        int32_t act, float alpha);
+void snn_f32_transpose__avx2(int32_t rows, int32_t cols, const float* src, float* dst);
 void snn_f32_bias_act__avx2(int32_t row_begin, int32_t row_end, int32_t batch, const float* bias,
                             float* y, int32_t act, float alpha);
 
@@ -120,6 +132,10 @@ void snn_f32_gemv__avx512(int32_t row_begin, int32_t row_end, int32_t cols, cons
 void snn_f32_gemm__avx512(int32_t row_begin, int32_t row_end, int32_t cols, const float* w,
                           const float* x, int32_t batch, const float* bias, float* y,
                           int32_t act, float alpha);
+void snn_f32_gemm_packed__avx512(int32_t row_begin, int32_t row_end, int32_t cols, const float* wp,
+                          const float* x, int32_t batch, const float* bias, float* y,
+                          int32_t act, float alpha);
+void snn_f32_transpose__avx512(int32_t rows, int32_t cols, const float* src, float* dst);
 void snn_f32_bias_act__avx512(int32_t row_begin, int32_t row_end, int32_t batch, const float* bias,
                               float* y, int32_t act, float alpha);
 
@@ -139,6 +155,9 @@ void snn_f32_spmm_csr16__neon(int32_t row_begin, int32_t row_end, const int32_t*
 void snn_f32_gemv__neon(int32_t row_begin, int32_t row_end, int32_t cols, const float* w,
                         const float* x, const float* bias, float* y, int32_t act, float alpha);
 void snn_f32_gemm__neon(int32_t row_begin, int32_t row_end, int32_t cols, const float* w,
+                        const float* x, int32_t batch, const float* bias, float* y,
+                        int32_t act, float alpha);
+void snn_f32_gemm_packed__neon(int32_t row_begin, int32_t row_end, int32_t cols, const float* wp,
                         const float* x, int32_t batch, const float* bias, float* y,
                         int32_t act, float alpha);
 void snn_f32_bias_act__neon(int32_t row_begin, int32_t row_end, int32_t batch, const float* bias,

@@ -232,12 +232,23 @@ std::vector<std::pair<int32_t, int32_t>> ranges_for(int32_t rows) {
   v.push_back({0, rows});
   if (rows > 5) v.push_back({3, rows - 2});
   if (rows > 1) v.push_back({1, 1});  // empty range
+  if (rows > 20) v.push_back({16, rows - 1});  // from a panel boundary of the packed layout
   return v;
 }
 
 // --- sparse and dense kernels over one matrix ------------------------------------------------
 
-enum Kind { SPMV_CSR, SPMV_CSR16, SPMM_CSR, SPMM_CSR16, GEMV, GEMV_BLAS, GEMM, GEMM_BLAS };
+enum Kind {
+  SPMV_CSR,
+  SPMV_CSR16,
+  SPMM_CSR,
+  SPMM_CSR16,
+  GEMV,
+  GEMV_BLAS,
+  GEMM,
+  GEMM_PACKED,
+  GEMM_BLAS
+};
 const char* kind_name(Kind k) {
   switch (k) {
     case SPMV_CSR:
@@ -254,10 +265,32 @@ const char* kind_name(Kind k) {
       return "gemv_blas";
     case GEMM:
       return "gemm";
+    case GEMM_PACKED:
+      return "gemm_packed";
     default:
       return "gemm_blas";
   }
 }
+
+// The dense weights of m packed in 16-row panels (kernels.h), 64-byte aligned.
+struct PackedWeights {
+  float* data;
+  explicit PackedWeights(const Csr& m) {
+    const int64_t panels = ((int64_t)m.rows + SNN_PACKED_PANEL_ROWS - 1) / SNN_PACKED_PANEL_ROWS;
+    const int64_t floats = panels * SNN_PACKED_PANEL_ROWS * m.cols;
+    data = (float*)snn_aligned_alloc(floats * (int64_t)sizeof(float) + 64);
+    for (int32_t r = 0; r < m.rows; r++) {
+      for (int32_t c = 0; c < m.cols; c++) {
+        data[(int64_t)(r / SNN_PACKED_PANEL_ROWS) * m.cols * SNN_PACKED_PANEL_ROWS +
+             (int64_t)c * SNN_PACKED_PANEL_ROWS + r % SNN_PACKED_PANEL_ROWS] =
+            m.dense[(size_t)r * m.cols + c];
+      }
+    }
+  }
+  ~PackedWeights() { snn_aligned_free(data); }
+  PackedWeights(const PackedWeights&) = delete;
+  PackedWeights& operator=(const PackedWeights&) = delete;
+};
 
 int32_t call_kernel(Kind kind, int32_t isa, const Csr& m, int32_t r0, int32_t r1, const float* x,
                     int32_t batch, const float* bias, float* y, const Act& a) {
@@ -280,6 +313,11 @@ int32_t call_kernel(Kind kind, int32_t isa, const Csr& m, int32_t r0, int32_t r1
       return snn_f32_gemv_blas(isa, r0, r1, m.cols, m.dense.data(), x, bias, y, a.act, a.alpha);
     case GEMM:
       return snn_f32_gemm(isa, r0, r1, m.cols, m.dense.data(), x, batch, bias, y, a.act, a.alpha);
+    case GEMM_PACKED: {
+      const PackedWeights packed(m);
+      return snn_f32_gemm_packed(isa, r0, r1, m.cols, packed.data, x, batch, bias, y, a.act,
+                                 a.alpha);
+    }
     default:
       return snn_f32_gemm_blas(isa, r0, r1, m.cols, m.dense.data(), x, batch, bias, y, a.act,
                                a.alpha);
@@ -349,6 +387,7 @@ void test_matrices() {
             if (s.cols <= 65536) run_matrix_case(SPMV_CSR16, m, x, 1, bias, ref, label);
             if ((double)s.rows * s.cols <= 1e6) {
               run_matrix_case(GEMV, m, x, 1, bias, ref, label);
+              run_matrix_case(GEMM_PACKED, m, x, 1, bias, ref, label);
               run_matrix_case(GEMV_BLAS, m, x, 1, bias, ref, label);
             }
           }
@@ -356,6 +395,7 @@ void test_matrices() {
           if (s.cols <= 65536) run_matrix_case(SPMM_CSR16, m, x, batch, bias, ref, label);
           if ((double)s.rows * s.cols * batch <= 2e6) {
             run_matrix_case(GEMM, m, x, batch, bias, ref, label);
+            run_matrix_case(GEMM_PACKED, m, x, batch, bias, ref, label);
             run_matrix_case(GEMM_BLAS, m, x, batch, bias, ref, label);
           }
         }
@@ -409,10 +449,12 @@ void test_row_lengths() {
         run_matrix_case(SPMV_CSR, m, x, 1, bias, ref, label);
         run_matrix_case(SPMV_CSR16, m, x, 1, bias, ref, label);
         run_matrix_case(GEMV, m, x, 1, bias, dref, label);
+        run_matrix_case(GEMM_PACKED, m, x, 1, bias, dref, label);
       }
       run_matrix_case(SPMM_CSR, m, x, batch, bias, ref, label);
       run_matrix_case(SPMM_CSR16, m, x, batch, bias, ref, label);
       run_matrix_case(GEMM, m, x, batch, bias, dref, label);
+      run_matrix_case(GEMM_PACKED, m, x, batch, bias, dref, label);
     }
   }
 }
@@ -437,11 +479,13 @@ void test_non_finite() {
       run_matrix_case(SPMV_CSR, m, x, 1, bias, ref, "non-finite");
       run_matrix_case(SPMV_CSR16, m, x, 1, bias, ref, "non-finite");
       run_matrix_case(GEMV, m, x, 1, bias, dref, "non-finite");
+      run_matrix_case(GEMM_PACKED, m, x, 1, bias, dref, "non-finite");
       run_matrix_case(GEMV_BLAS, m, x, 1, bias, dref, "non-finite");
     }
     run_matrix_case(SPMM_CSR, m, x, batch, bias, ref, "non-finite");
     run_matrix_case(SPMM_CSR16, m, x, batch, bias, ref, "non-finite");
     run_matrix_case(GEMM, m, x, batch, bias, dref, "non-finite");
+    run_matrix_case(GEMM_PACKED, m, x, batch, bias, dref, "non-finite");
     run_matrix_case(GEMM_BLAS, m, x, batch, bias, dref, "non-finite");
   }
 }
@@ -476,7 +520,38 @@ void test_gemm() {
         std::vector<float> x = random_vec((size_t)s.cols * batch + 1, seed++);
         const Ref ref = ref_dense(m, x.data(), batch);
         run_matrix_case(GEMM, m, x, batch, bias, ref, label);
+        run_matrix_case(GEMM_PACKED, m, x, batch, bias, ref, label);
       }
+    }
+  }
+}
+
+// Transpose on shapes around the 8- and 16-row gather groups, empty and 1 x 1: exact, and
+// nothing written past the end of dst.
+void test_transpose() {
+  const int32_t shapes[][2] = {{0, 5},  {5, 0},   {1, 1},  {1, 40},  {40, 1},  {7, 9},
+                               {8, 8},  {15, 17}, {16, 16}, {17, 33}, {64, 784}, {3, 1000}};
+  uint64_t seed = 4000;
+  for (const auto& shape : shapes) {
+    const int32_t rows = shape[0], cols = shape[1];
+    const size_t n = (size_t)rows * cols;
+    const std::vector<float> src = random_vec(n, seed++);
+    for (int32_t isa : kIsas) {
+      if (!snn_isa_supported(isa)) continue;
+      std::vector<float> dst(n + 17, kSentinel);
+      const int32_t rc = snn_f32_transpose(isa, rows, cols, src.data(), dst.data());
+      std::string err = rc == SNN_OK ? "" : fmt("status %d", rc);
+      for (int32_t r = 0; r < rows && err.empty(); r++) {
+        for (int32_t c = 0; c < cols && err.empty(); c++) {
+          if (memcmp(&dst[(size_t)c * rows + r], &src[(size_t)r * cols + c], sizeof(float)) != 0) {
+            err = fmt("element (%d, %d) moved wrongly", r, c);
+          }
+        }
+      }
+      for (size_t i = n; i < dst.size() && err.empty(); i++) {
+        if (memcmp(&dst[i], &kSentinel, sizeof(float)) != 0) err = fmt("wrote past the end (%zu)", i);
+      }
+      record(err.empty(), fmt("transpose isa %d %d x %d: %s", isa, rows, cols, err.c_str()));
     }
   }
 }
@@ -654,8 +729,11 @@ void test_dispatch_and_memory() {
             snn_f32_gemv(bad_isa, 0, 2, 2, values, x, NULL, y, 0, 0) == SNN_ERR_ISA_UNSUPPORTED &&
             snn_f32_gemm(bad_isa, 0, 2, 1, values, x, 1, NULL, y, 0, 0) ==
                 SNN_ERR_ISA_UNSUPPORTED &&
+            snn_f32_gemm_packed(bad_isa, 0, 2, 1, values, x, 1, NULL, y, 0, 0) ==
+                SNN_ERR_ISA_UNSUPPORTED &&
             snn_f32_bias_act(bad_isa, 0, 2, 1, NULL, y, 0, 0) == SNN_ERR_ISA_UNSUPPORTED &&
             snn_f32_softmax(bad_isa, 2, 1, x, y) == SNN_ERR_ISA_UNSUPPORTED &&
+            snn_f32_transpose(bad_isa, 1, 2, x, y) == SNN_ERR_ISA_UNSUPPORTED &&
             snn_f32_gemv_blas(bad_isa, 0, 2, 1, values, x, NULL, y, 0, 0) ==
                 SNN_ERR_ISA_UNSUPPORTED &&
             snn_f32_gemm_blas(bad_isa, 0, 2, 1, values, x, 1, NULL, y, 0, 0) ==
@@ -679,6 +757,8 @@ void test_dispatch_and_memory() {
                    SNN_ERR_BAD_ACTIVATION &&
                snn_f32_gemv(0, 0, 2, 2, values, x, NULL, y, bad_act, 0) == SNN_ERR_BAD_ACTIVATION &&
                snn_f32_gemm(0, 0, 2, 1, values, x, 1, NULL, y, bad_act, 0) ==
+                   SNN_ERR_BAD_ACTIVATION &&
+               snn_f32_gemm_packed(0, 0, 2, 1, values, x, 1, NULL, y, bad_act, 0) ==
                    SNN_ERR_BAD_ACTIVATION &&
                snn_f32_bias_act(0, 0, 2, 1, NULL, y, bad_act, 0) == SNN_ERR_BAD_ACTIVATION &&
                snn_f32_gemv_blas(0, 0, 2, 1, values, x, NULL, y, bad_act, 0) ==
@@ -730,6 +810,7 @@ int main() {
   test_row_lengths();
   test_matrices();
   test_gemm();
+  test_transpose();
   printf("%d passed, %d failed\n", g_passed, g_failed);
   return g_failed == 0 ? 0 : 1;
 }

@@ -123,6 +123,19 @@ int32_t snn_f32_gemm(int32_t isa, int32_t row_begin, int32_t row_end, int32_t co
                      const float* w, const float* x, int32_t batch, const float* bias, float* y,
                      int32_t act, float alpha);
 
+/* Rows per panel of the packed dense layout. */
+#define SNN_PACKED_PANEL_ROWS 16
+
+/* Batched dense on packed weights, same result as snn_f32_gemm, any batch >= 1 (batch 1 is a
+ * matrix-vector product). wp holds the rows in panels of 16, each panel column-major:
+ * W[r][c] is wp[(r / 16) * cols * 16 + c * 16 + r % 16], the rows of the last panel beyond
+ * the matrix zero, the whole 64-byte aligned. The SIMD kernels vectorise over output rows, so
+ * small batches run at full vector width. Any row range (ranges that start on a panel
+ * boundary waste nothing); cols == 0 gives act(bias). */
+int32_t snn_f32_gemm_packed(int32_t isa, int32_t row_begin, int32_t row_end, int32_t cols,
+                            const float* wp, const float* x, int32_t batch, const float* bias,
+                            float* y, int32_t act, float alpha);
+
 /* --- Epilogue and softmax ------------------------------------------------------------------ */
 
 /* In place: y[r * batch + b] = act(y[r * batch + b] + bias[r]) for r in [row_begin, row_end). */
@@ -132,6 +145,10 @@ int32_t snn_f32_bias_act(int32_t isa, int32_t row_begin, int32_t row_end, int32_
 /* Softmax over the `features` rows of each of the `batch` columns (feature-major layout):
  * y[f * batch + b] = exp(x[f * batch + b] - max_f) / sum. x and y may be the same buffer. */
 int32_t snn_f32_softmax(int32_t isa, int32_t features, int32_t batch, const float* x, float* y);
+
+/* dst[c * rows + r] = src[r * cols + c]: a row-major batch (rows = samples) to the kernels'
+ * feature-major layout, and back with rows and cols swapped. src and dst must not overlap. */
+int32_t snn_f32_transpose(int32_t isa, int32_t rows, int32_t cols, const float* src, float* dst);
 
 /* --- Dense through OpenBLAS ---------------------------------------------------------------- */
 

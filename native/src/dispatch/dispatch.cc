@@ -47,8 +47,10 @@ Tables build_tables() {
   scalar.spmm_csr16 = snn_f32_spmm_csr16__scalar;
   scalar.gemv = snn_f32_gemv__scalar;
   scalar.gemm = snn_f32_gemm__scalar;
+  scalar.gemm_packed = snn_f32_gemm_packed__scalar;
   scalar.bias_act = snn_f32_bias_act__scalar;
   scalar.softmax = snn_f32_softmax__scalar;
+  scalar.transpose = snn_f32_transpose__scalar;
   for (int i = 0; i < SNN_ISA_COUNT; i++) t.table[i] = scalar;
   t.supported[SNN_ISA_SCALAR] = true;
   t.best = SNN_ISA_SCALAR;
@@ -61,6 +63,8 @@ Tables build_tables() {
   avx2.spmm_csr16 = snn_f32_spmm_csr16__avx2;
   avx2.gemv = snn_f32_gemv__avx2;
   avx2.gemm = snn_f32_gemm__avx2;
+  avx2.gemm_packed = snn_f32_gemm_packed__avx2;
+  avx2.transpose = snn_f32_transpose__avx2;
   avx2.bias_act = snn_f32_bias_act__avx2;
   t.table[SNN_ISA_AVX2] = avx2;
   t.supported[SNN_ISA_AVX2] = cpu.avx2;
@@ -72,6 +76,8 @@ Tables build_tables() {
   avx512.spmm_csr16 = snn_f32_spmm_csr16__avx512;
   avx512.gemv = snn_f32_gemv__avx512;
   avx512.gemm = snn_f32_gemm__avx512;
+  avx512.gemm_packed = snn_f32_gemm_packed__avx512;
+  avx512.transpose = snn_f32_transpose__avx512;
   avx512.bias_act = snn_f32_bias_act__avx512;
   t.table[SNN_ISA_AVX512] = avx512;
   t.supported[SNN_ISA_AVX512] = cpu.avx512;
@@ -86,6 +92,7 @@ Tables build_tables() {
   neon.spmm_csr16 = snn_f32_spmm_csr16__neon;
   neon.gemv = snn_f32_gemv__neon;
   neon.gemm = snn_f32_gemm__neon;
+  neon.gemm_packed = snn_f32_gemm_packed__neon;
   neon.bias_act = snn_f32_bias_act__neon;
   t.table[SNN_ISA_NEON] = neon;
   t.supported[SNN_ISA_NEON] = cpu.neon;
@@ -205,12 +212,30 @@ int32_t snn_f32_gemm(int32_t isa, int32_t row_begin, int32_t row_end, int32_t co
   return SNN_OK;
 }
 
+int32_t snn_f32_gemm_packed(int32_t isa, int32_t row_begin, int32_t row_end, int32_t cols,
+                            const float* wp, const float* x, int32_t batch, const float* bias,
+                            float* y, int32_t act, float alpha) {
+  const snn_kernel_table* k = snn_kernel_table_for(isa);
+  if (k == NULL) return SNN_ERR_ISA_UNSUPPORTED;
+  if (!act_valid(act)) return SNN_ERR_BAD_ACTIVATION;
+  k->gemm_packed(row_begin, row_end, cols, wp, x, batch, bias, y, act, alpha);
+  return SNN_OK;
+}
+
 int32_t snn_f32_bias_act(int32_t isa, int32_t row_begin, int32_t row_end, int32_t batch,
                          const float* bias, float* y, int32_t act, float alpha) {
   const snn_kernel_table* k = snn_kernel_table_for(isa);
   if (k == NULL) return SNN_ERR_ISA_UNSUPPORTED;
   if (!act_valid(act)) return SNN_ERR_BAD_ACTIVATION;
   k->bias_act(row_begin, row_end, batch, bias, y, act, alpha);
+  return SNN_OK;
+}
+
+int32_t snn_f32_transpose(int32_t isa, int32_t rows, int32_t cols, const float* src,
+                          float* dst) {
+  const snn_kernel_table* k = snn_kernel_table_for(isa);
+  if (k == NULL) return SNN_ERR_ISA_UNSUPPORTED;
+  k->transpose(rows, cols, src, dst);
   return SNN_OK;
 }
 

@@ -42,6 +42,8 @@ final class LayerFixture implements AutoCloseable {
         return LayerMethod.DENSE_BLAS;
       case "dense_simd":
         return LayerMethod.DENSE_SIMD;
+      case "dense_packed":
+        return LayerMethod.DENSE_PACKED;
       case "csr":
       case "java_csr":
         return LayerMethod.CSR;
@@ -49,7 +51,7 @@ final class LayerFixture implements AutoCloseable {
         return LayerMethod.CSR16;
       default:
         throw new IllegalArgumentException("unknown kernel '" + kernel
-            + "': expected dense_blas, dense_simd, csr, csr16 or java_csr");
+            + "': expected dense_blas, dense_simd, dense_packed, csr, csr16 or java_csr");
     }
   }
 

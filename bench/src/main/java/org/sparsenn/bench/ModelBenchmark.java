@@ -40,7 +40,7 @@ import org.sparsenn.sparse.RandomWeights;
  * {@code sparsenn} (a {@link Session} planned by {@link PlanningMode#MEASURE}),
  * {@code sparsenn_estimate} (planned by {@link PlanningMode#ESTIMATE}), {@code sparsenn_dense}
  * (MEASURE among the dense methods only), the four methods forced on every layer
- * ({@code csr}, {@code csr16}, {@code dense_blas}, {@code dense_simd}: the yardsticks for the
+ * ({@code csr}, {@code csr16}, {@code dense_blas}, {@code dense_simd}, {@code dense_packed}: the yardsticks for the
  * planner), and {@code onnxruntime} (ONNX Runtime's Java API on the same network exported by
  * {@link OnnxWriter}, with the same intra-op thread count and preallocated outputs). Every
  * engine runs the same weights, so ratios within one run are like for like.
@@ -100,8 +100,8 @@ public class ModelBenchmark {
       case "sparsenn" -> options.planning(PlanningMode.MEASURE);
       case "sparsenn_estimate" -> options.planning(PlanningMode.ESTIMATE);
       case "sparsenn_dense" -> options.planning(PlanningMode.MEASURE)
-          .candidates(EnumSet.of(LayerMethod.DENSE_BLAS, LayerMethod.DENSE_SIMD));
-      case "csr", "csr16", "dense_blas", "dense_simd" -> options.candidates(
+          .candidates(LayerMethod.denseMethods());
+      case "csr", "csr16", "dense_blas", "dense_simd", "dense_packed" -> options.candidates(
           EnumSet.of(LayerMethod.valueOf(engine.toUpperCase(java.util.Locale.ROOT))));
       default -> throw new IllegalArgumentException("unknown engine " + engine);
     }

@@ -19,7 +19,8 @@ import org.sparsenn.kernel.AlignedBuffer;
 /**
  * Batched: {@code Y = W X} for a random {@code rows x cols} layer and a batch laid out
  * feature-major (batch contiguous), against OpenBLAS sgemm on the same matrix ({@code dense_blas})
- * and sparsenn's own dense gemm ({@code dense_simd}).
+ * and sparsenn's own dense gemms: row-major ({@code dense_simd}) and on 16-row panels
+ * ({@code dense_packed}).
  *
  * <pre>java -jar bench/target/benchmarks.jar SpmmBenchmark -p rows=4096 -p cols=4096 -p batch=64</pre>
  */
@@ -45,7 +46,7 @@ public class SpmmBenchmark {
   @Param({"1"})
   int threads;
 
-  @Param({"dense_blas", "dense_simd", "csr", "csr16", "java_csr"})
+  @Param({"dense_blas", "dense_simd", "dense_packed", "csr", "csr16", "java_csr"})
   String kernel;
 
   private LayerFixture layer;

@@ -43,7 +43,7 @@ public class SpmvBenchmark {
   @Param({"1"})
   int threads;
 
-  @Param({"dense_blas", "dense_simd", "csr", "csr16", "java_csr"})
+  @Param({"dense_blas", "dense_simd", "dense_packed", "csr", "csr16", "java_csr"})
   String kernel;
 
   private LayerFixture layer;

@@ -7,8 +7,10 @@ import org.sparsenn.kernel.AlignedBuffer;
 import org.sparsenn.kernel.Epilogue;
 import org.sparsenn.kernel.IndexWidth;
 import org.sparsenn.kernel.Kernels;
+import org.sparsenn.kernel.PackedOperand;
 import org.sparsenn.sparse.CsrMatrix;
 import org.sparsenn.sparse.DenseMatrix;
+import org.sparsenn.sparse.PackedMatrix;
 import org.sparsenn.sparse.RowPartition;
 
 /**
@@ -27,6 +29,7 @@ public final class LinearOp implements AutoCloseable {
   private final int cols;
   private final CsrMatrix sparse;
   private final DenseMatrix dense;
+  private final PackedMatrix packed;
   private final AlignedBuffer bias;
   private final Epilogue epilogue;
   private final RowPartition partition;
@@ -36,18 +39,19 @@ public final class LinearOp implements AutoCloseable {
   private volatile boolean closed;
 
   private LinearOp(LayerMethod method, Kernels kernels, int rows, int cols, CsrMatrix sparse,
-      DenseMatrix dense, AlignedBuffer bias, Epilogue epilogue, int threads, Executor executor,
-      boolean ownsWeights) {
+      DenseMatrix dense, PackedMatrix packed, AlignedBuffer bias, Epilogue epilogue, int threads,
+      Executor executor, boolean ownsWeights) {
     this.method = method;
     this.kernels = kernels;
     this.rows = rows;
     this.cols = cols;
     this.sparse = sparse;
     this.dense = dense;
+    this.packed = packed;
     this.bias = bias;
     this.epilogue = epilogue;
-    this.partition = sparse != null
-        ? RowPartition.byNonzeros(sparse, threads)
+    this.partition = sparse != null ? RowPartition.byNonzeros(sparse, threads)
+        : packed != null ? RowPartition.byRows(rows, threads, PackedOperand.PANEL_ROWS)
         : RowPartition.byRows(rows, threads);
     this.executor = executor;
     this.ownsWeights = ownsWeights;
@@ -83,23 +87,29 @@ public final class LinearOp implements AutoCloseable {
     }
     CsrMatrix sparse = null;
     DenseMatrix dense = null;
+    PackedMatrix packed = null;
     AlignedBuffer biasBuffer = null;
     try {
       if (method.isSparse()) {
         IndexWidth width = method == LayerMethod.CSR16 ? IndexWidth.UINT16 : IndexWidth.INT32;
         sparse = CsrMatrix.fromDense(weights, rows, cols, 0f, width);
+      } else if (method == LayerMethod.DENSE_PACKED) {
+        packed = PackedMatrix.of(weights, rows, cols);
       } else {
         dense = DenseMatrix.of(weights, rows, cols);
       }
       biasBuffer = bias == null ? null : AlignedBuffer.copyOf(bias).seal();
-      return new LinearOp(method, kernels, rows, cols, sparse, dense, biasBuffer, epilogue,
-          threads, executor, true);
+      return new LinearOp(method, kernels, rows, cols, sparse, dense, packed, biasBuffer,
+          epilogue, threads, executor, true);
     } catch (RuntimeException | Error e) {
       if (sparse != null) {
         sparse.close();
       }
       if (dense != null) {
         dense.close();
+      }
+      if (packed != null) {
+        packed.close();
       }
       if (biasBuffer != null) {
         biasBuffer.close();
@@ -139,8 +149,8 @@ public final class LinearOp implements AutoCloseable {
     LayerMethod method = matrix.indexWidth() == IndexWidth.UINT16
         ? LayerMethod.CSR16 : LayerMethod.CSR;
     AlignedBuffer biasBuffer = bias == null ? null : AlignedBuffer.copyOf(bias).seal();
-    return new LinearOp(method, kernels, matrix.rows(), matrix.cols(), matrix, null, biasBuffer,
-        epilogue, threads, executor, false);
+    return new LinearOp(method, kernels, matrix.rows(), matrix.cols(), matrix, null, null,
+        biasBuffer, epilogue, threads, executor, false);
   }
 
   /** Output size. */
@@ -170,7 +180,8 @@ public final class LinearOp implements AutoCloseable {
 
   /** Bytes of weight storage one pass reads. */
   public long weightBytes() {
-    return sparse != null ? sparse.storageBytes() : dense.storageBytes();
+    return sparse != null ? sparse.storageBytes()
+        : packed != null ? packed.storageBytes() : dense.storageBytes();
   }
 
   /**
@@ -286,6 +297,9 @@ public final class LinearOp implements AutoCloseable {
           kernels.gemm(dense, begin, end, x, batch, bias, y, epilogue);
         }
         break;
+      case DENSE_PACKED:
+        kernels.gemmPacked(packed, begin, end, x, batch, bias, y, epilogue);
+        break;
       case DENSE_BLAS:
         if (batch == 1) {
           kernels.gemvBlas(dense, begin, end, x, bias, y, epilogue);
@@ -366,6 +380,9 @@ public final class LinearOp implements AutoCloseable {
     }
     if (dense != null) {
       dense.close();
+    }
+    if (packed != null) {
+      packed.close();
     }
     if (bias != null) {
       bias.close();

@@ -12,6 +12,7 @@ import org.sparsenn.kernel.AlignedBuffer;
 import org.sparsenn.kernel.Epilogue;
 import org.sparsenn.kernel.IndexWidth;
 import org.sparsenn.kernel.Kernels;
+import org.sparsenn.kernel.PackedOperand;
 import org.sparsenn.model.Activation;
 import org.sparsenn.model.DenseLayer;
 import org.sparsenn.model.Network;
@@ -128,6 +129,7 @@ public final class Planner {
   static long weightBytes(LayerMethod method, int rows, int cols, long nonzeros) {
     return switch (method) {
       case DENSE_BLAS, DENSE_SIMD -> 4L * rows * cols;
+      case DENSE_PACKED -> 4L * PackedOperand.packedFloats(rows, cols);
       case CSR -> 4L * (rows + 1) + 8L * nonzeros;
       case CSR16 -> 4L * (rows + 1) + 6L * nonzeros;
     };

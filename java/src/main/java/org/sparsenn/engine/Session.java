@@ -260,8 +260,9 @@ public final class Session implements AutoCloseable {
       if (batch == 1) {
         result.getFloats(0, output, 0, outputs);
       } else {
-        result.getFloats(0, s.heap, 0, batch * outputs);
-        transpose(s.heap, outputs, batch, output);
+        AlignedBuffer rowMajor = spare(s, result);
+        kernels.transpose(outputs, batch, result, rowMajor);
+        rowMajor.getFloats(0, output, 0, batch * outputs);
       }
     } finally {
       exit();
@@ -297,13 +298,14 @@ public final class Session implements AutoCloseable {
       load(s, s.heapIn, batch);
       AlignedBuffer result = forward(s, batch);
       int out = batch * outputs;
-      result.getFloats(0, s.heap, 0, out);
       if (batch == 1) {
-        output.put(0, s.heap, 0, out);
+        result.getFloats(0, s.heap, 0, out);
       } else {
-        transpose(s.heap, outputs, batch, s.heapIn(out));
-        output.put(0, s.heapIn, 0, out);
+        AlignedBuffer rowMajor = spare(s, result);
+        kernels.transpose(outputs, batch, result, rowMajor);
+        rowMajor.getFloats(0, s.heap, 0, out);
       }
+      output.put(0, s.heap, 0, out);
     } finally {
       exit();
     }
@@ -318,8 +320,9 @@ public final class Session implements AutoCloseable {
       if (batch == 1) {
         s.in.putFloats(0, input, 0, inputs);
       } else {
-        transpose(input, batch, inputs, s.heap);
-        s.in.putFloats(0, s.heap, 0, batch * inputs);
+        // the layer buffers are free before the forward pass: stage the row-major batch there
+        s.a.putFloats(0, input, 0, batch * inputs);
+        kernels.transpose(batch, inputs, s.a, s.in);
       }
       return;
     }
@@ -349,14 +352,9 @@ public final class Session implements AutoCloseable {
     return x;
   }
 
-  /** {@code to[c * rows + r] = from[r * cols + c]}: row-major batch to feature-major and back. */
-  private static void transpose(float[] from, int rows, int cols, float[] to) {
-    for (int r = 0; r < rows; r++) {
-      int base = r * cols;
-      for (int c = 0; c < cols; c++) {
-        to[c * rows + r] = from[base + c];
-      }
-    }
+  /** The layer buffer that does not hold {@code result}: free once the forward pass is done. */
+  private static AlignedBuffer spare(Scratch s, AlignedBuffer result) {
+    return result == s.a ? s.b : s.a;
   }
 
   private void enter() {

@@ -3,6 +3,7 @@ package org.sparsenn.kernel;
 import java.nio.FloatBuffer;
 import java.nio.IntBuffer;
 import java.nio.ShortBuffer;
+import java.util.function.IntUnaryOperator;
 
 /**
  * Plain-Java kernels with the native semantics: the oracle in tests and the fallback when the
@@ -111,21 +112,38 @@ public final class JavaKernels implements Kernels {
   @Override
   public void gemm(DenseOperand w, int rowBegin, int rowEnd, AlignedBuffer x, int batch,
       AlignedBuffer bias, AlignedBuffer y, Epilogue epilogue) {
-    FloatBuffer ws = w.weights().floatView();
-    FloatBuffer xs = x.floatView();
-    FloatBuffer ys = y.floatView();
     int cols = w.cols();
+    denseBatch(w.weights().floatView(), r -> r * cols, 1, cols, rowBegin, rowEnd, x, batch,
+        bias, y, epilogue);
+  }
+
+  @Override
+  public void gemmPacked(PackedOperand w, int rowBegin, int rowEnd, AlignedBuffer x, int batch,
+      AlignedBuffer bias, AlignedBuffer y, Epilogue epilogue) {
+    int cols = w.cols();
+    denseBatch(w.panels().floatView(), r -> (int) PackedOperand.index(r, 0, cols),
+        PackedOperand.PANEL_ROWS, cols, rowBegin, rowEnd, x, batch, bias, y, epilogue);
+  }
+
+  /**
+   * Dense rows times a feature-major batch; row {@code r}'s weight of column {@code c} is at
+   * {@code rowStart(r) + c * colStride}. Per row, the batch is the inner loop: one weight times
+   * a contiguous run of x, which the JIT vectorises once x is a heap array (bulk-copied once
+   * per call).
+   */
+  private static void denseBatch(FloatBuffer ws, IntUnaryOperator rowStart, int colStride,
+      int cols, int rowBegin, int rowEnd, AlignedBuffer x, int batch, AlignedBuffer bias,
+      AlignedBuffer y, Epilogue epilogue) {
+    FloatBuffer ys = y.floatView();
     FloatBuffer biasView = bias == null ? null : bias.floatView();
-    // Per row, the batch is the inner loop: one weight times a contiguous run of x, which the
-    // JIT vectorises once x is a heap array (bulk-copied once per call).
     float[] xa = new float[cols * batch];
-    xs.get(0, xa);
+    x.floatView().get(0, xa);
     float[] acc = new float[batch];
     for (int r = rowBegin; r < rowEnd; r++) {
       java.util.Arrays.fill(acc, 0f);
-      int base = r * cols;
+      int base = rowStart.applyAsInt(r);
       for (int c = 0; c < cols; c++) {
-        float v = ws.get(base + c);
+        float v = ws.get(base + c * colStride);
         int xBase = c * batch;
         for (int j = 0; j < batch; j++) {
           acc[j] += v * xa[xBase + j];
@@ -147,6 +165,18 @@ public final class JavaKernels implements Kernels {
     int base = row * batch;
     for (int j = 0; j < batch; j++) {
       ys.put(base + j, epilogue.apply(bias == null ? acc[j] : acc[j] + b));
+    }
+  }
+
+  @Override
+  public void transpose(int rows, int cols, AlignedBuffer src, AlignedBuffer dst) {
+    FloatBuffer from = src.floatView();
+    FloatBuffer to = dst.floatView();
+    for (int r = 0; r < rows; r++) {
+      int base = r * cols;
+      for (int c = 0; c < cols; c++) {
+        to.put(c * rows + r, from.get(base + c));
+      }
     }
   }
 

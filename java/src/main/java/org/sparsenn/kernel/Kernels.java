@@ -43,6 +43,14 @@ public interface Kernels {
   void gemm(DenseOperand w, int rowBegin, int rowEnd, AlignedBuffer x, int batch,
       AlignedBuffer bias, AlignedBuffer y, Epilogue epilogue);
 
+  /**
+   * Dense matrix in 16-row panels times a batch, feature-major, any batch (1 is a
+   * matrix-vector product): native kernels vectorise over output rows, so small batches run at
+   * full vector width. Any row range; ranges that start on a panel boundary waste nothing.
+   */
+  void gemmPacked(PackedOperand w, int rowBegin, int rowEnd, AlignedBuffer x, int batch,
+      AlignedBuffer bias, AlignedBuffer y, Epilogue epilogue);
+
   /** Dense matrix times a batch, feature-major, through BLAS where this implementation has it. */
   void gemmBlas(DenseOperand w, int rowBegin, int rowEnd, AlignedBuffer x, int batch,
       AlignedBuffer bias, AlignedBuffer y, Epilogue epilogue);
@@ -52,6 +60,13 @@ public interface Kernels {
    * (feature-major). {@code x} and {@code y} may be the same buffer.
    */
   void softmax(int features, int batch, AlignedBuffer x, AlignedBuffer y);
+
+  /**
+   * {@code dst[c * rows + r] = src[r * cols + c]}: a row-major batch ({@code rows} samples) to
+   * the feature-major layout, and back with rows and cols swapped. The buffers must not be
+   * the same.
+   */
+  void transpose(int rows, int cols, AlignedBuffer src, AlignedBuffer dst);
 
   /**
    * The fastest kernels available: native at the best ISA this CPU runs, capped by the

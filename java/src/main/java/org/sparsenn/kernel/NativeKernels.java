@@ -185,11 +185,24 @@ public final class NativeKernels implements Kernels {
   }
 
   @Override
+  public void gemmPacked(PackedOperand w, int rowBegin, int rowEnd, AlignedBuffer x, int batch,
+      AlignedBuffer bias, AlignedBuffer y, Epilogue epilogue) {
+    check(snn_f32_gemm_packed(isa.code(), rowBegin, rowEnd, w.cols(), w.panels().address(),
+        x.address(), batch, addressOf(bias), y.address(), epilogue.function().code(),
+        epilogue.alpha()), "gemm_packed");
+  }
+
+  @Override
   public void gemmBlas(DenseOperand w, int rowBegin, int rowEnd, AlignedBuffer x, int batch,
       AlignedBuffer bias, AlignedBuffer y, Epilogue epilogue) {
     check(snn_f32_gemm_blas(isa.code(), rowBegin, rowEnd, w.cols(), w.weights().address(),
         x.address(), batch, addressOf(bias), y.address(), epilogue.function().code(),
         epilogue.alpha()), "gemm_blas");
+  }
+
+  @Override
+  public void transpose(int rows, int cols, AlignedBuffer src, AlignedBuffer dst) {
+    check(snn_f32_transpose(isa.code(), rows, cols, src.address(), dst.address()), "transpose");
   }
 
   @Override
@@ -318,8 +331,15 @@ public final class NativeKernels implements Kernels {
       @Cast("const float*") long w, @Cast("const float*") long x, int batch,
       @Cast("const float*") long bias, @Cast("float*") long y, int act, float alpha);
 
+  @NoException static native int snn_f32_gemm_packed(int isa, int rowBegin, int rowEnd,
+      int cols, @Cast("const float*") long wp, @Cast("const float*") long x, int batch,
+      @Cast("const float*") long bias, @Cast("float*") long y, int act, float alpha);
+
   @NoException static native int snn_f32_bias_act(int isa, int rowBegin, int rowEnd, int batch,
       @Cast("const float*") long bias, @Cast("float*") long y, int act, float alpha);
+
+  @NoException static native int snn_f32_transpose(int isa, int rows, int cols,
+      @Cast("const float*") long src, @Cast("float*") long dst);
 
   @NoException static native int snn_f32_softmax(int isa, int features, int batch,
       @Cast("const float*") long x, @Cast("float*") long y);

@@ -45,13 +45,28 @@ public final class RowPartition {
    * @throws IllegalArgumentException if {@code parts < 1} or {@code rows < 0}
    */
   public static RowPartition byRows(int rows, int parts) {
+    return byRows(rows, parts, 1);
+  }
+
+  /**
+   * Ranges of equal row counts that start on multiples of {@code align} (the last may be
+   * shorter; trailing ranges are empty when there are fewer blocks than parts).
+   *
+   * @throws IllegalArgumentException if {@code parts < 1}, {@code rows < 0} or
+   *     {@code align < 1}
+   */
+  public static RowPartition byRows(int rows, int parts, int align) {
     checkParts(parts);
     if (rows < 0) {
       throw new IllegalArgumentException("rows must be >= 0, got " + rows);
     }
+    if (align < 1) {
+      throw new IllegalArgumentException("align must be >= 1, got " + align);
+    }
+    long blocks = (rows + (long) align - 1) / align;
     int[] bounds = new int[parts + 1];
     for (int p = 0; p <= parts; p++) {
-      bounds[p] = (int) ((long) rows * p / parts);
+      bounds[p] = (int) Math.min(rows, blocks * p / parts * align);
     }
     return new RowPartition(bounds);
   }

@@ -324,10 +324,16 @@ class LinearOpTest {
         assertEquals(nonzeros, op.storedWeights());
         int index = method == LayerMethod.CSR16 ? 2 : 4;
         assertEquals(4L * (ROWS + 1) + (4L + index) * nonzeros, op.weightBytes());
+      } else if (method == LayerMethod.DENSE_PACKED) {
+        // the last panel is padded to 16 rows
+        assertEquals((long) ROWS * COLS, op.storedWeights());
+        assertEquals(4L * ((ROWS + 15) / 16 * 16) * COLS, op.weightBytes());
       } else {
         assertEquals((long) ROWS * COLS, op.storedWeights());
         assertEquals(4L * ROWS * COLS, op.weightBytes());
       }
+      assertEquals(Planner.weightBytes(method, ROWS, COLS, op.storedWeights()),
+          op.weightBytes());
     }
   }
 

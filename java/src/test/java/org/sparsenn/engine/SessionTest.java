@@ -50,6 +50,7 @@ class SessionTest {
     Map<LayerMethod, KernelFigures> figures = new EnumMap<>(LayerMethod.class);
     figures.put(LayerMethod.DENSE_BLAS, figures(0.5, 0, 0.10, 0.25));
     figures.put(LayerMethod.DENSE_SIMD, figures(0.3, 0, 0.12, 0.26));
+    figures.put(LayerMethod.DENSE_PACKED, figures(0.3, 0, 0.13, 0.27));
     figures.put(LayerMethod.CSR, figures(0.3, 1.0, 0.30, 0.60));
     figures.put(LayerMethod.CSR16, figures(0.3, 1.0, 0.25, 0.50));
     return new MachineProfile("fixed test figures", figures, figures, figures);

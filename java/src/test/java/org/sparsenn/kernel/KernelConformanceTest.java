@@ -24,6 +24,7 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.sparsenn.sparse.CsrMatrix;
 import org.sparsenn.sparse.DenseMatrix;
+import org.sparsenn.sparse.PackedMatrix;
 
 /**
  * Every kernel provider (pure Java, and native at every ISA this CPU runs) against a plain
@@ -59,10 +60,14 @@ class KernelConformanceTest {
 
   /** The operations under test; the batch-1 ones ignore the batch. */
   enum Op {
-    SPMV_CSR, SPMV_CSR16, SPMM_CSR, SPMM_CSR16, GEMV, GEMV_BLAS, GEMM, GEMM_BLAS;
+    SPMV_CSR, SPMV_CSR16, SPMM_CSR, SPMM_CSR16, GEMV, GEMV_BLAS, GEMM, GEMM_BLAS,
+    /** The packed kernel at batch 1 (one kernel serves every batch). */
+    GEMV_PACKED,
+    GEMM_PACKED;
 
     boolean batched() {
-      return this == SPMM_CSR || this == SPMM_CSR16 || this == GEMM || this == GEMM_BLAS;
+      return this == SPMM_CSR || this == SPMM_CSR16 || this == GEMM || this == GEMM_BLAS
+          || this == GEMM_PACKED;
     }
 
     boolean blas() {
@@ -70,8 +75,12 @@ class KernelConformanceTest {
     }
   }
 
-  private static final Op[] VECTOR_OPS = {Op.SPMV_CSR, Op.SPMV_CSR16, Op.GEMV, Op.GEMV_BLAS};
-  private static final Op[] BATCH_OPS = {Op.SPMM_CSR, Op.SPMM_CSR16, Op.GEMM, Op.GEMM_BLAS};
+  private static final Op[] VECTOR_OPS = {
+    Op.SPMV_CSR, Op.SPMV_CSR16, Op.GEMV, Op.GEMV_BLAS, Op.GEMV_PACKED
+  };
+  private static final Op[] BATCH_OPS = {
+    Op.SPMM_CSR, Op.SPMM_CSR16, Op.GEMM, Op.GEMM_BLAS, Op.GEMM_PACKED
+  };
 
   // --- providers -----------------------------------------------------------------------------
 
@@ -266,6 +275,12 @@ class KernelConformanceTest {
           }
           break;
         }
+        case GEMV_PACKED:
+        case GEMM_PACKED:
+          try (PackedMatrix a = PackedMatrix.of(p.w, p.rows, p.cols)) {
+            k.gemmPacked(a, rowBegin, rowEnd, x, op == Op.GEMV_PACKED ? 1 : p.batch, b, y, e);
+          }
+          break;
         default:
           try (DenseMatrix a = DenseMatrix.of(p.w, p.rows, p.cols)) {
             if (op == Op.GEMV) {
@@ -407,6 +422,64 @@ class KernelConformanceTest {
       float[] bias = randomBias(13, batch);
       runAndCheck(k, Op.GEMM, p, bias, Epilogue.TANH, 0, 13, "several chunks");
       runAndCheck(k, Op.GEMM, p, bias, Epilogue.RELU, 1, 12, "several chunks");
+    }
+  }
+
+  // The packed kernel at every batch 1..40 (each register tile: up to 12 samples x 2 panels),
+  // on row counts around the 16-row panels and on row ranges that start and end inside a panel,
+  // on a panel boundary, and in the last, partly padded panel (the bias ends with the matrix).
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("providers")
+  void packedGemmMatchesReferenceOnEveryBatchAndPanelRange(String provider) {
+    Kernels k = kernels(provider);
+    int[][] ranges = {{0, 70}, {3, 70}, {16, 48}, {17, 31}, {32, 33}, {64, 70}, {5, 5}};
+    for (int batch = 1; batch <= 40; batch++) {
+      Problem p = randomProblem(70, 29, batch, 0.7, 1700L + batch);
+      float[] bias = randomBias(70, batch);
+      for (int[] range : ranges) {
+        runAndCheck(k, Op.GEMM_PACKED, p, bias, Epilogue.leakyRelu(0.2f), range[0], range[1],
+            "");
+      }
+    }
+    for (int rows : new int[] {1, 15, 16, 17, 31, 32, 33, 63, 64, 65}) {
+      Problem p = randomProblem(rows, 40, 13, 1, 1800L + rows);
+      runAndCheck(k, Op.GEMM_PACKED, p, randomBias(rows, rows), Epilogue.GELU, 0, rows, "");
+    }
+  }
+
+  // Transpose moves every element exactly (bit for bit, NaN payloads included) on shapes
+  // around the 8- and 16-row gather groups, and writes nothing past the end of dst.
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("providers")
+  void transposeMovesEveryElementAndNothingElse(String provider) {
+    Kernels k = kernels(provider);
+    int[][] shapes = {{0, 5}, {5, 0}, {1, 1}, {1, 33}, {33, 1}, {7, 9}, {8, 8}, {16, 16},
+      {17, 31}, {64, 784}};
+    for (int[] shape : shapes) {
+      int rows = shape[0];
+      int cols = shape[1];
+      float[] src = randomVector(rows * cols, new SplittableRandom(rows * 100L + cols), 1);
+      if (src.length > 3) {
+        src[3] = Float.intBitsToFloat(0x7fc00123);
+      }
+      float[] out = new float[rows * cols + PAD];
+      Arrays.fill(out, SENTINEL);
+      try (AlignedBuffer from = AlignedBuffer.copyOf(src);
+          AlignedBuffer to = AlignedBuffer.copyOf(out)) {
+        k.transpose(rows, cols, from, to);
+        to.getFloats(0, out);
+      }
+      for (int r = 0; r < rows; r++) {
+        for (int c = 0; c < cols; c++) {
+          assertEquals(Float.floatToRawIntBits(src[r * cols + c]),
+              Float.floatToRawIntBits(out[c * rows + r]),
+              k.name() + " " + rows + " x " + cols + " element (" + r + ", " + c + ")");
+        }
+      }
+      for (int i = rows * cols; i < out.length; i++) {
+        assertEquals(Float.floatToRawIntBits(SENTINEL), Float.floatToRawIntBits(out[i]),
+            k.name() + " " + rows + " x " + cols + " wrote past the end at " + i);
+      }
     }
   }
 
@@ -955,7 +1028,7 @@ class KernelConformanceTest {
       for (int b = 0; b < batch; b++) {
         x[b * batch + b] = Float.POSITIVE_INFINITY;
       }
-      for (Op op : new Op[] {Op.GEMM, Op.GEMM_BLAS}) {
+      for (Op op : new Op[] {Op.GEMM, Op.GEMM_BLAS, Op.GEMM_PACKED}) {
         float[] got = run(k, op, new Problem(rows, cols, batch, w, x), null, Epilogue.IDENTITY, 0,
             rows);
         for (int r = 0; r < rows; r++) {
@@ -994,8 +1067,8 @@ class KernelConformanceTest {
         for (int b = 0; b < batch; b++) {
           x[special * batch + b] = nan ? Float.NaN : Float.POSITIVE_INFINITY;
         }
-        for (Op op : batch == 1 ? new Op[] {Op.GEMV, Op.GEMV_BLAS, Op.GEMM}
-            : new Op[] {Op.GEMM, Op.GEMM_BLAS}) {
+        for (Op op : batch == 1 ? new Op[] {Op.GEMV, Op.GEMV_BLAS, Op.GEMM, Op.GEMV_PACKED}
+            : new Op[] {Op.GEMM, Op.GEMM_BLAS, Op.GEMM_PACKED}) {
           for (Epilogue e : new Epilogue[] {Epilogue.IDENTITY, Epilogue.RELU, Epilogue.TANH}) {
             float[] got = run(k, op, new Problem(rows, cols, batch, w, x), null, e, 0, rows);
             for (int r = 0; r < rows; r++) {

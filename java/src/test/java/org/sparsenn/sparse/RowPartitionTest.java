@@ -160,4 +160,35 @@ class RowPartitionTest {
     RowPartition p = RowPartition.byRows(Integer.MAX_VALUE, 3);
     assertCovers(p, 3, Integer.MAX_VALUE);
   }
+
+  @ParameterizedTest
+  @ValueSource(ints = {1, 2, 3, 5})
+  void alignedRangesStartOnBlockBoundaries(int parts) {
+    for (int rows : new int[] {0, 1, 15, 16, 17, 33, 300, 1000}) {
+      RowPartition p = RowPartition.byRows(rows, parts, 16);
+      assertCovers(p, parts, rows);
+      int blocks = (rows + 15) / 16;
+      int maxBlocks = 0;
+      int minBlocks = Integer.MAX_VALUE;
+      for (int i = 0; i < parts; i++) {
+        assertTrue(p.begin(i) % 16 == 0 || p.begin(i) == rows,
+            rows + " rows in " + parts + ": range " + i + " starts at " + p.begin(i));
+        int b = (p.end(i) - p.begin(i) + 15) / 16;
+        maxBlocks = Math.max(maxBlocks, b);
+        minBlocks = Math.min(minBlocks, b);
+      }
+      assertTrue(maxBlocks - minBlocks <= 1 || blocks < parts,
+          rows + " rows in " + parts + ": " + minBlocks + ".." + maxBlocks + " blocks");
+    }
+  }
+
+  @Test
+  void alignmentBelowOneIsRejected() {
+    assertThrows(IllegalArgumentException.class, () -> RowPartition.byRows(10, 2, 0));
+  }
+
+  @Test
+  void largeAlignedRowCountDoesNotOverflow() {
+    assertCovers(RowPartition.byRows(Integer.MAX_VALUE, 3, 16), 3, Integer.MAX_VALUE);
+  }
 }

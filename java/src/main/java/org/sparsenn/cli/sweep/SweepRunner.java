@@ -5,7 +5,6 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -144,7 +143,7 @@ public final class SweepRunner {
 
   private SessionOptions denseOptions() {
     return plannedOptions().toBuilder()
-        .candidates(EnumSet.of(LayerMethod.DENSE_BLAS, LayerMethod.DENSE_SIMD)).build();
+        .candidates(LayerMethod.denseMethods()).build();
   }
 
   private double accuracy(Network network) {

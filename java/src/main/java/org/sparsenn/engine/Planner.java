@@ -6,7 +6,6 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Executor;
-import java.util.concurrent.ExecutorService;
 import org.sparsenn.kernel.ActivationFunction;
 import org.sparsenn.kernel.AlignedBuffer;
 import org.sparsenn.kernel.Epilogue;
@@ -48,15 +47,15 @@ public final class Planner {
    * layer (what a session would choose).
    */
   public static Plan plan(Network network, SessionOptions options, Kernels kernels) {
-    ExecutorService pool = options.threads() > 1 && options.executor() == null
-        ? Session.newPool(options.threads() - 1) : null;
+    WorkerPool pool = options.threads() > 1 && options.executor() == null
+        ? new WorkerPool(options.threads() - 1) : null;
     try {
       Built built = build(network, options, kernels, pool != null ? pool : options.executor());
       built.close();
       return built.plan();
     } finally {
       if (pool != null) {
-        pool.shutdownNow();
+        pool.close();
       }
     }
   }

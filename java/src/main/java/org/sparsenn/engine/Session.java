@@ -7,8 +7,6 @@ import java.util.Objects;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executor;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 import org.sparsenn.kernel.AlignedBuffer;
@@ -49,14 +47,14 @@ public final class Session implements AutoCloseable {
   private final boolean softmax;
   private final int threads;
   private final Executor executor;
-  private final ExecutorService ownedPool;
+  private final WorkerPool ownedPool;
   private final AtomicInteger inFlight = new AtomicInteger();
   private final Queue<Scratch> allScratch = new ConcurrentLinkedQueue<>();
   private final ThreadLocal<Scratch> scratch = new ThreadLocal<>();
   private volatile boolean closed;
 
   private Session(Kernels kernels, Planner.Built built, Network network, boolean softmax,
-      int threads, Executor executor, ExecutorService ownedPool) {
+      int threads, Executor executor, WorkerPool ownedPool) {
     this.kernels = kernels;
     this.plan = built.plan();
     this.singleOps = built.singleOps();
@@ -109,10 +107,10 @@ public final class Session implements AutoCloseable {
     if (!kernels.isNative()) {
       LOG.log(Level.INFO, "sparsenn session runs pure-Java kernels (native library not used)");
     }
-    ExecutorService pool = null;
+    WorkerPool pool = null;
     Executor executor = options.executor();
     if (options.threads() > 1 && executor == null) {
-      pool = newPool(options.threads() - 1);
+      pool = new WorkerPool(options.threads() - 1);
       executor = pool;
     }
     try {
@@ -121,7 +119,7 @@ public final class Session implements AutoCloseable {
       return new Session(kernels, built, network, softmax, options.threads(), executor, pool);
     } catch (RuntimeException | Error e) {
       if (pool != null) {
-        pool.shutdownNow();
+        pool.close();
       }
       throw e;
     }
@@ -143,16 +141,6 @@ public final class Session implements AutoCloseable {
       SessionOptions options) {
     Objects.requireNonNull(stored, "stored");
     return create(network, stored, options, Kernels.best());
-  }
-
-  /** A pool of daemon worker threads for a session's extra row ranges. */
-  static ExecutorService newPool(int workers) {
-    AtomicInteger count = new AtomicInteger();
-    return Executors.newFixedThreadPool(workers, task -> {
-      Thread t = new Thread(task, "sparsenn-worker-" + count.incrementAndGet());
-      t.setDaemon(true);
-      return t;
-    });
   }
 
   /** What was chosen for each layer, and why. */
@@ -428,7 +416,7 @@ public final class Session implements AutoCloseable {
       s.close();
     }
     if (ownedPool != null) {
-      ownedPool.shutdownNow();
+      ownedPool.close();
     }
   }
 

@@ -1,9 +1,10 @@
 package org.sparsenn.engine;
 
 import java.util.Arrays;
+import java.util.List;
 import org.sparsenn.kernel.AlignedBuffer;
 
-/** Times a {@link LinearOp} on given buffers: the median of repeated runs after a warm-up. */
+/** Times {@link LinearOp}s on given buffers: medians of repeated runs after a warm-up. */
 final class OpTimer {
   // A timed sample spans at least this long, so a sub-microsecond call is timed in a loop.
   private static final long MIN_SAMPLE_NANOS = 20_000;
@@ -16,21 +17,44 @@ final class OpTimer {
    */
   static double medianMicros(LinearOp op, AlignedBuffer x, int batch, AlignedBuffer y,
       int samples, long budgetNanos) {
+    return medianMicros(List.of(op), x, batch, y, samples, budgetNanos)[0];
+  }
+
+  /**
+   * Median microseconds of one run of each op, sampled in rounds (every op once per round,
+   * after one warm-up run each) so that a disturbance of a busy machine falls on all of them
+   * alike rather than on whichever was being timed in a block; up to {@code samples} rounds,
+   * stopping early once {@code budgetNanos} is spent (at least one round is always taken).
+   */
+  static double[] medianMicros(List<LinearOp> ops, AlignedBuffer x, int batch, AlignedBuffer y,
+      int samples, long budgetNanos) {
     long start = System.nanoTime();
-    op.run(x, batch, y);
-    long single = Math.max(1, System.nanoTime() - start);
-    int loops = (int) Math.max(1, Math.min(100_000, MIN_SAMPLE_NANOS / single));
-    double[] micros = new double[samples];
+    int[] loops = new int[ops.size()];
+    for (int i = 0; i < ops.size(); i++) {
+      long t0 = System.nanoTime();
+      ops.get(i).run(x, batch, y);
+      long single = Math.max(1, System.nanoTime() - t0);
+      loops[i] = (int) Math.max(1, Math.min(100_000, MIN_SAMPLE_NANOS / single));
+    }
+    double[][] micros = new double[ops.size()][samples];
     int taken = 0;
     while (taken < samples && (taken < 1 || System.nanoTime() - start < budgetNanos)) {
-      long t0 = System.nanoTime();
-      for (int i = 0; i < loops; i++) {
-        op.run(x, batch, y);
+      for (int i = 0; i < ops.size(); i++) {
+        LinearOp op = ops.get(i);
+        long t0 = System.nanoTime();
+        for (int j = 0; j < loops[i]; j++) {
+          op.run(x, batch, y);
+        }
+        micros[i][taken] = (System.nanoTime() - t0) / 1000.0 / loops[i];
       }
-      micros[taken++] = (System.nanoTime() - t0) / 1000.0 / loops;
+      taken++;
     }
-    double[] sorted = Arrays.copyOf(micros, taken);
-    Arrays.sort(sorted);
-    return sorted[taken / 2];
+    double[] medians = new double[ops.size()];
+    for (int i = 0; i < ops.size(); i++) {
+      double[] sorted = Arrays.copyOf(micros[i], taken);
+      Arrays.sort(sorted);
+      medians[i] = sorted[taken / 2];
+    }
+    return medians;
   }
 }

@@ -217,15 +217,18 @@ public final class Planner {
       if (shortlist == 1) {
         return ranked;
       }
-      long perCandidate = budgetNanos / shortlist;
+      List<LinearOp> ops = new ArrayList<>();
+      for (int i = 0; i < shortlist; i++) {
+        ops.add(op(ranked.get(i).method()));
+      }
       try (AlignedBuffer x = AlignedBuffer.copyOf(RandomWeights.vector(cols * batch, 11));
           AlignedBuffer y = AlignedBuffer.allocateFloats((long) rows * batch)) {
+        // in rounds over the shortlist: a busy spell slows every candidate, not just one
+        double[] micros = OpTimer.medianMicros(ops, x, batch, y, MEASURE_SAMPLES, budgetNanos);
         for (int i = 0; i < shortlist; i++) {
           Plan.Candidate c = ranked.get(i);
-          double micros = OpTimer.medianMicros(op(c.method()), x, batch, y, MEASURE_SAMPLES,
-              perCandidate);
           ranked.set(i, new Plan.Candidate(c.method(), c.weightBytes(), c.predictedMicros(),
-              micros));
+              micros[i]));
         }
       }
       ranked.sort(Comparator.comparingDouble((Plan.Candidate c) -> c.measured() ? 0 : 1)

@@ -13,7 +13,7 @@ import statistics
 import sys
 from pathlib import Path
 
-FORCED = ("csr", "csr16", "dense_blas", "dense_simd")
+FORCED = ("csr", "csr16", "dense_blas", "dense_simd", "dense_packed")
 
 
 def main():

@@ -35,6 +35,13 @@ done
 # The pure-Java kernel at batch 64 on 67M weights takes seconds per call: native kernels only.
 run "spmm-16384x4096" SpmmBenchmark -p rows=16384 -p cols=4096 -p kernel=dense_blas,csr,csr16
 run "call-overhead" CallOverheadBenchmark
+# Dense only: the three own and BLAS kernels from batch 1 up, where the packed layout matters.
+for shape in 300x784 1024x1024 4096x4096; do
+  rows=${shape%x*}
+  cols=${shape#*x}
+  run "gemm-packed-$shape" SpmmBenchmark -p rows="$rows" -p cols="$cols" -p sparsity=0 \
+    -p batch=1,2,4,8,16,64 -p kernel=dense_blas,dense_simd,dense_packed
+done
 fi
 
 if [ "$group" = engine ] || [ "$group" = all ]; then
@@ -44,6 +51,6 @@ if [ "$group" = engine ] || [ "$group" = all ]; then
   run "model-neuron-pruned" ModelBenchmark -p model=mlp,mlp-neuron50 -p sparsity=0 \
     -p engine=sparsenn,onnxruntime
   run "planner" ModelBenchmark -p model=wide4096 -p sparsity=0,0.5,0.7,0.9,0.98 -p batch=1,64 \
-    -p engine=sparsenn,sparsenn_estimate,csr,csr16,dense_blas,dense_simd
+    -p engine=sparsenn,sparsenn_estimate,csr,csr16,dense_blas,dense_simd,dense_packed
   run "call-overhead" CallOverheadBenchmark
 fi

@@ -14,7 +14,7 @@ import sys
 from collections import defaultdict
 from pathlib import Path
 
-KERNEL_ORDER = ["dense_blas", "dense_simd", "csr", "csr16", "java_csr"]
+KERNEL_ORDER = ["dense_blas", "dense_simd", "dense_packed", "csr", "csr16", "java_csr"]
 
 
 def median_score(entry):
@@ -76,7 +76,7 @@ HEADLINE = [
 ]
 
 
-ENGINE_YARDSTICKS = ["csr", "csr16", "dense_blas", "dense_simd"]
+ENGINE_YARDSTICKS = ["csr", "csr16", "dense_blas", "dense_simd", "dense_packed"]
 
 
 def model_key(p):

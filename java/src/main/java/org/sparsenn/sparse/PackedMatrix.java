@@ -1,5 +1,6 @@
 package org.sparsenn.sparse;
 
+import java.util.Arrays;
 import java.util.Objects;
 import org.sparsenn.kernel.AlignedBuffer;
 import org.sparsenn.kernel.PackedOperand;
@@ -42,14 +43,27 @@ public final class PackedMatrix implements PackedOperand, AutoCloseable {
       throw new IllegalArgumentException("packed " + rows + " x " + cols + " matrix needs "
           + floats + " floats, more than " + Integer.MAX_VALUE);
     }
-    float[] packed = new float[(int) floats];
-    for (int r = 0; r < rows; r++) {
-      int base = r * cols;
-      for (int c = 0; c < cols; c++) {
-        packed[(int) PackedOperand.index(r, c, cols)] = data[base + c];
+    // One panel at a time through the heap: the padding rows stay zero, and a large layer
+    // never needs a second full-size copy.
+    AlignedBuffer panels = AlignedBuffer.allocateFloats(floats);
+    try {
+      float[] panel = new float[PANEL_ROWS * cols];
+      for (int r0 = 0; r0 < rows; r0 += PANEL_ROWS) {
+        int n = Math.min(PANEL_ROWS, rows - r0);
+        Arrays.fill(panel, 0f);
+        for (int i = 0; i < n; i++) {
+          int base = (r0 + i) * cols;
+          for (int c = 0; c < cols; c++) {
+            panel[c * PANEL_ROWS + i] = data[base + c];
+          }
+        }
+        panels.putFloats(r0 * cols, panel, 0, panel.length);
       }
+      return new PackedMatrix(rows, cols, panels.seal());
+    } catch (RuntimeException | Error e) {
+      panels.close();
+      throw e;
     }
-    return new PackedMatrix(rows, cols, AlignedBuffer.copyOf(packed).seal());
   }
 
   /** A copy of the weights, row-major (the padding left out). */

@@ -244,14 +244,7 @@ public final class Session implements AutoCloseable {
     try {
       Scratch s = scratch(batch);
       load(s, input, batch);
-      AlignedBuffer result = forward(s, batch);
-      if (batch == 1) {
-        result.getFloats(0, output, 0, outputs);
-      } else {
-        AlignedBuffer rowMajor = spare(s, result);
-        kernels.transpose(outputs, batch, result, rowMajor);
-        rowMajor.getFloats(0, output, 0, batch * outputs);
-      }
+      rowMajor(s, forward(s, batch), batch).getFloats(0, output, 0, batch * outputs);
     } finally {
       exit();
     }
@@ -282,18 +275,14 @@ public final class Session implements AutoCloseable {
     try {
       Scratch s = scratch(batch);
       int in = batch * inputs;
-      input.get(0, s.heapIn(in), 0, in);
-      load(s, s.heapIn, batch);
-      AlignedBuffer result = forward(s, batch);
-      int out = batch * outputs;
-      if (batch == 1) {
-        result.getFloats(0, s.heap, 0, out);
+      if (selectedFeatures == null) {
+        staging(s, batch).putFloats(0, input, 0, in);
+        toFeatureMajor(s, batch);
       } else {
-        AlignedBuffer rowMajor = spare(s, result);
-        kernels.transpose(outputs, batch, result, rowMajor);
-        rowMajor.getFloats(0, s.heap, 0, out);
+        input.get(0, s.heapIn(in), 0, in);
+        load(s, s.heapIn, batch);
       }
-      output.put(0, s.heap, 0, out);
+      rowMajor(s, forward(s, batch), batch).getFloats(0, output, 0, batch * outputs);
     } finally {
       exit();
     }
@@ -305,13 +294,8 @@ public final class Session implements AutoCloseable {
    */
   private void load(Scratch s, float[] input, int batch) {
     if (selectedFeatures == null) {
-      if (batch == 1) {
-        s.in.putFloats(0, input, 0, inputs);
-      } else {
-        // the layer buffers are free before the forward pass: stage the row-major batch there
-        s.a.putFloats(0, input, 0, batch * inputs);
-        kernels.transpose(batch, inputs, s.a, s.in);
-      }
+      staging(s, batch).putFloats(0, input, 0, batch * inputs);
+      toFeatureMajor(s, batch);
       return;
     }
     float[] gathered = s.heap;
@@ -340,9 +324,32 @@ public final class Session implements AutoCloseable {
     return x;
   }
 
-  /** The layer buffer that does not hold {@code result}: free once the forward pass is done. */
-  private static AlignedBuffer spare(Scratch s, AlignedBuffer result) {
-    return result == s.a ? s.b : s.a;
+  /**
+   * Where a row-major input batch is copied first: the input buffer itself for one sample
+   * (the layouts agree), else a layer buffer, free before the forward pass.
+   */
+  private static AlignedBuffer staging(Scratch s, int batch) {
+    return batch == 1 ? s.in : s.a;
+  }
+
+  /** Moves the batch staged by {@link #staging} into the input buffer, feature-major. */
+  private void toFeatureMajor(Scratch s, int batch) {
+    if (batch > 1) {
+      kernels.transpose(batch, inputs, s.a, s.in);
+    }
+  }
+
+  /**
+   * The forward pass's result row-major: itself for one sample, else transposed into the
+   * layer buffer that does not hold it (free once the pass is done).
+   */
+  private AlignedBuffer rowMajor(Scratch s, AlignedBuffer result, int batch) {
+    if (batch == 1) {
+      return result;
+    }
+    AlignedBuffer spare = result == s.a ? s.b : s.a;
+    kernels.transpose(outputs, batch, result, spare);
+    return spare;
   }
 
   private void enter() {

@@ -136,6 +136,14 @@ class SessionTest {
       session.run(in, 4, out);
       assertClose(expected, out.array(), "FloatBuffer");
       assertEquals(flat.length, in.position(), "input position untouched");
+      assertEquals(0, out.position(), "output position untouched");
+      FloatBuffer one = FloatBuffer.wrap(rows[2].clone());
+      FloatBuffer oneOut = ByteBuffer.allocateDirect(5 * 4).order(ByteOrder.nativeOrder())
+          .asFloatBuffer();
+      session.run(one, 1, oneOut);
+      float[] got = new float[5];
+      oneOut.get(0, got);
+      assertClose(slice(expected, 10, 5), got, "FloatBuffer, one sample");
       assertEquals(0, session.run(new float[0][]).length);
     }
   }
@@ -156,7 +164,11 @@ class SessionTest {
         assertEquals(9, session.inputs());
         float[] out = new float[batch * 3];
         session.run(full, batch, out);
-        assertClose(ReferenceForward.forward(small, kept, batch), out, "batch " + batch);
+        float[] expected = ReferenceForward.forward(small, kept, batch);
+        assertClose(expected, out, "batch " + batch);
+        FloatBuffer viaBuffer = FloatBuffer.allocate(batch * 3);
+        session.run(FloatBuffer.wrap(full), batch, viaBuffer);
+        assertClose(expected, viaBuffer.array(), "FloatBuffer batch " + batch);
       }
     }
   }

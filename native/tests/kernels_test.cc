@@ -791,6 +791,15 @@ void test_dispatch_and_memory() {
     snn_aligned_free(p);
     record(ok, fmt("snn_aligned_alloc(%lld): aligned, zero-filled", (long long)bytes));
   }
+  for (int64_t bytes : {(int64_t)SNN_HUGE_PAGE_BYTES, (int64_t)SNN_HUGE_PAGE_BYTES * 3 + 5}) {
+    unsigned char* p = (unsigned char*)snn_aligned_alloc(bytes);
+    bool ok = p != NULL && ((uintptr_t)p % SNN_HUGE_PAGE_BYTES) == 0;
+    for (int64_t i = 0; ok && i < bytes; i += 4096) ok = p[i] == 0 && p[bytes - 1] == 0;
+    if (p != NULL) memset(p, 0xAB, (size_t)bytes);
+    snn_aligned_free(p);
+    record(ok, fmt("snn_aligned_alloc(%lld): on a huge-page boundary, zero-filled",
+                   (long long)bytes));
+  }
   record(snn_aligned_alloc(-1) == NULL, "snn_aligned_alloc(-1) must be NULL");
   record(snn_aligned_alloc(INT64_MAX) == NULL, "snn_aligned_alloc(INT64_MAX) must be NULL");
   snn_aligned_free(NULL);

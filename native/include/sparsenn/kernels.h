@@ -78,7 +78,12 @@ const char* snn_isa_name(int32_t isa);
 
 /* --- Memory -------------------------------------------------------------------------------- */
 
-/* 64-byte aligned, zero-filled allocation of `bytes` bytes (0 allowed); NULL when it fails. */
+/* Allocations of at least this many bytes start on a 2 MiB boundary and, on Linux, ask for
+ * transparent huge pages (madvise), so that large weight arrays stream without TLB misses. */
+#define SNN_HUGE_PAGE_BYTES (2u << 20)
+
+/* 64-byte aligned, zero-filled allocation of `bytes` bytes (0 allowed); NULL when it fails.
+ * From SNN_HUGE_PAGE_BYTES up, aligned to that size instead (see above). */
 void* snn_aligned_alloc(int64_t bytes);
 /* Frees memory from snn_aligned_alloc; NULL is ignored. */
 void snn_aligned_free(void* pointer);

@@ -5,6 +5,9 @@
 // first use (thread-safe static initialisation). Entry points validate only `isa` and `act`.
 #include <stdlib.h>
 #include <string.h>
+#if defined(__linux__)
+#include <sys/mman.h>
+#endif
 
 #include "snn-internal.h"
 
@@ -145,8 +148,17 @@ void* snn_aligned_alloc(int64_t bytes) {
   // Round up to a multiple of the alignment (aligned_alloc requires it; 0 becomes 64).
   const uint64_t size = ((uint64_t)bytes + 63u) & ~(uint64_t)63u;
   if (size < (uint64_t)bytes || size > (uint64_t)SIZE_MAX) return NULL;
+  const bool huge = size >= SNN_HUGE_PAGE_BYTES;
   void* p = NULL;
-  if (posix_memalign(&p, 64, size == 0 ? 64 : (size_t)size) != 0) return NULL;
+  if (posix_memalign(&p, huge ? SNN_HUGE_PAGE_BYTES : 64, size == 0 ? 64 : (size_t)size) != 0) {
+    return NULL;
+  }
+#if defined(__linux__) && defined(MADV_HUGEPAGE)
+  // Weight streams of a few MiB and more miss the TLB on every 4 KiB page, and the hardware
+  // prefetchers stop at page boundaries. Where transparent huge pages are opt-in ("madvise",
+  // the Debian default) nothing is huge unless asked; a refusal only costs speed.
+  if (huge) madvise(p, (size_t)size, MADV_HUGEPAGE);
+#endif
   memset(p, 0, size == 0 ? 64 : (size_t)size);
   return p;
 }

@@ -4,7 +4,12 @@ import java.util.Arrays;
 import java.util.List;
 import org.sparsenn.kernel.AlignedBuffer;
 
-/** Times {@link LinearOp}s on given buffers: medians of repeated runs after a warm-up. */
+/**
+ * Times {@link LinearOp}s on given buffers: medians of repeated runs after a warm-up. Every row
+ * range runs on the calling thread: this ranks kernels, and handing ranges to other threads
+ * while the JVM is still compiling (at session creation, on a small machine) made the same
+ * kernel's samples vary threefold.
+ */
 final class OpTimer {
   // A timed sample spans at least this long, so a sub-microsecond call is timed in a loop.
   private static final long MIN_SAMPLE_NANOS = 20_000;
@@ -38,7 +43,7 @@ final class OpTimer {
     boolean[] warm = new boolean[ops.size()];
     for (int i = 0; i < ops.size(); i++) {
       long t0 = System.nanoTime();
-      ops.get(i).run(x, batch, y);
+      ops.get(i).runOnCaller(x, batch, y);
       long single = Math.max(1, System.nanoTime() - t0);
       loops[i] = (int) Math.max(1, Math.min(100_000, MIN_SAMPLE_NANOS / single));
       warm[i] = ops.size() > 1 && single < WARM_BELOW_NANOS;
@@ -49,11 +54,11 @@ final class OpTimer {
       for (int i = 0; i < ops.size(); i++) {
         LinearOp op = ops.get(i);
         if (warm[i]) {
-          op.run(x, batch, y);
+          op.runOnCaller(x, batch, y);
         }
         long t0 = System.nanoTime();
         for (int j = 0; j < loops[i]; j++) {
-          op.run(x, batch, y);
+          op.runOnCaller(x, batch, y);
         }
         micros[i][taken] = (System.nanoTime() - t0) / 1000.0 / loops[i];
       }

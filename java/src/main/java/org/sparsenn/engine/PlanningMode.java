@@ -10,7 +10,9 @@ public enum PlanningMode {
   ESTIMATE,
   /**
    * Time the promising candidates on the real layer when the session is created, within a
-   * small budget ({@link SessionOptions#measureBudget()}), and keep the fastest.
+   * small budget ({@link SessionOptions#measureBudget()}), and keep the fastest. Candidates are
+   * timed on the creating thread alone, however many threads the session runs: that ranks the
+   * kernels without the noise of handing work to other threads while the JVM warms up.
    */
   MEASURE
 }

@@ -3,81 +3,144 @@ package org.sparsenn.engine;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 import org.sparsenn.kernel.AlignedBuffer;
 
 /**
- * Runs the row ranges of one layer on several threads: the caller takes range 0, the executor
- * the others. One instance belongs to one calling thread and is reused for every call, so the
- * hot path allocates nothing and takes no lock: the caller spins briefly, then parks, until the
- * last range's worker unparks it.
+ * Runs the row ranges of one layer on several threads. The ranges ("chunks", a few per thread)
+ * are claimed one at a time by the caller and by helpers handed to the executor, so a helper
+ * that starts late, or whose core the machine takes away for a while, leaves its share to the
+ * others instead of holding up the call (a virtual CPU can be descheduled for many
+ * microseconds, longer than a layer takes). One instance belongs to one calling thread and is
+ * reused for every call: the hot path allocates nothing and takes no lock.
+ *
+ * <p>Claims go through one word, {@code generation | chunks | next chunk}: a helper may run late,
+ * even after its call has ended, but it can only claim a chunk of the call that is current, and
+ * a call cannot end (and the caller cannot overwrite its fields) while one of its chunks runs.
  */
 final class ParallelRanges {
-  // About 20 µs of spinning: most ranges finish within that, and parking costs more.
-  private static final int SPINS = 20_000;
+  // The caller waits this long spinning for the last chunks before it parks.
+  private static final long SPIN_NANOS = 20_000;
   /**
    * Below this many multiply-adds per call (stored weights times batch) a layer runs all its
    * ranges on the calling thread: handing a range to another thread and waiting for it costs
    * several microseconds, more than the work saved on small layers.
    */
   static final long MIN_PARALLEL_WORK = 1L << 18;
+  /** Most chunks one call can have (the width of the chunk fields in the claim word). */
+  static final int MAX_CHUNKS = 0xFFFF;
 
   private final Executor executor;
-  private final RangeTask[] tasks;
-  private final AtomicInteger pending = new AtomicInteger();
+  private final int maxHelpers;
+  private final Runnable helper = this::help;
+  private final AtomicLong claims = new AtomicLong();
+  private final AtomicInteger finished = new AtomicInteger();
+  // Helpers handed to the executor that have not returned yet (bounds its queue).
+  private final AtomicInteger helpersOut = new AtomicInteger();
   private volatile Thread waiter;
   private volatile Throwable failure;
+  private int generation;
+  // The current call, written before its generation is published in claims.
+  private LinearOp op;
+  private AlignedBuffer x;
+  private int batch;
+  private AlignedBuffer y;
 
-  ParallelRanges(Executor executor, int maxParts) {
+  /**
+   * @param executor where helpers run; null runs every chunk on the caller
+   * @param threads threads per call, the caller included (so {@code threads - 1} helpers)
+   */
+  ParallelRanges(Executor executor, int threads) {
     this.executor = executor;
-    this.tasks = new RangeTask[Math.max(0, maxParts - 1)];
-    for (int i = 0; i < tasks.length; i++) {
-      tasks[i] = new RangeTask();
-    }
+    this.maxHelpers = Math.max(0, threads - 1);
   }
 
-  /** Runs every part of {@code op} on {@code x}, then returns; rethrows a worker's failure. */
+  /** Runs every chunk of {@code op} on {@code x}, then returns; rethrows a chunk's failure. */
   void run(LinearOp op, AlignedBuffer x, int batch, AlignedBuffer y) {
-    int parts = op.parts();
-    if (parts == 1 || executor == null || op.storedWeights() * batch < MIN_PARALLEL_WORK) {
-      for (int part = 0; part < parts; part++) {
-        op.runPart(part, x, batch, y);
+    int chunks = op.parts();
+    if (chunks == 1 || executor == null || maxHelpers == 0
+        || op.storedWeights() * batch < MIN_PARALLEL_WORK) {
+      for (int chunk = 0; chunk < chunks; chunk++) {
+        op.runPart(chunk, x, batch, y);
       }
       return;
     }
+    if (chunks > MAX_CHUNKS) {
+      throw new IllegalStateException(chunks + " chunks, at most " + MAX_CHUNKS);
+    }
+    this.op = op;
+    this.x = x;
+    this.batch = batch;
+    this.y = y;
     failure = null;
+    finished.set(0);
     waiter = Thread.currentThread();
-    pending.set(parts - 1);
-    for (int part = 1; part < parts; part++) {
-      RangeTask task = tasks[part - 1];
-      task.prepare(op, part, x, batch, y);
+    generation++;
+    claims.set(((long) generation << 32) | ((long) chunks << 16));  // publishes the call
+    int wanted = Math.min(maxHelpers, chunks - 1);
+    for (int i = 0; i < wanted && helpersOut.get() < maxHelpers; i++) {
+      helpersOut.incrementAndGet();
       try {
-        executor.execute(task);
+        executor.execute(helper);
       } catch (RejectedExecutionException e) {
-        task.run();
+        helpersOut.decrementAndGet();
+        break;  // the caller runs the rest
       }
     }
-    Throwable own = null;
-    try {
-      op.runPart(0, x, batch, y);
-    } catch (Throwable t) {
-      own = t;
-    }
-    awaitWorkers();
-    Throwable workerFailure = failure;
-    if (own != null) {
-      rethrow(own);
-    }
-    if (workerFailure != null) {
-      rethrow(workerFailure);
+    runClaimedChunks();
+    awaitChunks(chunks);
+    this.op = null;
+    this.x = null;
+    this.y = null;
+    Throwable t = failure;
+    if (t != null) {
+      rethrow(t);
     }
   }
 
-  private void awaitWorkers() {
-    for (int spin = 0; spin < SPINS && pending.get() != 0; spin++) {
+  private void help() {
+    try {
+      runClaimedChunks();
+    } finally {
+      helpersOut.decrementAndGet();
+    }
+  }
+
+  /** Claims and runs chunks of the current call until none is left. */
+  private void runClaimedChunks() {
+    long word = claims.get();
+    while (true) {
+      int next = (int) (word & 0xFFFF);
+      int chunks = (int) ((word >>> 16) & 0xFFFF);
+      if (next >= chunks) {
+        return;
+      }
+      if (claims.compareAndSet(word, word + 1)) {
+        runChunk(next, chunks);
+      }
+      word = claims.get();
+    }
+  }
+
+  private void runChunk(int chunk, int chunks) {
+    try {
+      op.runPart(chunk, x, batch, y);
+    } catch (Throwable t) {
+      failure = t;
+    } finally {
+      if (finished.incrementAndGet() == chunks) {
+        LockSupport.unpark(waiter);
+      }
+    }
+  }
+
+  private void awaitChunks(int chunks) {
+    long deadline = System.nanoTime() + SPIN_NANOS;
+    while (finished.get() != chunks && System.nanoTime() < deadline) {
       Thread.onSpinWait();
     }
-    while (pending.get() != 0) {
+    while (finished.get() != chunks) {
       LockSupport.park(this);
     }
   }
@@ -90,35 +153,5 @@ final class ParallelRanges {
       throw e;
     }
     throw new IllegalStateException(t);
-  }
-
-  /** One reusable range of one call; fields are published by the executor's hand-off. */
-  private final class RangeTask implements Runnable {
-    private LinearOp op;
-    private int part;
-    private AlignedBuffer x;
-    private int batch;
-    private AlignedBuffer y;
-
-    void prepare(LinearOp op, int part, AlignedBuffer x, int batch, AlignedBuffer y) {
-      this.op = op;
-      this.part = part;
-      this.x = x;
-      this.batch = batch;
-      this.y = y;
-    }
-
-    @Override
-    public void run() {
-      try {
-        op.runPart(part, x, batch, y);
-      } catch (Throwable t) {
-        failure = t;
-      } finally {
-        if (pending.decrementAndGet() == 0) {
-          LockSupport.unpark(waiter);
-        }
-      }
-    }
   }
 }

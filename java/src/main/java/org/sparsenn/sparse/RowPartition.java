@@ -1,5 +1,6 @@
 package org.sparsenn.sparse;
 
+import java.util.Arrays;
 import org.sparsenn.kernel.CsrOperand;
 
 /**
@@ -69,6 +70,70 @@ public final class RowPartition {
       bounds[p] = (int) Math.min(rows, blocks * p / parts * align);
     }
     return new RowPartition(bounds);
+  }
+
+  /**
+   * Ranges that end at the given fractions of the nonzero work (counted as in
+   * {@link #byNonzeros(CsrOperand, int)}): range {@code i} ends near {@code cuts[i]} of it.
+   *
+   * @param cuts increasing fractions, the last 1
+   * @throws IllegalArgumentException if {@code cuts} is empty, not increasing or does not end at 1
+   */
+  public static RowPartition byNonzeros(CsrOperand matrix, double[] cuts) {
+    checkCuts(cuts);
+    int rows = matrix.rows();
+    int[] rowPtr = new int[rows + 1];
+    matrix.rowPointers().getInts(0, rowPtr);
+    long total = (long) matrix.nnz() + rows;
+    int[] bounds = new int[cuts.length + 1];
+    int row = 0;
+    for (int p = 1; p < cuts.length; p++) {
+      long target = Math.round(total * cuts[p - 1]);
+      while (row < rows && (long) rowPtr[row] + row < target) {
+        row++;
+      }
+      bounds[p] = row;
+    }
+    bounds[cuts.length] = rows;
+    return new RowPartition(bounds);
+  }
+
+  /**
+   * Ranges that start on multiples of {@code align} and end near the given fractions of the
+   * rows: range {@code i} ends near {@code cuts[i] * rows}.
+   *
+   * @param cuts increasing fractions, the last 1
+   * @throws IllegalArgumentException if {@code cuts} is empty, not increasing or does not end
+   *     at 1, {@code rows < 0} or {@code align < 1}
+   */
+  public static RowPartition byRows(int rows, double[] cuts, int align) {
+    checkCuts(cuts);
+    if (rows < 0) {
+      throw new IllegalArgumentException("rows must be >= 0, got " + rows);
+    }
+    if (align < 1) {
+      throw new IllegalArgumentException("align must be >= 1, got " + align);
+    }
+    long blocks = (rows + (long) align - 1) / align;
+    int[] bounds = new int[cuts.length + 1];
+    for (int p = 1; p <= cuts.length; p++) {
+      bounds[p] = (int) Math.min(rows, Math.round(blocks * cuts[p - 1]) * align);
+    }
+    return new RowPartition(bounds);
+  }
+
+  private static void checkCuts(double[] cuts) {
+    if (cuts.length == 0 || cuts[cuts.length - 1] != 1.0) {
+      throw new IllegalArgumentException("cuts must end at 1, got " + Arrays.toString(cuts));
+    }
+    double last = 0;
+    for (double cut : cuts) {
+      if (!(cut >= last)) {
+        throw new IllegalArgumentException("cuts must increase from 0, got "
+            + Arrays.toString(cuts));
+      }
+      last = cut;
+    }
   }
 
   private static void checkParts(int parts) {

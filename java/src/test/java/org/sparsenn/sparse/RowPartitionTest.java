@@ -188,6 +188,44 @@ class RowPartitionTest {
   }
 
   @Test
+  void cutsEndRangesAtTheGivenFractionsOfTheWork() {
+    double[] cuts = {0.4, 0.8, 0.9, 1.0};
+    RowPartition rows = RowPartition.byRows(1000, cuts, 1);
+    assertCovers(rows, 4, 1000);
+    assertEquals(400, rows.end(0));
+    assertEquals(800, rows.end(1));
+    assertEquals(900, rows.end(2));
+    RowPartition aligned = RowPartition.byRows(300, cuts, 32);  // 10 blocks, the last short
+    assertCovers(aligned, 4, 300);
+    assertEquals(128, aligned.end(0));
+    assertEquals(256, aligned.end(1));
+    assertEquals(288, aligned.end(2));
+    // 10 full rows of 100 then 90 empty: work is counted as nonzeros plus one per row
+    int[] lengths = new int[100];
+    java.util.Arrays.fill(lengths, 0, 10, 100);
+    try (CsrMatrix m = matrix(100, 100, lengths)) {
+      RowPartition p = RowPartition.byNonzeros(m, cuts);
+      assertCovers(p, 4, 100);
+      for (int i = 0; i < 3; i++) {
+        long work = 0;
+        for (int r = 0; r < p.end(i); r++) {
+          work += lengths[r] + 1;
+        }
+        assertEquals(cuts[i] * 1100, work, 101, "work before the end of range " + i);
+      }
+    }
+  }
+
+  @Test
+  void cutsThatDoNotIncreaseToOneAreRejected() {
+    for (double[] cuts : new double[][] {{}, {0.5}, {0.6, 0.4, 1.0}, {-0.1, 1.0},
+        {0.5, Double.NaN, 1.0}, {0.5, 1.5}}) {
+      assertThrows(IllegalArgumentException.class, () -> RowPartition.byRows(10, cuts, 1),
+          java.util.Arrays.toString(cuts));
+    }
+  }
+
+  @Test
   void largeAlignedRowCountDoesNotOverflow() {
     assertCovers(RowPartition.byRows(Integer.MAX_VALUE, 3, 16), 3, Integer.MAX_VALUE);
   }

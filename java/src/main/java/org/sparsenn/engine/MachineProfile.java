@@ -36,7 +36,7 @@ import org.sparsenn.sparse.RandomWeights;
 public final class MachineProfile {
   private static final System.Logger LOG = System.getLogger(MachineProfile.class.getName());
   /** Bumped whenever the cost model or the calibration changes, so stale caches are redone. */
-  static final int FORMAT = 6;
+  static final int FORMAT = 7;
   /** The batches the batched figures are measured at; predictions between slide on log(batch). */
   static final int SMALL_BATCH = 8;
   static final int LARGE_BATCH = 64;

@@ -135,7 +135,6 @@ void snn_f32_gemm__avx512(int32_t row_begin, int32_t row_end, int32_t cols, cons
 void snn_f32_gemm_packed__avx512(int32_t row_begin, int32_t row_end, int32_t cols, const float* wp,
                           const float* x, int32_t batch, const float* bias, float* y,
                           int32_t act, float alpha);
-void snn_f32_transpose__avx512(int32_t rows, int32_t cols, const float* src, float* dst);
 void snn_f32_bias_act__avx512(int32_t row_begin, int32_t row_end, int32_t batch, const float* bias,
                               float* y, int32_t act, float alpha);
 

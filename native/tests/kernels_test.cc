@@ -530,7 +530,8 @@ void test_gemm() {
 // nothing written past the end of dst.
 void test_transpose() {
   const int32_t shapes[][2] = {{0, 5},  {5, 0},   {1, 1},  {1, 40},  {40, 1},  {7, 9},
-                               {8, 8},  {15, 17}, {16, 16}, {17, 33}, {64, 784}, {3, 1000}};
+                               {8, 8},  {15, 17}, {16, 16}, {17, 33}, {64, 784}, {3, 1000},
+                               {8, 784}, {10, 64}, {64, 10}, {24, 17}, {63, 785}};
   uint64_t seed = 4000;
   for (const auto& shape : shapes) {
     const int32_t rows = shape[0], cols = shape[1];

@@ -80,7 +80,6 @@ Tables build_tables() {
   avx512.gemv = snn_f32_gemv__avx512;
   avx512.gemm = snn_f32_gemm__avx512;
   avx512.gemm_packed = snn_f32_gemm_packed__avx512;
-  avx512.transpose = snn_f32_transpose__avx512;
   avx512.bias_act = snn_f32_bias_act__avx512;
   t.table[SNN_ISA_AVX512] = avx512;
   t.supported[SNN_ISA_AVX512] = cpu.avx512;

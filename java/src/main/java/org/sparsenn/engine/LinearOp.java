@@ -23,6 +23,12 @@ import org.sparsenn.sparse.RowPartition;
  * concurrent runs with distinct outputs, but must not be closed while a run is in flight.
  */
 public final class LinearOp implements AutoCloseable {
+  // Of a layer's work, the share in one large chunk per thread; the rest is one small chunk per
+  // thread, claimed by whoever is done first (see chunkCuts).
+  private static final double FIRST_CHUNKS_SHARE = 0.8;
+  // Packed chunks hold whole pairs of panels: the kernels' widest tiles span two (or four).
+  private static final int PACKED_CHUNK_ROWS = 2 * PackedOperand.PANEL_ROWS;
+
   private final LayerMethod method;
   private final Kernels kernels;
   private final int rows;
@@ -32,12 +38,6 @@ public final class LinearOp implements AutoCloseable {
   private final PackedMatrix packed;
   private final AlignedBuffer bias;
   private final Epilogue epilogue;
-  // Of a layer's work, the share in one large chunk per thread; the rest is one small chunk per
-  // thread, claimed by whoever is done first (see chunkCuts).
-  private static final double FIRST_CHUNKS_SHARE = 0.8;
-  // Packed chunks hold whole pairs of panels: the kernels' widest tiles span two (or four).
-  private static final int PACKED_CHUNK_ROWS = 2 * PackedOperand.PANEL_ROWS;
-
   private final RowPartition partition;
   private final int threads;
   private final Executor executor;

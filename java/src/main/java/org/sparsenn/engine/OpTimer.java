@@ -5,15 +5,15 @@ import java.util.List;
 import org.sparsenn.kernel.AlignedBuffer;
 
 /**
- * Times {@link LinearOp}s on given buffers: medians of repeated runs after a warm-up. Every row
- * range runs on the calling thread: this ranks kernels, and handing ranges to other threads
- * while the JVM is still compiling (at session creation, on a small machine) made the same
- * kernel's samples vary threefold.
+ * Times {@link LinearOp}s on given buffers: medians (or minima) of repeated runs after a
+ * warm-up. Every row range runs on the calling thread: this ranks kernels, and handing ranges
+ * to other threads while the JVM is still compiling (at session creation, on a small machine)
+ * made the same kernel's samples vary threefold.
  */
 final class OpTimer {
   // A timed sample spans at least this long, so a sub-microsecond call is timed in a loop.
   private static final long MIN_SAMPLE_NANOS = 20_000;
-  // Ops faster than this get an untimed run before each sample (see medianMicros).
+  // Ops faster than this get an untimed run before each sample (see sample).
   private static final long WARM_BELOW_NANOS = 1_000_000;
 
   private OpTimer() {}
@@ -27,8 +27,36 @@ final class OpTimer {
     return medianMicros(List.of(op), x, batch, y, samples, budgetNanos)[0];
   }
 
+  /** Median microseconds of one run of each op, from the samples of {@link #sample}. */
+  static double[] medianMicros(List<LinearOp> ops, AlignedBuffer x, int batch, AlignedBuffer y,
+      int samples, long budgetNanos) {
+    double[][] micros = sample(ops, x, batch, y, samples, budgetNanos);
+    double[] medians = new double[ops.size()];
+    for (int i = 0; i < ops.size(); i++) {
+      double[] sorted = micros[i].clone();
+      Arrays.sort(sorted);
+      medians[i] = sorted[sorted.length / 2];
+    }
+    return medians;
+  }
+
   /**
-   * Median microseconds of one run of each op, sampled in rounds (every op once per round,
+   * Fastest microseconds of one run of each op, from the samples of {@link #sample}: for
+   * ranking ops by a few samples, where a disturbance (the JVM compiling, another process)
+   * only ever adds time and can spoil most of them.
+   */
+  static double[] fastestMicros(List<LinearOp> ops, AlignedBuffer x, int batch,
+      AlignedBuffer y, int samples, long budgetNanos) {
+    double[][] micros = sample(ops, x, batch, y, samples, budgetNanos);
+    double[] fastest = new double[ops.size()];
+    for (int i = 0; i < ops.size(); i++) {
+      fastest[i] = Arrays.stream(micros[i]).min().orElseThrow();
+    }
+    return fastest;
+  }
+
+  /**
+   * Microseconds of one run of each op per sample, sampled in rounds (every op once per round,
    * after one warm-up run each) so that a disturbance of a busy machine falls on all of them
    * alike rather than on whichever was being timed in a block; up to {@code samples} rounds,
    * stopping early once {@code budgetNanos} is spent (at least one round is always taken).
@@ -36,8 +64,8 @@ final class OpTimer {
    * op (under a millisecond) runs once untimed before each sample: it is timed warm, as it
    * runs in a model whose layers fit the caches, not from the next cache level down.
    */
-  static double[] medianMicros(List<LinearOp> ops, AlignedBuffer x, int batch, AlignedBuffer y,
-      int samples, long budgetNanos) {
+  private static double[][] sample(List<LinearOp> ops, AlignedBuffer x, int batch,
+      AlignedBuffer y, int samples, long budgetNanos) {
     long start = System.nanoTime();
     int[] loops = new int[ops.size()];
     boolean[] warm = new boolean[ops.size()];
@@ -64,12 +92,10 @@ final class OpTimer {
       }
       taken++;
     }
-    double[] medians = new double[ops.size()];
+    double[][] result = new double[ops.size()][];
     for (int i = 0; i < ops.size(); i++) {
-      double[] sorted = Arrays.copyOf(micros[i], taken);
-      Arrays.sort(sorted);
-      medians[i] = sorted[taken / 2];
+      result[i] = Arrays.copyOf(micros[i], taken);
     }
-    return medians;
+    return result;
   }
 }

@@ -28,7 +28,7 @@ public record Plan(PlanningMode mode, String kernels, int threads, int plannedBa
    * @param method the method
    * @param weightBytes bytes of weight storage it reads per pass
    * @param predictedMicros the cost model's time for one run
-   * @param measuredMicros the median timed run, or NaN when not measured
+   * @param measuredMicros the fastest timed run, or NaN when not measured
    */
   public record Candidate(LayerMethod method, long weightBytes, double predictedMicros,
       double measuredMicros) {

@@ -225,7 +225,7 @@ public final class Planner {
       try (AlignedBuffer x = AlignedBuffer.copyOf(RandomWeights.vector(cols * batch, 11));
           AlignedBuffer y = AlignedBuffer.allocateFloats((long) rows * batch)) {
         // in rounds over the shortlist: a busy spell slows every candidate, not just one
-        double[] micros = OpTimer.medianMicros(ops, x, batch, y, MEASURE_SAMPLES, budgetNanos);
+        double[] micros = OpTimer.fastestMicros(ops, x, batch, y, MEASURE_SAMPLES, budgetNanos);
         for (int i = 0; i < shortlist; i++) {
           Plan.Candidate c = ranked.get(i);
           ranked.set(i, new Plan.Candidate(c.method(), c.weightBytes(), c.predictedMicros(),

@@ -5,7 +5,7 @@
 # Usage: bench/run-benchmarks.sh [results-dir] [kernels|engine|all]   (default: bench/results all)
 #   kernels: single layers, sparse against dense (1 thread; about 45 minutes on 2 cores)
 #   engine:  whole networks against ONNX Runtime, and the planner against forced methods
-#            (about 30 minutes on 2 cores)
+#            (about 35 minutes on 2 cores)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 out="${1:-bench/results}"
@@ -50,7 +50,8 @@ if [ "$group" = engine ] || [ "$group" = all ]; then
     -p sparsity=0,0.5,0.9,0.98
   run "model-neuron-pruned" ModelBenchmark -p model=mlp,mlp-neuron50 -p sparsity=0 \
     -p engine=sparsenn,onnxruntime
+  # 3 forks: identical plans measured up to 20% apart in single forks
   run "planner" ModelBenchmark -p model=wide4096 -p sparsity=0,0.5,0.7,0.9,0.98 -p batch=1,64 \
-    -p engine=sparsenn,sparsenn_estimate,csr,csr16,dense_blas,dense_simd,dense_packed
+    -p engine=sparsenn,sparsenn_estimate,csr,csr16,dense_blas,dense_simd,dense_packed -f 3
   run "call-overhead" CallOverheadBenchmark
 fi

@@ -72,7 +72,8 @@ public final class LinearOp implements AutoCloseable {
    * and when one starts late or is slowed the others take the small chunks (and, if it never
    * starts, its large one). Smaller chunks would balance finer but cost speed: each is a kernel
    * call that reloads its slice of the input, and the rounding of small ranges to whole
-   * panels made four equal chunks per thread 10-35% slower than one on the mlp's layers.
+   * panels made four equal chunks per thread 10-35% slower than one on the mlp's layers (a
+   * development probe, not JMH).
    */
   static double[] chunkCuts(int threads) {
     if (threads == 1) {
@@ -95,7 +96,7 @@ public final class LinearOp implements AutoCloseable {
    * @param bias {@code rows} biases, or null
    * @param threads how many row ranges to run in parallel (1 runs on the caller's thread)
    * @param executor where ranges other than the caller's run; may be null when threads is 1
-   * @throws IllegalArgumentException on inconsistent sizes, {@code threads < 1}, or CSR16 with
+   * @throws IllegalArgumentException on inconsistent sizes, {@code threads} outside [1, 32767], or CSR16 with
    *     more than 65,536 inputs
    * @throws NullPointerException if a required argument is null
    */
@@ -105,12 +106,7 @@ public final class LinearOp implements AutoCloseable {
     Objects.requireNonNull(epilogue, "epilogue");
     Objects.requireNonNull(method, "method");
     Objects.requireNonNull(kernels, "kernels");
-    if (threads < 1) {
-      throw new IllegalArgumentException("threads must be >= 1, got " + threads);
-    }
-    if (threads > 1) {
-      Objects.requireNonNull(executor, "executor is required when threads > 1");
-    }
+    checkThreads(threads, executor);
     if (bias != null && bias.length != rows) {
       throw new IllegalArgumentException(
           "bias has " + bias.length + " entries, expected rows = " + rows);
@@ -155,7 +151,7 @@ public final class LinearOp implements AutoCloseable {
    * op is used; {@link #close()} frees only the bias.
    *
    * @param bias {@code matrix.rows()} biases, or null
-   * @throws IllegalArgumentException on inconsistent sizes or {@code threads < 1}
+   * @throws IllegalArgumentException on inconsistent sizes or {@code threads} outside [1, 32767]
    * @throws IllegalStateException if the matrix is closed
    */
   public static LinearOp borrow(CsrMatrix matrix, float[] bias, Epilogue epilogue,
@@ -166,12 +162,7 @@ public final class LinearOp implements AutoCloseable {
     if (matrix.isClosed()) {
       throw new IllegalStateException("the CSR matrix is closed");
     }
-    if (threads < 1) {
-      throw new IllegalArgumentException("threads must be >= 1, got " + threads);
-    }
-    if (threads > 1) {
-      Objects.requireNonNull(executor, "executor is required when threads > 1");
-    }
+    checkThreads(threads, executor);
     if (bias != null && bias.length != matrix.rows()) {
       throw new IllegalArgumentException(
           "bias has " + bias.length + " entries, expected rows = " + matrix.rows());
@@ -290,6 +281,17 @@ public final class LinearOp implements AutoCloseable {
     scratch.in.putFloats(0, x, 0, cols);
     run(scratch.in, scratch.out);
     scratch.out.getFloats(0, y, 0, rows);
+  }
+
+  private static void checkThreads(int threads, Executor executor) {
+    // two chunks per thread must fit the claim word of ParallelRanges
+    if (threads < 1 || threads > ParallelRanges.MAX_CHUNKS / 2) {
+      throw new IllegalArgumentException("threads must be in [1, "
+          + ParallelRanges.MAX_CHUNKS / 2 + "], got " + threads);
+    }
+    if (threads > 1) {
+      Objects.requireNonNull(executor, "executor is required when threads > 1");
+    }
   }
 
   /**

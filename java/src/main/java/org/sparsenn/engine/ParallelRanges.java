@@ -28,7 +28,10 @@ final class ParallelRanges {
    * several microseconds, more than the work saved on small layers.
    */
   static final long MIN_PARALLEL_WORK = 1L << 18;
-  /** Most chunks one call can have (the width of the chunk fields in the claim word). */
+  /**
+   * Most chunks one call can have (the width of the chunk fields in the claim word); LinearOp
+   * rejects thread counts that would exceed it.
+   */
   static final int MAX_CHUNKS = 0xFFFF;
 
   private final Executor executor;
@@ -65,9 +68,6 @@ final class ParallelRanges {
         op.runPart(chunk, x, batch, y);
       }
       return;
-    }
-    if (chunks > MAX_CHUNKS) {
-      throw new IllegalStateException(chunks + " chunks, at most " + MAX_CHUNKS);
     }
     this.op = op;
     this.x = x;

@@ -23,6 +23,15 @@ public final class RowPartition {
    */
   public static RowPartition byNonzeros(CsrOperand matrix, int parts) {
     checkParts(parts);
+    return byWorkBefore(matrix, parts, (total, p) -> total * p / parts);
+  }
+
+  /**
+   * Ranges whose range {@code p - 1} ends at the first row where the work before it (nonzeros
+   * plus one per row) reaches {@code workBefore(total, p)}.
+   */
+  private static RowPartition byWorkBefore(CsrOperand matrix, int parts,
+      LongIntToLong workBefore) {
     int rows = matrix.rows();
     int[] rowPtr = new int[rows + 1];
     matrix.rowPointers().getInts(0, rowPtr);
@@ -30,7 +39,7 @@ public final class RowPartition {
     int[] bounds = new int[parts + 1];
     int row = 0;
     for (int p = 1; p < parts; p++) {
-      long target = total * p / parts;
+      long target = workBefore.apply(total, p);
       while (row < rows && (long) rowPtr[row] + row < target) {
         row++;
       }
@@ -38,6 +47,10 @@ public final class RowPartition {
     }
     bounds[parts] = rows;
     return new RowPartition(bounds);
+  }
+
+  private interface LongIntToLong {
+    long apply(long total, int part);
   }
 
   /**
@@ -58,12 +71,7 @@ public final class RowPartition {
    */
   public static RowPartition byRows(int rows, int parts, int align) {
     checkParts(parts);
-    if (rows < 0) {
-      throw new IllegalArgumentException("rows must be >= 0, got " + rows);
-    }
-    if (align < 1) {
-      throw new IllegalArgumentException("align must be >= 1, got " + align);
-    }
+    checkRowsAndAlign(rows, align);
     long blocks = (rows + (long) align - 1) / align;
     int[] bounds = new int[parts + 1];
     for (int p = 0; p <= parts; p++) {
@@ -81,21 +89,7 @@ public final class RowPartition {
    */
   public static RowPartition byNonzeros(CsrOperand matrix, double[] cuts) {
     checkCuts(cuts);
-    int rows = matrix.rows();
-    int[] rowPtr = new int[rows + 1];
-    matrix.rowPointers().getInts(0, rowPtr);
-    long total = (long) matrix.nnz() + rows;
-    int[] bounds = new int[cuts.length + 1];
-    int row = 0;
-    for (int p = 1; p < cuts.length; p++) {
-      long target = Math.round(total * cuts[p - 1]);
-      while (row < rows && (long) rowPtr[row] + row < target) {
-        row++;
-      }
-      bounds[p] = row;
-    }
-    bounds[cuts.length] = rows;
-    return new RowPartition(bounds);
+    return byWorkBefore(matrix, cuts.length, (total, p) -> Math.round(total * cuts[p - 1]));
   }
 
   /**
@@ -108,18 +102,22 @@ public final class RowPartition {
    */
   public static RowPartition byRows(int rows, double[] cuts, int align) {
     checkCuts(cuts);
-    if (rows < 0) {
-      throw new IllegalArgumentException("rows must be >= 0, got " + rows);
-    }
-    if (align < 1) {
-      throw new IllegalArgumentException("align must be >= 1, got " + align);
-    }
+    checkRowsAndAlign(rows, align);
     long blocks = (rows + (long) align - 1) / align;
     int[] bounds = new int[cuts.length + 1];
     for (int p = 1; p <= cuts.length; p++) {
       bounds[p] = (int) Math.min(rows, Math.round(blocks * cuts[p - 1]) * align);
     }
     return new RowPartition(bounds);
+  }
+
+  private static void checkRowsAndAlign(int rows, int align) {
+    if (rows < 0) {
+      throw new IllegalArgumentException("rows must be >= 0, got " + rows);
+    }
+    if (align < 1) {
+      throw new IllegalArgumentException("align must be >= 1, got " + align);
+    }
   }
 
   private static void checkCuts(double[] cuts) {

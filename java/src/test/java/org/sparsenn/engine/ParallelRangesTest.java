@@ -60,6 +60,14 @@ class ParallelRangesTest {
     }
   }
 
+  @Test
+  void threadCountsBeyondTheClaimWordAreRejected() {
+    float[] w = new float[4];
+    org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+        () -> LinearOp.create(w, 2, 2, null, Epilogue.RELU, LayerMethod.DENSE_SIMD,
+            Kernels.best(), ParallelRanges.MAX_CHUNKS / 2 + 1, Runnable::run));
+  }
+
   @ParameterizedTest
   @EnumSource(LayerMethod.class)
   void theCallerRunsEveryChunkWhenHelpersNeverStart(LayerMethod method) {

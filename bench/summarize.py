@@ -137,6 +137,29 @@ def planner_table(name, entries):
     return "\n".join(lines)
 
 
+def parity_table(rounds):
+    """0% sparsity: per configuration, the median over rounds of ONNX Runtime's time over ours,
+    each round's two engines measured back to back (run-benchmarks.sh parity)."""
+    ratios = defaultdict(list)
+    ours = defaultdict(list)
+    for entries in rounds:
+        for key, by_engine in model_times(entries).items():
+            if "sparsenn" in by_engine and "onnxruntime" in by_engine:
+                ratios[key].append(by_engine["onnxruntime"] / by_engine["sparsenn"])
+                ours[key].append(by_engine["sparsenn"])
+    lines = [f"**parity**: 0% sparsity, speedup over ONNX Runtime, median of {len(rounds)} rounds "
+             "(each round measures the two engines back to back), with the lowest and highest "
+             "round, and the median µs per call of `sparsenn`", "",
+             "| model | threads | batch | median | lowest | highest | sparsenn |",
+             "|---|---|---|---|---|---|---|"]
+    for key in sorted(ratios):
+        m, t, b, _ = key
+        r = ratios[key]
+        lines.append(f"| {m} | {t} | {b} | {statistics.median(r):.2f}× | {min(r):.2f}× | "
+                     f"{max(r):.2f}× | {fmt_time(statistics.median(ours[key]))} |")
+    return "\n".join(lines)
+
+
 def load(results):
     files = {}
     for path in sorted(results.glob("*.json")):
@@ -174,8 +197,12 @@ def main():
     if "--headline" in sys.argv:
         print(headline(files))
         return
+    rounds = [entries for name, entries in files.items() if name.startswith("parity-round-")]
+    if rounds:
+        print(parity_table(rounds))
+        print()
     for name, entries in files.items():
-        if not entries:
+        if not entries or name.startswith("parity-round-"):
             continue
         if "CallOverhead" in entries[0]["benchmark"]:
             print(overhead_table(entries))

@@ -41,8 +41,10 @@ final class ParallelRanges {
   private final Runnable helper = this::help;
   private final AtomicLong claims = new AtomicLong();
   private final AtomicInteger finished = new AtomicInteger();
-  // Helpers handed to the executor that have not returned yet (bounds its queue).
-  private final AtomicInteger helpersOut = new AtomicInteger();
+  // Helpers handed to the executor that have not started yet (bounds its queue). Counting
+  // them until they return instead let a helper that had claimed its last chunk, but not yet
+  // returned, keep the next layer from getting a helper: that layer then ran on the caller.
+  private final AtomicInteger helpersQueued = new AtomicInteger();
   private volatile Thread waiter;
   private volatile Throwable failure;
   private int generation;
@@ -81,12 +83,12 @@ final class ParallelRanges {
     generation++;
     claims.set(((long) generation << 32) | ((long) chunks << 16));  // publishes the call
     int wanted = Math.min(maxHelpers, chunks - 1);
-    for (int i = 0; i < wanted && helpersOut.get() < maxHelpers; i++) {
-      helpersOut.incrementAndGet();
+    for (int i = 0; i < wanted && helpersQueued.get() < maxHelpers; i++) {
+      helpersQueued.incrementAndGet();
       try {
         executor.execute(helper);
       } catch (RejectedExecutionException e) {
-        helpersOut.decrementAndGet();
+        helpersQueued.decrementAndGet();
         break;  // the caller runs the rest
       }
     }
@@ -102,11 +104,8 @@ final class ParallelRanges {
   }
 
   private void help() {
-    try {
-      runClaimedChunks();
-    } finally {
-      helpersOut.decrementAndGet();
-    }
+    helpersQueued.decrementAndGet();
+    runClaimedChunks();
   }
 
   /** Claims and runs chunks of the current call until none is left. */

@@ -7,7 +7,8 @@
 #   kernels: single layers, sparse against dense (1 thread; about 45 minutes on 2 cores)
 #   engine:  whole networks against ONNX Runtime, and the planner against forced methods
 #            (about 35 minutes on 2 cores)
-#   parity:  0% sparsity, sparsenn against ONNX Runtime in 7 rounds (about 17 minutes)
+#   parity:  0% sparsity, sparsenn against ONNX Runtime in 7 rounds (about 17 minutes);
+#            ROUNDS, MODELS, THREADS and BATCHES (space-separated) narrow or lengthen it
 set -euo pipefail
 cd "$(dirname "$0")/.."
 out="${1:-bench/results}"
@@ -61,17 +62,17 @@ fi
 # The 0% target (within 10% of ONNX Runtime) is a ratio near 1, and this shared machine's memory
 # bandwidth drifts by tens of percent over minutes; in one JMH run the two engines of a
 # configuration are measured minutes apart (JMH orders trials by parameter name). Here each
-# configuration runs sparsenn and ONNX Runtime back to back, in alternating order, in each of 7
-# rounds; summarize.py reports the median of the per-round ratios.
+# configuration runs sparsenn and ONNX Runtime back to back, in alternating order, in each of
+# ROUNDS rounds (7 unless set); summarize.py reports the median of the per-round ratios.
 if [ "$group" = parity ] || [ "$group" = all ]; then
   parts="$(mktemp -d)"
   trap 'rm -rf "$parts"' EXIT
-  for round in 1 2 3 4 5 6 7; do
+  for round in $(seq "${ROUNDS:-7}"); do
     engines="sparsenn onnxruntime"
     [ $((round % 2)) -eq 0 ] && engines="onnxruntime sparsenn"
-    for model in mlp wide4096; do
-      for threads in 1 2; do
-        for batch in 1 8 64; do
+    for model in ${MODELS:-mlp wide4096}; do
+      for threads in ${THREADS:-1 2}; do
+        for batch in ${BATCHES:-1 8 64}; do
           for engine in $engines; do
             java -jar "$jar" ModelBenchmark -p model="$model" -p sparsity=0 -p batch="$batch" \
               -p threads="$threads" -p engine="$engine" -foe true -rf json \

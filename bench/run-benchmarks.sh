@@ -7,7 +7,7 @@
 #   kernels: single layers, sparse against dense (1 thread; about 45 minutes on 2 cores)
 #   engine:  whole networks against ONNX Runtime, and the planner against forced methods
 #            (about 35 minutes on 2 cores)
-#   parity:  0% sparsity, sparsenn against ONNX Runtime in 7 rounds (about 17 minutes);
+#   parity:  0% sparsity, sparsenn against ONNX Runtime in 7 rounds (about 14 minutes);
 #            ROUNDS, MODELS, THREADS and BATCHES (space-separated) narrow or lengthen it
 set -euo pipefail
 cd "$(dirname "$0")/.."

@@ -25,9 +25,9 @@ final class ParallelRanges {
   /**
    * Below this many multiply-adds per call (stored weights times batch) a layer runs all its
    * ranges on the calling thread: handing a range to another thread and waiting for it costs
-   * about a microsecond with a spinning worker, more than the work saved on smaller layers.
-   * (2^18 kept the mlp's 300 x 784 first layer serial at batch 1: 12.1 us per call on 2
-   * threads against 7.5 us at 2^16, JMH, 3 forks each.)
+   * more than it saves on smaller layers, even with a worker spinning for it. (2^18 kept the
+   * mlp's 300 x 784 first layer serial at batch 1: 12.1 us per call on 2 threads against
+   * 7.5 us at 2^16, JMH, 3 forks each.)
    */
   static final long MIN_PARALLEL_WORK = 1L << 16;
   /**

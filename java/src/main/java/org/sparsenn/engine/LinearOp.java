@@ -96,8 +96,8 @@ public final class LinearOp implements AutoCloseable {
    * @param bias {@code rows} biases, or null
    * @param threads how many row ranges to run in parallel (1 runs on the caller's thread)
    * @param executor where ranges other than the caller's run; may be null when threads is 1
-   * @throws IllegalArgumentException on inconsistent sizes, {@code threads} outside [1, 32767], or CSR16 with
-   *     more than 65,536 inputs
+   * @throws IllegalArgumentException on inconsistent sizes, {@code threads} outside
+   *     [1, 32767], or CSR16 with more than 65,536 inputs
    * @throws NullPointerException if a required argument is null
    */
   public static LinearOp create(float[] weights, int rows, int cols, float[] bias,

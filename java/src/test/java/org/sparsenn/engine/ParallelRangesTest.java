@@ -2,6 +2,7 @@ package org.sparsenn.engine;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -63,7 +64,7 @@ class ParallelRangesTest {
   @Test
   void threadCountsBeyondTheClaimWordAreRejected() {
     float[] w = new float[4];
-    org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+    assertThrows(IllegalArgumentException.class,
         () -> LinearOp.create(w, 2, 2, null, Epilogue.RELU, LayerMethod.DENSE_SIMD,
             Kernels.best(), ParallelRanges.MAX_CHUNKS / 2 + 1, Runnable::run));
   }

@@ -1,10 +1,11 @@
 /*
- * Internal declarations: the per-ISA kernels and the dispatch table.
+ * Internal declarations: the per-ISA kernels and the dispatch table, derived from the registry
+ * kernels.inc (see there).
  *
  * Kernels trust their arguments (see kernels.h for the layout invariants) and never fail, so
  * they return nothing; the public snn_* entry points in dispatch/ validate isa and act and
  * return the status. Plain C declarations only: nothing here may be instantiated inside an
- * ISA-flagged translation unit (see BUILD-NOTES.md).
+ * ISA-flagged translation unit (see docs/build-notes.md).
  */
 #ifndef SPARSENN_SRC_SNN_INTERNAL_H
 #define SPARSENN_SRC_SNN_INTERNAL_H
@@ -18,151 +19,76 @@
 extern "C" {
 #endif
 
-typedef void (*snn_f32_spmv_csr_fn)(int32_t row_begin, int32_t row_end, const int32_t* row_ptr,
-                                    const int32_t* col_idx, const float* values, const float* x,
-                                    const float* bias, float* y, int32_t act, float alpha);
-typedef void (*snn_f32_spmv_csr16_fn)(int32_t row_begin, int32_t row_end, const int32_t* row_ptr,
-                                      const uint16_t* col_idx, const float* values, const float* x,
-                                      const float* bias, float* y, int32_t act, float alpha);
-typedef void (*snn_f32_spmm_csr_fn)(int32_t row_begin, int32_t row_end, const int32_t* row_ptr,
-                                    const int32_t* col_idx, const float* values, const float* x,
-                                    int32_t batch, const float* bias, float* y, int32_t act,
-                                    float alpha);
-typedef void (*snn_f32_spmm_csr16_fn)(int32_t row_begin, int32_t row_end, const int32_t* row_ptr,
-                                      const uint16_t* col_idx, const float* values, const float* x,
-                                      int32_t batch, const float* bias, float* y, int32_t act,
-                                      float alpha);
-typedef void (*snn_f32_gemv_fn)(int32_t row_begin, int32_t row_end, int32_t cols, const float* w,
-                                const float* x, const float* bias, float* y, int32_t act,
-                                float alpha);
-typedef void (*snn_f32_gemm_fn)(int32_t row_begin, int32_t row_end, int32_t cols, const float* w,
-                                const float* x, int32_t batch, const float* bias, float* y,
-                                int32_t act, float alpha);
-typedef snn_f32_gemm_fn snn_f32_gemm_packed_fn; /* w: packed in 16-row panels (kernels.h) */
-typedef void (*snn_f32_bias_act_fn)(int32_t row_begin, int32_t row_end, int32_t batch,
-                                    const float* bias, float* y, int32_t act, float alpha);
-typedef void (*snn_f32_transpose_fn)(int32_t rows, int32_t cols, const float* src, float* dst);
-typedef void (*snn_f32_softmax_fn)(int32_t features, int32_t batch, const float* x, float* y);
+/* The parameter list of each operation's kernels, written once (names included, so that a
+ * definition can forward them with the matching SNN_*_ARGS); kernels.inc pairs them with slots.
+ * The sparse ones take the column index type. */
+#define SNN_SPMV_PARAMS(Index)                                                                \
+  int32_t row_begin, int32_t row_end, const int32_t *row_ptr, const Index *col_idx,          \
+      const float *values, const float *x, const float *bias, float *y, int32_t act, float alpha
+#define SNN_SPMV_ARGS (row_begin, row_end, row_ptr, col_idx, values, x, bias, y, act, alpha)
+#define SNN_SPMM_PARAMS(Index)                                                                \
+  int32_t row_begin, int32_t row_end, const int32_t *row_ptr, const Index *col_idx,          \
+      const float *values, const float *x, int32_t batch, const float *bias, float *y,       \
+      int32_t act, float alpha
+#define SNN_SPMM_ARGS \
+  (row_begin, row_end, row_ptr, col_idx, values, x, batch, bias, y, act, alpha)
+#define SNN_GEMV_PARAMS                                                                       \
+  int32_t row_begin, int32_t row_end, int32_t cols, const float *w, const float *x,          \
+      const float *bias, float *y, int32_t act, float alpha
+#define SNN_GEMV_ARGS (row_begin, row_end, cols, w, x, bias, y, act, alpha)
+/* Dense weights row-major, or in the layout the slot's format names (kernels.h). */
+#define SNN_GEMM_PARAMS                                                                       \
+  int32_t row_begin, int32_t row_end, int32_t cols, const float *w, const float *x,          \
+      int32_t batch, const float *bias, float *y, int32_t act, float alpha
+#define SNN_GEMM_ARGS (row_begin, row_end, cols, w, x, batch, bias, y, act, alpha)
+#define SNN_BIAS_ACT_PARAMS                                                                   \
+  int32_t row_begin, int32_t row_end, int32_t batch, const float *bias, float *y, int32_t act, \
+      float alpha
+#define SNN_BIAS_ACT_ARGS (row_begin, row_end, batch, bias, y, act, alpha)
+#define SNN_SOFTMAX_PARAMS int32_t features, int32_t batch, const float *x, float *y
+#define SNN_SOFTMAX_ARGS (features, batch, x, y)
+#define SNN_TRANSPOSE_PARAMS int32_t rows, int32_t cols, const float *src, float *dst
+#define SNN_TRANSPOSE_ARGS (rows, cols, src, dst)
 
-/* One table per ISA level; every slot is always filled (scalar reference first). */
+/* A function type per slot, snn_<op>_<format>_kernel (the kernels' prototypes below). */
+#define SNN_SLOT(op, format, entry, params, args, act) \
+  typedef void snn_##op##_##format##_kernel(params);
+#include "kernels.inc"
+
+/* One table per ISA level; every slot is always filled (scalar reference first). The slot of
+ * operation op on weight format f is named op_f. */
 typedef struct snn_kernel_table {
-  snn_f32_spmv_csr_fn spmv_csr;
-  snn_f32_spmv_csr16_fn spmv_csr16;
-  snn_f32_spmm_csr_fn spmm_csr;
-  snn_f32_spmm_csr16_fn spmm_csr16;
-  snn_f32_gemv_fn gemv;
-  snn_f32_gemm_fn gemm;
-  snn_f32_gemm_packed_fn gemm_packed;
-  snn_f32_bias_act_fn bias_act;
-  snn_f32_softmax_fn softmax;
-  snn_f32_transpose_fn transpose;
+#define SNN_SLOT(op, format, entry, params, args, act) snn_##op##_##format##_kernel* op##_##format;
+#include "kernels.inc"
 } snn_kernel_table;
 
 /* The table for `isa`, or NULL when this CPU/build cannot run it. */
 const snn_kernel_table* snn_kernel_table_for(int32_t isa);
 
-/* Per-ISA kernels. Only the kernels of ISAs compiled for this architecture are defined. */
-/* scalar */
-void snn_f32_transpose__scalar(int32_t rows, int32_t cols, const float* src, float* dst);
-void snn_f32_spmv_csr__scalar(int32_t row_begin, int32_t row_end, const int32_t* row_ptr,
-                              const int32_t* col_idx, const float* values, const float* x,
-                              const float* bias, float* y, int32_t act, float alpha);
-void snn_f32_spmv_csr16__scalar(int32_t row_begin, int32_t row_end, const int32_t* row_ptr,
-                                const uint16_t* col_idx, const float* values, const float* x,
-                                const float* bias, float* y, int32_t act, float alpha);
-void snn_f32_spmm_csr__scalar(int32_t row_begin, int32_t row_end, const int32_t* row_ptr,
-                              const int32_t* col_idx, const float* values, const float* x,
-                              int32_t batch, const float* bias, float* y, int32_t act, float alpha);
-void snn_f32_spmm_csr16__scalar(int32_t row_begin, int32_t row_end, const int32_t* row_ptr,
-                                const uint16_t* col_idx, const float* values, const float* x,
-                                int32_t batch, const float* bias, float* y, int32_t act,
-                                float alpha);
-void snn_f32_gemv__scalar(int32_t row_begin, int32_t row_end, int32_t cols, const float* w,
-                          const float* x, const float* bias, float* y, int32_t act, float alpha);
-void snn_f32_gemm__scalar(int32_t row_begin, int32_t row_end, int32_t cols, const float* w,
-                          const float* x, int32_t batch, const float* bias, float* y,
-                          int32_t act, float alpha);
-void snn_f32_gemm_packed__scalar(int32_t row_begin, int32_t row_end, int32_t cols, const float* wp,
-                          const float* x, int32_t batch, const float* bias, float* y,
-                          int32_t act, float alpha);
-void snn_f32_bias_act__scalar(int32_t row_begin, int32_t row_end, int32_t batch, const float* bias,
-                              float* y, int32_t act, float alpha);
+/* Every registered kernel. Only those of ISAs compiled for this architecture are defined. */
+#define SNN_KERNEL(op, format, isa, fn) snn_##op##_##format##_kernel fn;
+#include "kernels.inc"
 
-/* avx2 */
-void snn_f32_spmv_csr__avx2(int32_t row_begin, int32_t row_end, const int32_t* row_ptr,
-                            const int32_t* col_idx, const float* values, const float* x,
-                            const float* bias, float* y, int32_t act, float alpha);
-void snn_f32_spmv_csr16__avx2(int32_t row_begin, int32_t row_end, const int32_t* row_ptr,
-                              const uint16_t* col_idx, const float* values, const float* x,
-                              const float* bias, float* y, int32_t act, float alpha);
-void snn_f32_spmm_csr__avx2(int32_t row_begin, int32_t row_end, const int32_t* row_ptr,
-                            const int32_t* col_idx, const float* values, const float* x,
-                            int32_t batch, const float* bias, float* y, int32_t act, float alpha);
-void snn_f32_spmm_csr16__avx2(int32_t row_begin, int32_t row_end, const int32_t* row_ptr,
-                              const uint16_t* col_idx, const float* values, const float* x,
-                              int32_t batch, const float* bias, float* y, int32_t act, float alpha);
-void snn_f32_gemv__avx2(int32_t row_begin, int32_t row_end, int32_t cols, const float* w,
-                        const float* x, const float* bias, float* y, int32_t act, float alpha);
-void snn_f32_gemm__avx2(int32_t row_begin, int32_t row_end, int32_t cols, const float* w,
-                        const float* x, int32_t batch, const float* bias, float* y,
-                        int32_t act, float alpha);
-void snn_f32_gemm_packed__avx2(int32_t row_begin, int32_t row_end, int32_t cols, const float* wp,
-                        const float* x, int32_t batch, const float* bias, float* y,
-                        int32_t act, float alpha);
-void snn_f32_transpose__avx2(int32_t rows, int32_t cols, const float* src, float* dst);
-void snn_f32_bias_act__avx2(int32_t row_begin, int32_t row_end, int32_t batch, const float* bias,
-                            float* y, int32_t act, float alpha);
-
-/* avx512 */
-void snn_f32_spmv_csr__avx512(int32_t row_begin, int32_t row_end, const int32_t* row_ptr,
-                              const int32_t* col_idx, const float* values, const float* x,
-                              const float* bias, float* y, int32_t act, float alpha);
-void snn_f32_spmv_csr16__avx512(int32_t row_begin, int32_t row_end, const int32_t* row_ptr,
-                                const uint16_t* col_idx, const float* values, const float* x,
-                                const float* bias, float* y, int32_t act, float alpha);
-void snn_f32_spmm_csr__avx512(int32_t row_begin, int32_t row_end, const int32_t* row_ptr,
-                              const int32_t* col_idx, const float* values, const float* x,
-                              int32_t batch, const float* bias, float* y, int32_t act, float alpha);
-void snn_f32_spmm_csr16__avx512(int32_t row_begin, int32_t row_end, const int32_t* row_ptr,
-                                const uint16_t* col_idx, const float* values, const float* x,
-                                int32_t batch, const float* bias, float* y, int32_t act,
-                                float alpha);
-void snn_f32_gemv__avx512(int32_t row_begin, int32_t row_end, int32_t cols, const float* w,
-                          const float* x, const float* bias, float* y, int32_t act, float alpha);
-void snn_f32_gemm__avx512(int32_t row_begin, int32_t row_end, int32_t cols, const float* w,
-                          const float* x, int32_t batch, const float* bias, float* y,
-                          int32_t act, float alpha);
-void snn_f32_gemm_packed__avx512(int32_t row_begin, int32_t row_end, int32_t cols, const float* wp,
-                          const float* x, int32_t batch, const float* bias, float* y,
-                          int32_t act, float alpha);
-void snn_f32_bias_act__avx512(int32_t row_begin, int32_t row_end, int32_t batch, const float* bias,
-                              float* y, int32_t act, float alpha);
-
-/* neon */
-void snn_f32_spmv_csr__neon(int32_t row_begin, int32_t row_end, const int32_t* row_ptr,
-                            const int32_t* col_idx, const float* values, const float* x,
-                            const float* bias, float* y, int32_t act, float alpha);
-void snn_f32_spmv_csr16__neon(int32_t row_begin, int32_t row_end, const int32_t* row_ptr,
-                              const uint16_t* col_idx, const float* values, const float* x,
-                              const float* bias, float* y, int32_t act, float alpha);
-void snn_f32_spmm_csr__neon(int32_t row_begin, int32_t row_end, const int32_t* row_ptr,
-                            const int32_t* col_idx, const float* values, const float* x,
-                            int32_t batch, const float* bias, float* y, int32_t act, float alpha);
-void snn_f32_spmm_csr16__neon(int32_t row_begin, int32_t row_end, const int32_t* row_ptr,
-                              const uint16_t* col_idx, const float* values, const float* x,
-                              int32_t batch, const float* bias, float* y, int32_t act, float alpha);
-void snn_f32_gemv__neon(int32_t row_begin, int32_t row_end, int32_t cols, const float* w,
-                        const float* x, const float* bias, float* y, int32_t act, float alpha);
-void snn_f32_gemm__neon(int32_t row_begin, int32_t row_end, int32_t cols, const float* w,
-                        const float* x, int32_t batch, const float* bias, float* y,
-                        int32_t act, float alpha);
-void snn_f32_gemm_packed__neon(int32_t row_begin, int32_t row_end, int32_t cols, const float* wp,
-                        const float* x, int32_t batch, const float* bias, float* y,
-                        int32_t act, float alpha);
-void snn_f32_bias_act__neon(int32_t row_begin, int32_t row_end, int32_t batch, const float* bias,
-                            float* y, int32_t act, float alpha);
-
-void snn_f32_softmax__scalar(int32_t features, int32_t batch, const float* x, float* y);
+/* SNN_IF_<isa>(code): code where this architecture compiles that ISA's kernels, else nothing.
+ * SNN_ISA_ID_<isa>: the SNN_ISA_* number of a registry ISA name. */
+#define SNN_IF_scalar(...) __VA_ARGS__
+#if defined(__x86_64__) || defined(_M_X64)
+#define SNN_IF_avx2(...) __VA_ARGS__
+#define SNN_IF_avx512(...) __VA_ARGS__
+#define SNN_IF_neon(...)
+#elif defined(__aarch64__)
+#define SNN_IF_avx2(...)
+#define SNN_IF_avx512(...)
+#define SNN_IF_neon(...) __VA_ARGS__
+#else
+#define SNN_IF_avx2(...)
+#define SNN_IF_avx512(...)
+#define SNN_IF_neon(...)
+#endif
+#define SNN_ISA_ID_scalar SNN_ISA_SCALAR
+#define SNN_ISA_ID_avx2 SNN_ISA_AVX2
+#define SNN_ISA_ID_avx512 SNN_ISA_AVX512
+#define SNN_ISA_ID_neon SNN_ISA_NEON
 
 #ifdef __cplusplus
 }

@@ -7,8 +7,12 @@
 // exp / tanh / erf in the epilogue. A non-finite reference must be matched exactly (NaN by NaN,
 // +-inf by the same infinity). Outside the row range, y must keep its sentinel bit for bit.
 //
+// test_registry then takes every kernel of the registry (kernels.inc) that this CPU can run and
+// compares it, called directly, with its slot's scalar kernel on the same inputs.
+//
 // Prints one line per failure (the first 50), then "N passed, M failed"; exits 1 on failure.
 #include "sparsenn/kernels.h"
+#include "snn-internal.h"
 
 #include <math.h>
 #include <stdarg.h>
@@ -683,6 +687,249 @@ void naive_sgemm(int order, int ta, int tb, int m, int n, int k, float alpha, co
   }
 }
 
+// --- the registry: every kernel against its slot's scalar kernel -------------------------------
+
+// got against want (the scalar kernel's output), where mag bounds the sum of |terms| of each
+// element: as close_enough with twice the magnitude (both sides round), and bit-equal where
+// want kept the sentinel.
+std::string compare_to_scalar(const std::vector<float>& got, const std::vector<float>& want,
+                              const std::vector<float>& mag) {
+  for (size_t i = 0; i < want.size(); i++) {
+    if (memcmp(&want[i], &kSentinel, sizeof(float)) == 0) {
+      if (memcmp(&got[i], &kSentinel, sizeof(float)) != 0) {
+        return fmt("element %zu written (%g) where the scalar kernel did not", i, got[i]);
+      }
+      continue;
+    }
+    if (!close_enough(got[i], want[i], 2.0 * mag[i])) {
+      return fmt("element %zu: got %.9g, scalar %.9g (mag %g)", i, got[i], want[i], mag[i]);
+    }
+  }
+  return "";
+}
+
+std::vector<float> abs_of(const std::vector<float>& v) {
+  std::vector<float> a(v.size());
+  for (size_t i = 0; i < v.size(); i++) a[i] = fabsf(v[i]);
+  return a;
+}
+
+Csr abs_of(const Csr& m) {
+  Csr a = m;
+  a.values = abs_of(m.values);
+  a.dense = abs_of(m.dense);
+  return a;
+}
+
+// One call of a weight-taking kernel on matrix m (in the layout its slot's format names).
+struct Call {
+  const Csr* m;
+  int32_t r0, r1;
+  const float* x;
+  int32_t batch;
+  const float* bias;
+  float* y;
+  int32_t act;
+  float alpha;
+};
+
+// Runs `run(fn, call)` against `run(ref, call)` over awkward matrices (every row length up to
+// about 50 in the last), batches, activations, bias on/off and row ranges. The magnitude of each
+// output is the scalar kernel on |weights|, |x| and |bias| without activation.
+template <typename Fn, typename Run>
+void check_weighted(const char* name, Fn fn, Fn ref, bool batched, Run run) {
+  const std::vector<Csr> matrices = {
+      make_csr(1, 1, 1.0, false, false, 11), make_csr(17, 33, 0.3, true, false, 12),
+      make_csr(37, 300, 0.1, true, true, 13), make_csr(64, 129, 0.5, false, false, 14),
+      make_csr(80, 97, 0.5, true, false, 15)};
+  const std::vector<int32_t> batches =
+      batched ? std::vector<int32_t>{1, 3, 16, 17, 64} : std::vector<int32_t>{1};
+  uint64_t seed = 9000;
+  int variant = 0;
+  std::string err;
+  for (const Csr& m : matrices) {
+    const Csr abs_m = abs_of(m);
+    const std::vector<float> bias = random_vec((size_t)m.rows, seed++);
+    const std::vector<float> abs_bias = abs_of(bias);
+    for (int32_t batch : batches) {
+      const std::vector<float> x = random_vec((size_t)m.cols * batch, seed++);
+      const std::vector<float> abs_x = abs_of(x);
+      for (int ai = 0; ai < kActCount && err.empty(); ai++) {
+        const Act& a = kActs[ai];
+        for (const auto& range : ranges_for(m.rows)) {
+          const bool with_bias = (variant++ % 2) == 0;
+          const size_t n = (size_t)m.rows * batch;
+          std::vector<float> got(n, kSentinel), want(n, kSentinel), mag(n, kSentinel);
+          const float* bp = with_bias ? bias.data() : NULL;
+          run(fn, Call{&m, range.first, range.second, x.data(), batch, bp, got.data(), a.act,
+                       a.alpha});
+          run(ref, Call{&m, range.first, range.second, x.data(), batch, bp, want.data(), a.act,
+                        a.alpha});
+          run(ref, Call{&abs_m, range.first, range.second, abs_x.data(), batch,
+                        with_bias ? abs_bias.data() : NULL, mag.data(), SNN_ACT_IDENTITY, 0.0f});
+          err = compare_to_scalar(got, want, mag);
+          if (!err.empty()) {
+            err = fmt("%dx%d batch=%d %s bias=%d range=[%d,%d): %s", m.rows, m.cols, batch,
+                      a.name, with_bias ? 1 : 0, range.first, range.second, err.c_str());
+            break;
+          }
+        }
+      }
+    }
+  }
+  record(err.empty(), fmt("registry: %s against scalar: %s", name, err.c_str()));
+}
+
+// One check per registry slot, named check_<op>_<format>.
+void check_spmv_csr(const char* name, snn_spmv_csr_kernel* fn, snn_spmv_csr_kernel* ref) {
+  check_weighted(name, fn, ref, false, [](snn_spmv_csr_kernel* f, const Call& c) {
+    f(c.r0, c.r1, c.m->row_ptr.data(), c.m->col_idx.data(), c.m->values.data(), c.x, c.bias, c.y,
+      c.act, c.alpha);
+  });
+}
+
+void check_spmv_csr16(const char* name, snn_spmv_csr16_kernel* fn, snn_spmv_csr16_kernel* ref) {
+  check_weighted(name, fn, ref, false, [](snn_spmv_csr16_kernel* f, const Call& c) {
+    f(c.r0, c.r1, c.m->row_ptr.data(), c.m->col_idx16.data(), c.m->values.data(), c.x, c.bias,
+      c.y, c.act, c.alpha);
+  });
+}
+
+void check_spmm_csr(const char* name, snn_spmm_csr_kernel* fn, snn_spmm_csr_kernel* ref) {
+  check_weighted(name, fn, ref, true, [](snn_spmm_csr_kernel* f, const Call& c) {
+    f(c.r0, c.r1, c.m->row_ptr.data(), c.m->col_idx.data(), c.m->values.data(), c.x, c.batch,
+      c.bias, c.y, c.act, c.alpha);
+  });
+}
+
+void check_spmm_csr16(const char* name, snn_spmm_csr16_kernel* fn, snn_spmm_csr16_kernel* ref) {
+  check_weighted(name, fn, ref, true, [](snn_spmm_csr16_kernel* f, const Call& c) {
+    f(c.r0, c.r1, c.m->row_ptr.data(), c.m->col_idx16.data(), c.m->values.data(), c.x, c.batch,
+      c.bias, c.y, c.act, c.alpha);
+  });
+}
+
+void check_gemv_dense(const char* name, snn_gemv_dense_kernel* fn, snn_gemv_dense_kernel* ref) {
+  check_weighted(name, fn, ref, false, [](snn_gemv_dense_kernel* f, const Call& c) {
+    f(c.r0, c.r1, c.m->cols, c.m->dense.data(), c.x, c.bias, c.y, c.act, c.alpha);
+  });
+}
+
+void check_gemm_dense(const char* name, snn_gemm_dense_kernel* fn, snn_gemm_dense_kernel* ref) {
+  check_weighted(name, fn, ref, true, [](snn_gemm_dense_kernel* f, const Call& c) {
+    f(c.r0, c.r1, c.m->cols, c.m->dense.data(), c.x, c.batch, c.bias, c.y, c.act, c.alpha);
+  });
+}
+
+void check_gemm_packed(const char* name, snn_gemm_packed_kernel* fn,
+                       snn_gemm_packed_kernel* ref) {
+  check_weighted(name, fn, ref, true, [](snn_gemm_packed_kernel* f, const Call& c) {
+    const PackedWeights packed(*c.m);
+    f(c.r0, c.r1, c.m->cols, packed.data, c.x, c.batch, c.bias, c.y, c.act, c.alpha);
+  });
+}
+
+// bias_act: y (random, some large) in place; the magnitude is |y| + |bias|.
+void check_bias_act_dense(const char* name, snn_bias_act_dense_kernel* fn,
+                          snn_bias_act_dense_kernel* ref) {
+  std::string err;
+  int variant = 0;
+  for (int32_t batch : {1, 3, 8, 16, 17, 64, 100}) {
+    const int32_t rows = 21;
+    std::vector<float> y0 = random_vec((size_t)rows * batch, 3000 + batch);
+    for (float& v : y0) v *= 12.0f;
+    const std::vector<float> bias = random_vec((size_t)rows, 3100 + batch);
+    for (int ai = 0; ai < kActCount && err.empty(); ai++) {
+      const Act& a = kActs[ai];
+      for (const auto& range : ranges_for(rows)) {
+        const bool with_bias = (variant++ % 2) == 0;
+        const float* bp = with_bias ? bias.data() : NULL;
+        std::vector<float> got(y0.size(), kSentinel), mag(y0.size(), kSentinel);
+        for (int32_t r = range.first; r < range.second; r++) {
+          for (int32_t b = 0; b < batch; b++) {
+            const size_t i = (size_t)r * batch + b;
+            got[i] = y0[i];
+            mag[i] = fabsf(y0[i]) + (bp != NULL ? fabsf(bp[r]) : 0.0f);
+          }
+        }
+        std::vector<float> want = got;
+        fn(range.first, range.second, batch, bp, got.data(), a.act, a.alpha);
+        ref(range.first, range.second, batch, bp, want.data(), a.act, a.alpha);
+        err = compare_to_scalar(got, want, mag);
+        if (!err.empty()) {
+          err = fmt("batch=%d %s bias=%d range=[%d,%d): %s", batch, a.name, with_bias ? 1 : 0,
+                    range.first, range.second, err.c_str());
+          break;
+        }
+      }
+    }
+  }
+  record(err.empty(), fmt("registry: %s against scalar: %s", name, err.c_str()));
+}
+
+void check_softmax_dense(const char* name, snn_softmax_dense_kernel* fn,
+                         snn_softmax_dense_kernel* ref) {
+  std::string err;
+  for (int32_t features : {1, 7, 33}) {
+    for (int32_t batch : {1, 5, 16, 17}) {
+      const std::vector<float> x = random_vec((size_t)features * batch, 3200 + features * batch);
+      std::vector<float> got(x.size(), kSentinel), want(x.size(), kSentinel);
+      const std::vector<float> mag(x.size(), 1.0f);  // outputs in [0, 1]
+      fn(features, batch, x.data(), got.data());
+      ref(features, batch, x.data(), want.data());
+      if (err.empty()) err = compare_to_scalar(got, want, mag);
+    }
+  }
+  record(err.empty(), fmt("registry: %s against scalar: %s", name, err.c_str()));
+}
+
+// transpose moves values: bit-equal.
+void check_transpose_dense(const char* name, snn_transpose_dense_kernel* fn,
+                           snn_transpose_dense_kernel* ref) {
+  std::string err;
+  for (int32_t rows : {0, 1, 7, 8, 17, 64}) {
+    for (int32_t cols : {1, 9, 16, 33, 785}) {
+      const std::vector<float> src = random_vec((size_t)rows * cols, 3300 + rows * cols);
+      std::vector<float> got(src.size() + 9, kSentinel), want(src.size() + 9, kSentinel);
+      fn(rows, cols, src.data(), got.data());
+      ref(rows, cols, src.data(), want.data());
+      if (err.empty() && memcmp(got.data(), want.data(), got.size() * sizeof(float)) != 0) {
+        err = fmt("%d x %d differs", rows, cols);
+      }
+    }
+  }
+  record(err.empty(), fmt("registry: %s against scalar: %s", name, err.c_str()));
+}
+
+// Every slot of every table this CPU runs is filled; every registered kernel this CPU runs
+// matches its slot's scalar kernel (the scalar rows are the references, checked above against
+// double precision). Kernels of an ISA this CPU lacks are skipped, with a message.
+void test_registry() {
+  for (int32_t isa : kIsas) {
+    const snn_kernel_table* t = snn_kernel_table_for(isa);
+    if (t == NULL) continue;
+#define SNN_SLOT(op, format, entry, params, args, act)                                        \
+  record(t->op##_##format != NULL,                                                            \
+         fmt("registry: slot " #op "_" #format " of isa %s is empty", snn_isa_name(isa)));
+#include "kernels.inc"
+  }
+  const snn_kernel_table* scalar = snn_kernel_table_for(SNN_ISA_SCALAR);
+  int checked = 0;
+#define SNN_KERNEL(op, format, isa, fn)                                                 \
+  if (!snn_isa_supported(SNN_ISA_ID_##isa)) {                                           \
+    printf("skipped: " #fn " (isa " #isa " not supported here)\n");                     \
+  } else {                                                                              \
+    SNN_IF_##isa(if (SNN_ISA_ID_##isa == SNN_ISA_SCALAR) {                              \
+      record(scalar->op##_##format == fn, "registry: " #fn " is not the scalar slot");  \
+    } else {                                                                            \
+      check_##op##_##format(#fn, fn, scalar->op##_##format);                            \
+      checked++;                                                                        \
+    })                                                                                  \
+  }
+#include "kernels.inc"
+  printf("registry: %d kernels checked against their scalar kernels\n", checked);
+}
+
 void test_dispatch_and_memory() {
   record(strcmp(snn_version(), "0.1.0") == 0, fmt("snn_version() = %s", snn_version()));
   record(snn_isa_supported(SNN_ISA_SCALAR) == 1, "scalar must be supported");
@@ -821,6 +1068,7 @@ int main() {
   test_matrices();
   test_gemm();
   test_transpose();
+  test_registry();
   printf("%d passed, %d failed\n", g_passed, g_failed);
   return g_failed == 0 ? 0 : 1;
 }

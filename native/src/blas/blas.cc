@@ -53,7 +53,7 @@ int32_t snn_f32_gemv_blas(int32_t isa, int32_t row_begin, int32_t row_end, int32
     sgemv(kCblasRowMajor, kCblasNoTrans, rows, cols, 1.0f, w + (int64_t)row_begin * cols, cols, x,
           1, 0.0f, yr, 1);
   }
-  k->bias_act(row_begin, row_end, 1, bias, y, act, alpha);
+  k->bias_act_dense(row_begin, row_end, 1, bias, y, act, alpha);
   return SNN_OK;
 }
 
@@ -75,7 +75,7 @@ int32_t snn_f32_gemm_blas(int32_t isa, int32_t row_begin, int32_t row_end, int32
     sgemm(kCblasRowMajor, kCblasNoTrans, kCblasNoTrans, rows, batch, cols, 1.0f,
           w + (int64_t)row_begin * cols, cols, x, batch, 0.0f, yr, batch);
   }
-  k->bias_act(row_begin, row_end, batch, bias, y, act, alpha);
+  k->bias_act_dense(row_begin, row_end, batch, bias, y, act, alpha);
   return SNN_OK;
 }
 

@@ -1,7 +1,8 @@
 // CPU detection, one kernel table per ISA level, and the public snn_* entry points.
 //
-// Each table starts as the scalar table (the reference in every slot) and is overridden by the
-// kernels its ISA has; the avx512 table starts from the avx2 one. Tables are built once, on
+// The tables and the snn_f32_* entry points come from the registry (kernels.inc). Each table
+// starts as its parent's (scalar: the reference in every slot; avx2 and neon: scalar; avx512:
+// avx2) and is overridden by the registry's kernels of its ISA. Tables are built once, on
 // first use (thread-safe static initialisation). Entry points validate only `isa` and `act`.
 #include <stdlib.h>
 #include <string.h>
@@ -38,69 +39,75 @@ struct Tables {
   int32_t best;
 };
 
+// The ISA whose table an ISA's table starts from (scalar: none).
+int32_t parent_isa(int32_t isa) {
+  switch (isa) {
+    case SNN_ISA_AVX512:
+      return SNN_ISA_AVX2;
+    case SNN_ISA_AVX2:
+    case SNN_ISA_NEON:
+      return SNN_ISA_SCALAR;
+    default:
+      return -1;
+  }
+}
+
+// Puts the registry's kernels of `isa` into t (those of ISAs not compiled here never match).
+void override_slots(snn_kernel_table* t, int32_t isa) {
+#define SNN_KERNEL(op, format, isa_name, fn) \
+  SNN_IF_##isa_name(if (isa == SNN_ISA_ID_##isa_name) t->op##_##format = fn;)
+#include "kernels.inc"
+}
+
+bool isa_compiled(int32_t isa) {
+  switch (isa) {
+    case SNN_ISA_SCALAR:
+      return true;
+#if defined(__x86_64__) || defined(_M_X64)
+    case SNN_ISA_AVX2:
+    case SNN_ISA_AVX512:
+      return true;
+#elif defined(__aarch64__)
+    case SNN_ISA_NEON:
+      return true;
+#endif
+    default:
+      return false;
+  }
+}
+
+bool cpu_runs(const CpuFeatures& cpu, int32_t isa) {
+  switch (isa) {
+    case SNN_ISA_SCALAR:
+      return true;
+    case SNN_ISA_AVX2:
+      return cpu.avx2;
+    case SNN_ISA_AVX512:
+      return cpu.avx512;
+    case SNN_ISA_NEON:
+      return cpu.neon;
+    default:
+      return false;
+  }
+}
+
 Tables build_tables() {
   Tables t;
   memset(&t, 0, sizeof(t));
   const CpuFeatures cpu = detect_cpu();
-
-  snn_kernel_table scalar;
-  scalar.spmv_csr = snn_f32_spmv_csr__scalar;
-  scalar.spmv_csr16 = snn_f32_spmv_csr16__scalar;
-  scalar.spmm_csr = snn_f32_spmm_csr__scalar;
-  scalar.spmm_csr16 = snn_f32_spmm_csr16__scalar;
-  scalar.gemv = snn_f32_gemv__scalar;
-  scalar.gemm = snn_f32_gemm__scalar;
-  scalar.gemm_packed = snn_f32_gemm_packed__scalar;
-  scalar.bias_act = snn_f32_bias_act__scalar;
-  scalar.softmax = snn_f32_softmax__scalar;
-  scalar.transpose = snn_f32_transpose__scalar;
-  for (int i = 0; i < SNN_ISA_COUNT; i++) t.table[i] = scalar;
-  t.supported[SNN_ISA_SCALAR] = true;
+  // Parents come before their children in SNN_ISA_* order; every table starts as the scalar one.
+  for (int32_t isa = 0; isa < SNN_ISA_COUNT; isa++) {
+    const int32_t parent = parent_isa(isa);
+    if (parent >= 0) t.table[isa] = t.table[parent];
+    if (!isa_compiled(isa)) continue;
+    override_slots(&t.table[isa], isa);
+    t.supported[isa] = cpu_runs(cpu, isa);
+  }
+  // The best: the last supported level of this architecture (scalar < avx2 < avx512; neon).
   t.best = SNN_ISA_SCALAR;
-
-#if defined(__x86_64__) || defined(_M_X64)
-  snn_kernel_table avx2 = scalar;
-  avx2.spmv_csr = snn_f32_spmv_csr__avx2;
-  avx2.spmv_csr16 = snn_f32_spmv_csr16__avx2;
-  avx2.spmm_csr = snn_f32_spmm_csr__avx2;
-  avx2.spmm_csr16 = snn_f32_spmm_csr16__avx2;
-  avx2.gemv = snn_f32_gemv__avx2;
-  avx2.gemm = snn_f32_gemm__avx2;
-  avx2.gemm_packed = snn_f32_gemm_packed__avx2;
-  avx2.transpose = snn_f32_transpose__avx2;
-  avx2.bias_act = snn_f32_bias_act__avx2;
-  t.table[SNN_ISA_AVX2] = avx2;
-  t.supported[SNN_ISA_AVX2] = cpu.avx2;
-
-  snn_kernel_table avx512 = avx2;
-  avx512.spmv_csr = snn_f32_spmv_csr__avx512;
-  avx512.spmv_csr16 = snn_f32_spmv_csr16__avx512;
-  avx512.spmm_csr = snn_f32_spmm_csr__avx512;
-  avx512.spmm_csr16 = snn_f32_spmm_csr16__avx512;
-  avx512.gemv = snn_f32_gemv__avx512;
-  avx512.gemm = snn_f32_gemm__avx512;
-  avx512.gemm_packed = snn_f32_gemm_packed__avx512;
-  avx512.bias_act = snn_f32_bias_act__avx512;
-  t.table[SNN_ISA_AVX512] = avx512;
-  t.supported[SNN_ISA_AVX512] = cpu.avx512;
-
-  if (cpu.avx2) t.best = SNN_ISA_AVX2;
-  if (cpu.avx512) t.best = SNN_ISA_AVX512;
-#elif defined(__aarch64__)
-  snn_kernel_table neon = scalar;
-  neon.spmv_csr = snn_f32_spmv_csr__neon;
-  neon.spmv_csr16 = snn_f32_spmv_csr16__neon;
-  neon.spmm_csr = snn_f32_spmm_csr__neon;
-  neon.spmm_csr16 = snn_f32_spmm_csr16__neon;
-  neon.gemv = snn_f32_gemv__neon;
-  neon.gemm = snn_f32_gemm__neon;
-  neon.gemm_packed = snn_f32_gemm_packed__neon;
-  neon.bias_act = snn_f32_bias_act__neon;
-  t.table[SNN_ISA_NEON] = neon;
-  t.supported[SNN_ISA_NEON] = cpu.neon;
-  if (cpu.neon) t.best = SNN_ISA_NEON;
-#endif
-  (void)cpu;
+  for (int32_t isa = 0; isa < SNN_ISA_COUNT; isa++) {
+    if (t.supported[isa]) t.best = isa;
+  }
   return t;
 }
 
@@ -164,97 +171,15 @@ void* snn_aligned_alloc(int64_t bytes) {
 
 void snn_aligned_free(void* pointer) { free(pointer); }
 
-int32_t snn_f32_spmv_csr(int32_t isa, int32_t row_begin, int32_t row_end, const int32_t* row_ptr,
-                         const int32_t* col_idx, const float* values, const float* x,
-                         const float* bias, float* y, int32_t act, float alpha) {
-  const snn_kernel_table* k = snn_kernel_table_for(isa);
-  if (k == NULL) return SNN_ERR_ISA_UNSUPPORTED;
-  if (!act_valid(act)) return SNN_ERR_BAD_ACTIVATION;
-  k->spmv_csr(row_begin, row_end, row_ptr, col_idx, values, x, bias, y, act, alpha);
-  return SNN_OK;
-}
-
-int32_t snn_f32_spmv_csr16(int32_t isa, int32_t row_begin, int32_t row_end, const int32_t* row_ptr,
-                           const uint16_t* col_idx, const float* values, const float* x,
-                           const float* bias, float* y, int32_t act, float alpha) {
-  const snn_kernel_table* k = snn_kernel_table_for(isa);
-  if (k == NULL) return SNN_ERR_ISA_UNSUPPORTED;
-  if (!act_valid(act)) return SNN_ERR_BAD_ACTIVATION;
-  k->spmv_csr16(row_begin, row_end, row_ptr, col_idx, values, x, bias, y, act, alpha);
-  return SNN_OK;
-}
-
-int32_t snn_f32_spmm_csr(int32_t isa, int32_t row_begin, int32_t row_end, const int32_t* row_ptr,
-                         const int32_t* col_idx, const float* values, const float* x, int32_t batch,
-                         const float* bias, float* y, int32_t act, float alpha) {
-  const snn_kernel_table* k = snn_kernel_table_for(isa);
-  if (k == NULL) return SNN_ERR_ISA_UNSUPPORTED;
-  if (!act_valid(act)) return SNN_ERR_BAD_ACTIVATION;
-  k->spmm_csr(row_begin, row_end, row_ptr, col_idx, values, x, batch, bias, y, act, alpha);
-  return SNN_OK;
-}
-
-int32_t snn_f32_spmm_csr16(int32_t isa, int32_t row_begin, int32_t row_end, const int32_t* row_ptr,
-                           const uint16_t* col_idx, const float* values, const float* x,
-                           int32_t batch, const float* bias, float* y, int32_t act, float alpha) {
-  const snn_kernel_table* k = snn_kernel_table_for(isa);
-  if (k == NULL) return SNN_ERR_ISA_UNSUPPORTED;
-  if (!act_valid(act)) return SNN_ERR_BAD_ACTIVATION;
-  k->spmm_csr16(row_begin, row_end, row_ptr, col_idx, values, x, batch, bias, y, act, alpha);
-  return SNN_OK;
-}
-
-int32_t snn_f32_gemv(int32_t isa, int32_t row_begin, int32_t row_end, int32_t cols, const float* w,
-                     const float* x, const float* bias, float* y, int32_t act, float alpha) {
-  const snn_kernel_table* k = snn_kernel_table_for(isa);
-  if (k == NULL) return SNN_ERR_ISA_UNSUPPORTED;
-  if (!act_valid(act)) return SNN_ERR_BAD_ACTIVATION;
-  k->gemv(row_begin, row_end, cols, w, x, bias, y, act, alpha);
-  return SNN_OK;
-}
-
-int32_t snn_f32_gemm(int32_t isa, int32_t row_begin, int32_t row_end, int32_t cols, const float* w,
-                     const float* x, int32_t batch, const float* bias, float* y, int32_t act,
-                     float alpha) {
-  const snn_kernel_table* k = snn_kernel_table_for(isa);
-  if (k == NULL) return SNN_ERR_ISA_UNSUPPORTED;
-  if (!act_valid(act)) return SNN_ERR_BAD_ACTIVATION;
-  k->gemm(row_begin, row_end, cols, w, x, batch, bias, y, act, alpha);
-  return SNN_OK;
-}
-
-int32_t snn_f32_gemm_packed(int32_t isa, int32_t row_begin, int32_t row_end, int32_t cols,
-                            const float* wp, const float* x, int32_t batch, const float* bias,
-                            float* y, int32_t act, float alpha) {
-  const snn_kernel_table* k = snn_kernel_table_for(isa);
-  if (k == NULL) return SNN_ERR_ISA_UNSUPPORTED;
-  if (!act_valid(act)) return SNN_ERR_BAD_ACTIVATION;
-  k->gemm_packed(row_begin, row_end, cols, wp, x, batch, bias, y, act, alpha);
-  return SNN_OK;
-}
-
-int32_t snn_f32_bias_act(int32_t isa, int32_t row_begin, int32_t row_end, int32_t batch,
-                         const float* bias, float* y, int32_t act, float alpha) {
-  const snn_kernel_table* k = snn_kernel_table_for(isa);
-  if (k == NULL) return SNN_ERR_ISA_UNSUPPORTED;
-  if (!act_valid(act)) return SNN_ERR_BAD_ACTIVATION;
-  k->bias_act(row_begin, row_end, batch, bias, y, act, alpha);
-  return SNN_OK;
-}
-
-int32_t snn_f32_transpose(int32_t isa, int32_t rows, int32_t cols, const float* src,
-                          float* dst) {
-  const snn_kernel_table* k = snn_kernel_table_for(isa);
-  if (k == NULL) return SNN_ERR_ISA_UNSUPPORTED;
-  k->transpose(rows, cols, src, dst);
-  return SNN_OK;
-}
-
-int32_t snn_f32_softmax(int32_t isa, int32_t features, int32_t batch, const float* x, float* y) {
-  const snn_kernel_table* k = snn_kernel_table_for(isa);
-  if (k == NULL) return SNN_ERR_ISA_UNSUPPORTED;
-  k->softmax(features, batch, x, y);
-  return SNN_OK;
-}
+// One entry point per registry slot: look up the table, validate the activation, call the slot.
+#define SNN_SLOT(op, format, entry, params, args, act)          \
+  int32_t entry(int32_t isa, params) {                           \
+    const snn_kernel_table* k = snn_kernel_table_for(isa);       \
+    if (k == NULL) return SNN_ERR_ISA_UNSUPPORTED;               \
+    if (!act_valid(act)) return SNN_ERR_BAD_ACTIVATION;          \
+    k->op##_##format args;                                       \
+    return SNN_OK;                                               \
+  }
+#include "kernels.inc"
 
 }  // extern "C"

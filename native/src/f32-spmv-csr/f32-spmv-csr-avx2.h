@@ -8,9 +8,10 @@
  * vs 1-thread sgemv on Zen 4, csr16 50% sparsity 0.93 -> 1.14x, 70% 1.48 -> 1.95x; csr 50% 0.95
  * -> 1.0x, 70% 1.27 -> 1.54x; about 5% slower at 90% when the weights sit in L3.
  *
- * Include only from the entry points f32-spmv-csr-avx2.cc and f32-spmv-csr16-avx2.cc (compiled
- * with -mavx2 -mfma, guarded by __x86_64__). Everything here is `static` (internal linkage), so
- * no copy compiled for AVX2 can leak into other files (see BUILD-NOTES.md).
+ * The row loop is spmv-csr-loop.h; this is its AVX2 tile. Include only from the AVX2 kernels of
+ * the CSR formats (compiled with -mavx2 -mfma, guarded by __x86_64__). Everything here has
+ * internal linkage (anonymous namespace, `static`), so no copy compiled for AVX2 can leak into
+ * other files (see docs/build-notes.md).
  */
 #ifndef SPARSENN_SRC_F32_SPMV_CSR_F32_SPMV_CSR_AVX2_H
 #define SPARSENN_SRC_F32_SPMV_CSR_F32_SPMV_CSR_AVX2_H
@@ -21,7 +22,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "f32-spmv-csr/spmv-csr-loop.h"
 #include "math/avx2-math.h"
+
+namespace {
 
 // x[c[0]], ..., x[c[7]] by scalar loads assembled into a ymm; the indices are read 64 bits at a
 // time (2 int32 or 4 uint16 per read).
@@ -50,61 +54,63 @@ static inline __m256 snn_gather8(const float* x, const uint16_t* c) {
 // Prefetch distance of the body loop, in nonzeros (2 KiB of values ahead).
 static constexpr int64_t kSnnSpmvPfDistAvx2 = 512;
 
-// The whole kernel; the entry points instantiate it with their index type.
-template <typename Index>
-static inline __attribute__((always_inline)) void snn_f32_spmv_csr_avx2(
-    int32_t row_begin, int32_t row_end, const int32_t* row_ptr, const Index* col_idx,
-    const float* values, const float* x, const float* bias, float* y, int32_t act, float alpha) {
-  const __m256 valpha = _mm256_set1_ps(alpha);
-  // last start of a 16-nonzero prefetch window inside the range (only used when a row has >= 16)
-  const int64_t pf_last = (int64_t)row_ptr[row_end] - 16;
-  float sums[8];
-  for (int32_t r0 = row_begin; r0 < row_end; r0 += 8) {
-    const int32_t n = row_end - r0 < 8 ? row_end - r0 : 8;
-    for (int32_t i = 0; i < n; i++) {
-      const int64_t start = row_ptr[r0 + i];
-      const int64_t end = row_ptr[r0 + i + 1];
-      int64_t k = start;
-      __m256 acc0 = _mm256_setzero_ps();
-      __m256 acc1 = _mm256_setzero_ps();
-      // body: 16 nonzeros, prefetching both streams kSnnSpmvPfDistAvx2 nonzeros ahead (clamped to
-      // the range's last 16 nonzeros, so the prefetched lines stay inside the arrays)
-      for (; k + 16 <= end; k += 16) {
-        const int64_t ahead = k + kSnnSpmvPfDistAvx2;
-        const int64_t p = ahead < pf_last ? ahead : pf_last;
-        _mm_prefetch((const char*)(values + p), _MM_HINT_T0);
-        _mm_prefetch((const char*)(col_idx + p), _MM_HINT_T0);
-        acc0 = _mm256_fmadd_ps(_mm256_loadu_ps(values + k), snn_gather8(x, col_idx + k), acc0);
-        acc1 =
-            _mm256_fmadd_ps(_mm256_loadu_ps(values + k + 8), snn_gather8(x, col_idx + k + 8), acc1);
-      }
-      if (k + 8 <= end) {
-        acc0 = _mm256_fmadd_ps(_mm256_loadu_ps(values + k), snn_gather8(x, col_idx + k), acc0);
-        k += 8;
-      }
-      // tail
-      if (k < end) {
-        const int64_t t = end - k;
-        if (end - start >= 8) {
-          // the row's last 8 nonzeros, masked to the t not yet summed
-          const __m256i m = _mm256_cmpgt_epi32(_mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7),
-                                               _mm256_set1_epi32((int32_t)(7 - t)));
-          // masked-off lanes: 0 * 0, never 0 * x (x may be inf there)
-          const __m256 xv =
-              _mm256_and_ps(snn_gather8(x, col_idx + end - 8), _mm256_castsi256_ps(m));
-          acc1 = _mm256_fmadd_ps(_mm256_maskload_ps(values + end - 8, m), xv, acc1);
-        } else {
-          float s = 0.0f;
-          for (; k < end; k++) s += values[k] * x[col_idx[k]];
-          acc1 = _mm256_add_ps(acc1, _mm256_setr_ps(s, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f));
-        }
-      }
-      // reduce
-      sums[i] = snn_avx2_reduce_add(_mm256_add_ps(acc0, acc1));
-    }
+// The tile of the shared loop (spmv-csr-loop.h).
+struct SpmvCsrAvx2 {
+  static constexpr int32_t kRows = 8;
+  static constexpr int64_t kPrefetchWindow = 16;
+  typedef __m256 Vec;
+  static Vec set1(float alpha) { return _mm256_set1_ps(alpha); }
+  static void store_rows(float* y, const float* bias, int32_t r0, int32_t n, const float* sums,
+                         int32_t act, Vec valpha) {
     snn_avx2_store_rows(y, bias, r0, n, sums, act, valpha);
   }
-}
+
+  template <typename Index>
+  static inline __attribute__((always_inline)) float row_dot(int64_t start, int64_t end,
+                                                             const Index* col_idx,
+                                                             const float* values, const float* x,
+                                                             int64_t pf_last) {
+    int64_t k = start;
+    __m256 acc0 = _mm256_setzero_ps();
+    __m256 acc1 = _mm256_setzero_ps();
+    // body: 16 nonzeros, prefetching both streams kSnnSpmvPfDistAvx2 nonzeros ahead (clamped to
+    // the range's last 16 nonzeros, so the prefetched lines stay inside the arrays)
+    for (; k + 16 <= end; k += 16) {
+      const int64_t ahead = k + kSnnSpmvPfDistAvx2;
+      const int64_t p = ahead < pf_last ? ahead : pf_last;
+      _mm_prefetch((const char*)(values + p), _MM_HINT_T0);
+      _mm_prefetch((const char*)(col_idx + p), _MM_HINT_T0);
+      acc0 = _mm256_fmadd_ps(_mm256_loadu_ps(values + k), snn_gather8(x, col_idx + k), acc0);
+      acc1 =
+          _mm256_fmadd_ps(_mm256_loadu_ps(values + k + 8), snn_gather8(x, col_idx + k + 8), acc1);
+    }
+    if (k + 8 <= end) {
+      acc0 = _mm256_fmadd_ps(_mm256_loadu_ps(values + k), snn_gather8(x, col_idx + k), acc0);
+      k += 8;
+    }
+    // tail
+    if (k < end) {
+      const int64_t t = end - k;
+      if (end - start >= 8) {
+        // the row's last 8 nonzeros, masked to the t not yet summed
+        const __m256i m = _mm256_cmpgt_epi32(_mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7),
+                                             _mm256_set1_epi32((int32_t)(7 - t)));
+        // masked-off lanes: 0 * 0, never 0 * x (x may be inf there)
+        const __m256 xv =
+            _mm256_and_ps(snn_gather8(x, col_idx + end - 8), _mm256_castsi256_ps(m));
+        acc1 = _mm256_fmadd_ps(_mm256_maskload_ps(values + end - 8, m), xv, acc1);
+      } else {
+        float s = 0.0f;
+        for (; k < end; k++) s += values[k] * x[col_idx[k]];
+        acc1 = _mm256_add_ps(acc1, _mm256_setr_ps(s, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f));
+      }
+    }
+    // reduce
+    return snn_avx2_reduce_add(_mm256_add_ps(acc0, acc1));
+  }
+};
+
+}  // namespace
 
 #endif  // __x86_64__
 

@@ -13,9 +13,10 @@
  * for csr at 90% when the weights sit in L3, unchanged at 99%. 64 nonzeros per step, 4
  * accumulators, prefetching values only, NTA or T1 hints: no better.
  *
- * Include only from the entry points f32-spmv-csr-avx512.cc and f32-spmv-csr16-avx512.cc
- * (compiled with the AVX-512 flags, guarded by __x86_64__). Everything here is `static` (internal
- * linkage), so no copy compiled for AVX-512 can leak into other files (see BUILD-NOTES.md).
+ * The row loop is spmv-csr-loop.h; this is its AVX-512 tile. Include only from the AVX-512
+ * kernels of the CSR formats (compiled with the AVX-512 flags, guarded by __x86_64__).
+ * Everything here has internal linkage (anonymous namespace, `static`), so no copy compiled for
+ * AVX-512 can leak into other files (see docs/build-notes.md).
  */
 #ifndef SPARSENN_SRC_F32_SPMV_CSR_F32_SPMV_CSR_AVX512_H
 #define SPARSENN_SRC_F32_SPMV_CSR_F32_SPMV_CSR_AVX512_H
@@ -26,7 +27,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "f32-spmv-csr/spmv-csr-loop.h"
 #include "math/avx512-math.h"
+
+namespace {
 
 // x[c[0]], ..., x[c[15]] (gather16) and x[c[0]], ..., x[c[7]] (gather8) by scalar loads assembled
 // into a vector; the indices are read 64 bits at a time (2 int32 or 4 uint16 per read).
@@ -97,68 +101,70 @@ static inline __m512i snn_maskz_load_idx16(__mmask16 m, const uint16_t* c) {
 // Prefetch distance of the body loop, in nonzeros (2 KiB of values ahead).
 static constexpr int64_t kSnnSpmvPfDistAvx512 = 512;
 
-// The whole kernel; the entry points instantiate it with their index type.
-template <typename Index>
-static inline __attribute__((always_inline)) void snn_f32_spmv_csr_avx512(
-    int32_t row_begin, int32_t row_end, const int32_t* row_ptr, const Index* col_idx,
-    const float* values, const float* x, const float* bias, float* y, int32_t act, float alpha) {
-  const __m512 valpha = _mm512_set1_ps(alpha);
-  // last start of a 32-nonzero prefetch window inside the range (only used when a row has >= 32)
-  const int64_t pf_last = (int64_t)row_ptr[row_end] - 32;
-  float sums[16];
-  for (int32_t r0 = row_begin; r0 < row_end; r0 += 16) {
-    const int32_t n = row_end - r0 < 16 ? row_end - r0 : 16;
-    for (int32_t i = 0; i < n; i++) {
-      const int64_t start = row_ptr[r0 + i];
-      const int64_t end = row_ptr[r0 + i + 1];
-      int64_t k = start;
-      __m512 acc0 = _mm512_setzero_ps();
-      __m512 acc1 = _mm512_setzero_ps();
-      // body: 32 nonzeros, prefetching both streams kSnnSpmvPfDistAvx512 nonzeros ahead (clamped to
-      // the range's last 32 nonzeros, so the prefetched lines stay inside the arrays)
-      for (; k + 32 <= end; k += 32) {
-        const int64_t ahead = k + kSnnSpmvPfDistAvx512;
-        const int64_t p = ahead < pf_last ? ahead : pf_last;
-        _mm_prefetch((const char*)(values + p), _MM_HINT_T0);
-        _mm_prefetch((const char*)(values + p + 16), _MM_HINT_T0);
-        _mm_prefetch((const char*)(col_idx + p), _MM_HINT_T0);
-        if (sizeof(Index) == 4) _mm_prefetch((const char*)(col_idx + p + 16), _MM_HINT_T0);
-        acc0 = _mm512_fmadd_ps(_mm512_loadu_ps(values + k), snn_gather16(x, col_idx + k), acc0);
-        acc1 = _mm512_fmadd_ps(_mm512_loadu_ps(values + k + 16), snn_gather16(x, col_idx + k + 16),
-                               acc1);
-      }
-      if (k + 16 <= end) {
-        acc0 = _mm512_fmadd_ps(_mm512_loadu_ps(values + k), snn_gather16(x, col_idx + k), acc0);
-        k += 16;
-      }
-      // tail (< 16): 8-wide, then the row's last 8 nonzeros under a mask
-      __m256 acc2 = _mm256_setzero_ps();
-      if (k + 8 <= end) {
-        acc2 = _mm256_mul_ps(_mm256_loadu_ps(values + k), snn_gather8(x, col_idx + k));
-        k += 8;
-      }
-      if (k < end) {
-        const int64_t t = end - k;
-        if (end - start >= 8) {
-          // masked-off lanes keep acc2 (no 0 * x: x may be inf there)
-          const __mmask8 m = (__mmask8)(0xFFu << (8 - t));
-          const __m256 xv = snn_gather8(x, col_idx + end - 8);
-          acc2 = _mm256_mask3_fmadd_ps(_mm256_loadu_ps(values + end - 8), xv, acc2, m);
-        } else {
-          const __mmask16 m = snn_avx512_tail_mask(t);
-          const __m512i idx = snn_maskz_load_idx16(m, col_idx + k);
-          const __m512 xv = _mm512_mask_i32gather_ps(_mm512_setzero_ps(), m, idx, x, 4);
-          acc1 = _mm512_fmadd_ps(_mm512_maskz_loadu_ps(m, values + k), xv, acc1);
-        }
-      }
-      acc1 = _mm512_add_ps(acc1, _mm512_castpd_ps(_mm512_insertf64x4(_mm512_setzero_pd(),
-                                                                     _mm256_castps_pd(acc2), 0)));
-      // reduce
-      sums[i] = _mm512_reduce_add_ps(_mm512_add_ps(acc0, acc1));
-    }
+// The tile of the shared loop (spmv-csr-loop.h).
+struct SpmvCsrAvx512 {
+  static constexpr int32_t kRows = 16;
+  static constexpr int64_t kPrefetchWindow = 32;
+  typedef __m512 Vec;
+  static Vec set1(float alpha) { return _mm512_set1_ps(alpha); }
+  static void store_rows(float* y, const float* bias, int32_t r0, int32_t n, const float* sums,
+                         int32_t act, Vec valpha) {
     snn_avx512_store_rows(y, bias, r0, n, sums, act, valpha);
   }
-}
+
+  template <typename Index>
+  static inline __attribute__((always_inline)) float row_dot(int64_t start, int64_t end,
+                                                             const Index* col_idx,
+                                                             const float* values, const float* x,
+                                                             int64_t pf_last) {
+    int64_t k = start;
+    __m512 acc0 = _mm512_setzero_ps();
+    __m512 acc1 = _mm512_setzero_ps();
+    // body: 32 nonzeros, prefetching both streams kSnnSpmvPfDistAvx512 nonzeros ahead (clamped
+    // to the range's last 32 nonzeros, so the prefetched lines stay inside the arrays)
+    for (; k + 32 <= end; k += 32) {
+      const int64_t ahead = k + kSnnSpmvPfDistAvx512;
+      const int64_t p = ahead < pf_last ? ahead : pf_last;
+      _mm_prefetch((const char*)(values + p), _MM_HINT_T0);
+      _mm_prefetch((const char*)(values + p + 16), _MM_HINT_T0);
+      _mm_prefetch((const char*)(col_idx + p), _MM_HINT_T0);
+      if (sizeof(Index) == 4) _mm_prefetch((const char*)(col_idx + p + 16), _MM_HINT_T0);
+      acc0 = _mm512_fmadd_ps(_mm512_loadu_ps(values + k), snn_gather16(x, col_idx + k), acc0);
+      acc1 = _mm512_fmadd_ps(_mm512_loadu_ps(values + k + 16), snn_gather16(x, col_idx + k + 16),
+                             acc1);
+    }
+    if (k + 16 <= end) {
+      acc0 = _mm512_fmadd_ps(_mm512_loadu_ps(values + k), snn_gather16(x, col_idx + k), acc0);
+      k += 16;
+    }
+    // tail (< 16): 8-wide, then the row's last 8 nonzeros under a mask
+    __m256 acc2 = _mm256_setzero_ps();
+    if (k + 8 <= end) {
+      acc2 = _mm256_mul_ps(_mm256_loadu_ps(values + k), snn_gather8(x, col_idx + k));
+      k += 8;
+    }
+    if (k < end) {
+      const int64_t t = end - k;
+      if (end - start >= 8) {
+        // masked-off lanes keep acc2 (no 0 * x: x may be inf there)
+        const __mmask8 m = (__mmask8)(0xFFu << (8 - t));
+        const __m256 xv = snn_gather8(x, col_idx + end - 8);
+        acc2 = _mm256_mask3_fmadd_ps(_mm256_loadu_ps(values + end - 8), xv, acc2, m);
+      } else {
+        const __mmask16 m = snn_avx512_tail_mask(t);
+        const __m512i idx = snn_maskz_load_idx16(m, col_idx + k);
+        const __m512 xv = _mm512_mask_i32gather_ps(_mm512_setzero_ps(), m, idx, x, 4);
+        acc1 = _mm512_fmadd_ps(_mm512_maskz_loadu_ps(m, values + k), xv, acc1);
+      }
+    }
+    acc1 = _mm512_add_ps(acc1, _mm512_castpd_ps(_mm512_insertf64x4(_mm512_setzero_pd(),
+                                                                   _mm256_castps_pd(acc2), 0)));
+    // reduce
+    return _mm512_reduce_add_ps(_mm512_add_ps(acc0, acc1));
+  }
+};
+
+}  // namespace
 
 #endif  // __x86_64__
 

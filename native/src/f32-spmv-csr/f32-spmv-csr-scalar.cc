@@ -1,12 +1,8 @@
 // Reference kernel, int32 column indices: one row at a time, one accumulator, the order of the
-// nonzeros. The kernel and its notes: f32-spmv-csr-scalar.h.
+// nonzeros. The tile and its notes: f32-spmv-csr-scalar.h.
 #include "f32-spmv-csr/f32-spmv-csr-scalar.h"
 #include "snn-internal.h"
 
-extern "C" void snn_f32_spmv_csr__scalar(int32_t row_begin, int32_t row_end, const int32_t* row_ptr,
-                                         const int32_t* col_idx, const float* values,
-                                         const float* x, const float* bias, float* y, int32_t act,
-                                         float alpha) {
-  snn_f32_spmv_csr_scalar<int32_t>(row_begin, row_end, row_ptr, col_idx, values, x, bias, y, act,
-                                   alpha);
+extern "C" void snn_f32_spmv_csr__scalar(SNN_SPMV_PARAMS(int32_t)) {
+  snn_spmv_csr_loop<SpmvCsrScalar> SNN_SPMV_ARGS;
 }

@@ -1,9 +1,9 @@
 /*
- * Reference CSR SpMV for either column index type (int32_t: csr, uint16_t: csr16): one row at a
- * time, one accumulator, the order of the nonzeros.
+ * Reference CSR SpMV tile for either column index type: one row at a time, one accumulator, the
+ * order of the nonzeros. The row loop is spmv-csr-loop.h.
  *
- * Include only from the entry points f32-spmv-csr-scalar.cc and f32-spmv-csr16-scalar.cc
- * (compiled without ISA flags). Everything here is `static` (internal linkage).
+ * Include only from the scalar kernels of the CSR formats (compiled without ISA flags).
+ * Everything here has internal linkage (anonymous namespace).
  */
 #ifndef SPARSENN_SRC_F32_SPMV_CSR_F32_SPMV_CSR_SCALAR_H
 #define SPARSENN_SRC_F32_SPMV_CSR_F32_SPMV_CSR_SCALAR_H
@@ -11,21 +11,33 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "f32-spmv-csr/spmv-csr-loop.h"
 #include "math/scalar-act.h"
 
-// The whole kernel; the entry points instantiate it with their index type.
-template <typename Index>
-static inline __attribute__((always_inline)) void snn_f32_spmv_csr_scalar(
-    int32_t row_begin, int32_t row_end, const int32_t* row_ptr, const Index* col_idx,
-    const float* values, const float* x, const float* bias, float* y, int32_t act, float alpha) {
-  for (int32_t r = row_begin; r < row_end; r++) {
-    float acc = 0.0f;
-    for (int32_t k = row_ptr[r]; k < row_ptr[r + 1]; k++) {
-      acc += values[k] * x[col_idx[k]];
-    }
-    if (bias != NULL) acc += bias[r];
-    y[r] = snn_act_scalar(acc, act, alpha);
+namespace {
+
+// The tile of the shared loop (spmv-csr-loop.h).
+struct SpmvCsrScalar {
+  static constexpr int32_t kRows = 1;
+  static constexpr int64_t kPrefetchWindow = 0;  // no software prefetch
+  typedef float Vec;
+  static Vec set1(float alpha) { return alpha; }
+  static void store_rows(float* y, const float* bias, int32_t r0, int32_t, const float* sums,
+                         int32_t act, Vec alpha) {
+    float acc = sums[0];
+    if (bias != NULL) acc += bias[r0];
+    y[r0] = snn_act_scalar(acc, act, alpha);
   }
-}
+
+  template <typename Index>
+  static inline float row_dot(int64_t start, int64_t end, const Index* col_idx,
+                              const float* values, const float* x, int64_t) {
+    float acc = 0.0f;
+    for (int32_t k = (int32_t)start; k < (int32_t)end; k++) acc += values[k] * x[col_idx[k]];
+    return acc;
+  }
+};
+
+}  // namespace
 
 #endif  // SPARSENN_SRC_F32_SPMV_CSR_F32_SPMV_CSR_SCALAR_H

@@ -6,35 +6,25 @@
 //
 // Tiles: MP = 2 panels x NB <= 12 samples (24 accumulators) for a batch; 4 panels x 1 sample
 // at batch 1 (four independent FMA chains, no horizontal sums). Bias and activation are applied in
-// registers (16 rows at a time), then the tile is transposed into y through a stack buffer.
+// registers (16 rows at a time), then the tile is transposed into y through a stack buffer. The
+// panel and batch loops: gemm-packed-loop.h; here the register tiles.
 #if defined(__x86_64__)
 
 #include <immintrin.h>
 
-#include "f32-gemm-packed/packed-store.h"
+#include "f32-gemm-packed/gemm-packed-loop.h"
 #include "math/avx512-math.h"
 #include "snn-internal.h"
 
 namespace {
 
 const int P = SNN_PACKED_ROWS;
-const int64_t kPfColumns = 16;  // prefetch each panel stream 1 KiB ahead
-
-struct Tile {
-  const float* w;     // the first panel of the tile
-  int64_t pstride;    // floats between panels (cols * 16)
-  int64_t cols;
-  const float* x;     // x at the tile's first sample
-  int64_t nb;         // batch: x and y row stride
-  float* y;           // y at the tile's first row and first sample
-  const float* bias;  // bias at the tile's first row, or NULL
-  int32_t lo, hi;     // rows of the tile to store, relative to its first row
-};
+const int64_t kPfColumns = kPackedPfColumns;
 
 // Finishes a tile: bias and activation 16 rows at a time (the bias is read only below hi,
 // where the array ends), then the rows [lo, hi) into y.
 template <int MP, int NB>
-inline __attribute__((always_inline)) void finish(const Tile& t, __m512 (&acc)[MP][NB],
+inline __attribute__((always_inline)) void finish(const PackedTile& t, __m512 (&acc)[MP][NB],
                                                   int32_t act, __m512 valpha) {
   for (int p = 0; p < MP; p++) {
     const int32_t valid = t.hi - p * P;
@@ -65,7 +55,7 @@ inline __attribute__((always_inline)) void finish(const Tile& t, __m512 (&acc)[M
 // MP (1 or 2) panels x NB (1-12) samples. The accumulators are named variables: GCC keeps an
 // array of them on the stack (measured 1.4x slower at batch 8).
 template <int MP, int NB>
-inline __attribute__((always_inline)) void tile(const Tile& t, int32_t act, __m512 valpha) {
+inline __attribute__((always_inline)) void tile(const PackedTile& t, int32_t act, __m512 valpha) {
   const __m512 z = _mm512_setzero_ps();
   __m512 a0 = z, a1 = z, a2 = z, a3 = z, a4 = z, a5 = z, a6 = z, a7 = z, a8 = z, a9 = z,
          a10 = z, a11 = z;  // panel 0
@@ -103,7 +93,7 @@ inline __attribute__((always_inline)) void tile(const Tile& t, int32_t act, __m5
 }
 
 // Batch 1: four panels, four independent FMA chains.
-inline __attribute__((always_inline)) void tile_single(const Tile& t, int32_t act,
+inline __attribute__((always_inline)) void tile_single(const PackedTile& t, int32_t act,
                                                        __m512 valpha) {
   const __m512 z = _mm512_setzero_ps();
   __m512 a0 = z, a1 = z, a2 = z, a3 = z;
@@ -124,68 +114,28 @@ inline __attribute__((always_inline)) void tile_single(const Tile& t, int32_t ac
   finish<4, 1>(t, acc, act, valpha);
 }
 
-// All samples of MP panels: tiles of 12, then the remainder.
-template <int MP>
-void panels(Tile t, int32_t act, __m512 valpha) {
-  const int64_t nb = t.nb;
-  const float* x0 = t.x;
-  float* y0 = t.y;
-  int64_t b0 = 0;
-  for (; b0 + 12 <= nb; b0 += 12) {
-    t.x = x0 + b0;
-    t.y = y0 + b0;
-    tile<MP, 12>(t, act, valpha);
+// The register tiles for the shared loops (gemm-packed-loop.h).
+struct GemmPackedAvx512 {
+  typedef __m512 Vec;
+  static constexpr int kBatchTile = 12;
+  static constexpr int kBatchPanels = 2;
+  static constexpr int kSinglePanels = 4;
+  static Vec set1(float alpha) { return _mm512_set1_ps(alpha); }
+  template <int MP, int NB>
+  static inline __attribute__((always_inline)) void tile(const PackedTile& t, int32_t act,
+                                                         Vec valpha) {
+    ::tile<MP, NB>(t, act, valpha);
   }
-  t.x = x0 + b0;
-  t.y = y0 + b0;
-  switch (nb - b0) {
-    case 1: tile<MP, 1>(t, act, valpha); break;
-    case 2: tile<MP, 2>(t, act, valpha); break;
-    case 3: tile<MP, 3>(t, act, valpha); break;
-    case 4: tile<MP, 4>(t, act, valpha); break;
-    case 5: tile<MP, 5>(t, act, valpha); break;
-    case 6: tile<MP, 6>(t, act, valpha); break;
-    case 7: tile<MP, 7>(t, act, valpha); break;
-    case 8: tile<MP, 8>(t, act, valpha); break;
-    case 9: tile<MP, 9>(t, act, valpha); break;
-    case 10: tile<MP, 10>(t, act, valpha); break;
-    case 11: tile<MP, 11>(t, act, valpha); break;
-    default: break;
+  static inline __attribute__((always_inline)) void single(const PackedTile& t, int32_t act,
+                                                           Vec valpha) {
+    tile_single(t, act, valpha);
   }
-}
+};
 
 }  // namespace
 
-extern "C" void snn_f32_gemm_packed__avx512(int32_t row_begin, int32_t row_end, int32_t cols,
-                                            const float* wp, const float* x, int32_t batch,
-                                            const float* bias, float* y, int32_t act,
-                                            float alpha) {
-  if (row_begin >= row_end || batch <= 0) return;
-  const __m512 valpha = _mm512_set1_ps(alpha);
-  Tile t;
-  t.pstride = (int64_t)cols * P;
-  t.cols = cols;
-  t.x = x;
-  t.nb = batch;
-  const int32_t panel_end = (row_end + P - 1) / P;
-  for (int32_t p = row_begin / P; p < panel_end;) {
-    const int32_t left = panel_end - p;
-    const int32_t mp = batch == 1 && left >= 4 ? 4 : left >= 2 ? 2 : 1;
-    const int32_t base = p * P;
-    t.w = wp + p * t.pstride;
-    t.y = y + (int64_t)base * batch;
-    t.bias = bias != NULL ? bias + base : NULL;
-    t.lo = row_begin > base ? row_begin - base : 0;
-    t.hi = row_end - base < mp * P ? row_end - base : mp * P;
-    if (mp == 4) {
-      tile_single(t, act, valpha);
-    } else if (mp == 2) {
-      panels<2>(t, act, valpha);
-    } else {
-      panels<1>(t, act, valpha);
-    }
-    p += mp;
-  }
+extern "C" void snn_f32_gemm_packed__avx512(SNN_GEMM_PARAMS) {
+  snn_gemm_packed_loop<GemmPackedAvx512> SNN_GEMM_ARGS;
 }
 
 #endif  // __x86_64__

@@ -4,18 +4,15 @@
 #include "math/scalar-act.h"
 #include "snn-internal.h"
 
-extern "C" void snn_f32_gemm_packed__scalar(int32_t row_begin, int32_t row_end, int32_t cols,
-                                            const float* wp, const float* x, int32_t batch,
-                                            const float* bias, float* y, int32_t act,
-                                            float alpha) {
+extern "C" void snn_f32_gemm_packed__scalar(SNN_GEMM_PARAMS) {
   const int64_t nb = batch;
   for (int32_t r = row_begin; r < row_end; r++) {
-    const float* w = wp + (int64_t)(r / SNN_PACKED_ROWS) * cols * SNN_PACKED_ROWS +
+    const float* wr = w + (int64_t)(r / SNN_PACKED_ROWS) * cols * SNN_PACKED_ROWS +
                      r % SNN_PACKED_ROWS;
     const float b = bias != NULL ? bias[r] : 0.0f;
     for (int64_t s = 0; s < nb; s++) {
       float acc = 0.0f;
-      for (int32_t c = 0; c < cols; c++) acc += w[(int64_t)c * SNN_PACKED_ROWS] * x[c * nb + s];
+      for (int32_t c = 0; c < cols; c++) acc += wr[(int64_t)c * SNN_PACKED_ROWS] * x[c * nb + s];
       y[r * nb + s] = snn_act_scalar(acc + b, act, alpha);
     }
   }

@@ -6,8 +6,7 @@
 #include "math/avx2-math.h"
 #include "snn-internal.h"
 
-extern "C" void snn_f32_bias_act__avx2(int32_t row_begin, int32_t row_end, int32_t batch,
-                                       const float* bias, float* y, int32_t act, float alpha) {
+extern "C" void snn_f32_bias_act__avx2(SNN_BIAS_ACT_PARAMS) {
   const __m256 valpha = _mm256_set1_ps(alpha);
   const int64_t nb = batch;
   const int64_t body = nb & ~(int64_t)7;

@@ -6,8 +6,7 @@
 #include "math/neon-math.h"
 #include "snn-internal.h"
 
-extern "C" void snn_f32_bias_act__neon(int32_t row_begin, int32_t row_end, int32_t batch,
-                                       const float* bias, float* y, int32_t act, float alpha) {
+extern "C" void snn_f32_bias_act__neon(SNN_BIAS_ACT_PARAMS) {
   const float32x4_t valpha = vdupq_n_f32(alpha);
   const int64_t nb = batch;
   if (batch == 1) {

@@ -2,8 +2,7 @@
 #include "math/scalar-act.h"
 #include "snn-internal.h"
 
-extern "C" void snn_f32_bias_act__scalar(int32_t row_begin, int32_t row_end, int32_t batch,
-                                         const float* bias, float* y, int32_t act, float alpha) {
+extern "C" void snn_f32_bias_act__scalar(SNN_BIAS_ACT_PARAMS) {
   const int64_t nb = batch;
   for (int32_t r = row_begin; r < row_end; r++) {
     const float b0 = bias != NULL ? bias[r] : 0.0f;

@@ -215,9 +215,7 @@ void gemm_chunk(Tile t, int32_t r, int32_t row_end, const float* w, const float*
 
 }  // namespace
 
-extern "C" void snn_f32_gemm__avx2(int32_t row_begin, int32_t row_end, int32_t cols,
-                                   const float* w, const float* x, int32_t batch,
-                                   const float* bias, float* y, int32_t act, float alpha) {
+extern "C" void snn_f32_gemm__avx2(SNN_GEMM_PARAMS) {
   if (row_begin >= row_end || batch <= 0) return;
   const __m256 valpha = _mm256_set1_ps(alpha);
   Tile t;

@@ -172,9 +172,7 @@ inline __attribute__((always_inline)) void gemm_rows(Tile t, int32_t act, float3
 
 }  // namespace
 
-extern "C" void snn_f32_gemm__neon(int32_t row_begin, int32_t row_end, int32_t cols,
-                                   const float* w, const float* x, int32_t batch,
-                                   const float* bias, float* y, int32_t act, float alpha) {
+extern "C" void snn_f32_gemm__neon(SNN_GEMM_PARAMS) {
   if (row_begin >= row_end || batch <= 0) return;
   const float32x4_t valpha = vdupq_n_f32(alpha);
   Tile t;

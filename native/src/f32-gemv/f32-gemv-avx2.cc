@@ -8,9 +8,7 @@
 #include "math/avx2-math.h"
 #include "snn-internal.h"
 
-extern "C" void snn_f32_gemv__avx2(int32_t row_begin, int32_t row_end, int32_t cols, const float* w,
-                                   const float* x, const float* bias, float* y, int32_t act,
-                                   float alpha) {
+extern "C" void snn_f32_gemv__avx2(SNN_GEMV_PARAMS) {
   const __m256 valpha = _mm256_set1_ps(alpha);
   const int64_t nc = cols;
   const int64_t body = nc & ~(int64_t)7;

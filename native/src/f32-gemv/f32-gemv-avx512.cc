@@ -8,9 +8,7 @@
 #include "math/avx512-math.h"
 #include "snn-internal.h"
 
-extern "C" void snn_f32_gemv__avx512(int32_t row_begin, int32_t row_end, int32_t cols,
-                                     const float* w, const float* x, const float* bias, float* y,
-                                     int32_t act, float alpha) {
+extern "C" void snn_f32_gemv__avx512(SNN_GEMV_PARAMS) {
   const __m512 valpha = _mm512_set1_ps(alpha);
   const int64_t nc = cols;
   const int64_t body = nc & ~(int64_t)15;

@@ -7,9 +7,7 @@
 #include "math/neon-math.h"
 #include "snn-internal.h"
 
-extern "C" void snn_f32_gemv__neon(int32_t row_begin, int32_t row_end, int32_t cols, const float* w,
-                                   const float* x, const float* bias, float* y, int32_t act,
-                                   float alpha) {
+extern "C" void snn_f32_gemv__neon(SNN_GEMV_PARAMS) {
   const float32x4_t valpha = vdupq_n_f32(alpha);
   const int64_t nc = cols;
   const int64_t body = nc & ~(int64_t)3;

@@ -2,9 +2,7 @@
 #include "math/scalar-act.h"
 #include "snn-internal.h"
 
-extern "C" void snn_f32_gemv__scalar(int32_t row_begin, int32_t row_end, int32_t cols,
-                                     const float* w, const float* x, const float* bias, float* y,
-                                     int32_t act, float alpha) {
+extern "C" void snn_f32_gemv__scalar(SNN_GEMV_PARAMS) {
   for (int32_t r = row_begin; r < row_end; r++) {
     const float* wr = w + (int64_t)r * cols;
     float acc = 0.0f;

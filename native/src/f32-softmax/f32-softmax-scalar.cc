@@ -5,7 +5,7 @@
 
 #include "snn-internal.h"
 
-extern "C" void snn_f32_softmax__scalar(int32_t features, int32_t batch, const float* x, float* y) {
+extern "C" void snn_f32_softmax__scalar(SNN_SOFTMAX_PARAMS) {
   const int64_t nb = batch;
   for (int64_t b = 0; b < nb; b++) {
     float max = -INFINITY;

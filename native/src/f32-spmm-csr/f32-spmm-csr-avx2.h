@@ -1,12 +1,12 @@
 /*
- * AVX2 CSR SpMM, batch contiguous, for either column index type (int32_t: csr, uint16_t: csr16):
+ * AVX2 CSR SpMM, batch contiguous, for either column index type (int32_t or uint16_t):
  * per row, the batch is tiled in register blocks of 32 (4 ymm accumulators), each nonzero one
  * broadcast and 4 FMAs over contiguous x; the remainder (< 32) is one more pass of 1-4 ymm with a
  * masked last vector. Bias and activation are applied before the single store.
  *
- * Include only from the entry points f32-spmm-csr-avx2.cc and f32-spmm-csr16-avx2.cc (compiled
+ * Include only from the avx2 kernels of the CSR formats (compiled
  * with -mavx2 -mfma, guarded by __x86_64__). Everything here is `static` (internal linkage), so
- * no copy compiled for AVX2 can leak into other files (see BUILD-NOTES.md).
+ * no copy compiled for AVX2 can leak into other files (see docs/build-notes.md).
  */
 #ifndef SPARSENN_SRC_F32_SPMM_CSR_F32_SPMM_CSR_AVX2_H
 #define SPARSENN_SRC_F32_SPMM_CSR_F32_SPMM_CSR_AVX2_H

@@ -1,13 +1,13 @@
 /*
- * AVX-512 CSR SpMM, batch contiguous, for either column index type (int32_t: csr, uint16_t:
- * csr16): per row, the batch is tiled in register blocks of 64 (4 zmm accumulators) and each
+ * AVX-512 CSR SpMM, batch contiguous, for either column index type (int32_t or
+ * uint16_t): per row, the batch is tiled in register blocks of 64 (4 zmm accumulators) and each
  * nonzero is one broadcast and 4 FMAs over contiguous x; the remainder (< 64) is one more pass of
  * 1-4 zmm with a masked last vector, so any batch size stays in registers. Bias and activation are
  * applied before the single store.
  *
- * Include only from the entry points f32-spmm-csr-avx512.cc and f32-spmm-csr16-avx512.cc
+ * Include only from the avx512 kernels of the CSR formats
  * (compiled with the AVX-512 flags, guarded by __x86_64__). Everything here is `static` (internal
- * linkage), so no copy compiled for AVX-512 can leak into other files (see BUILD-NOTES.md).
+ * linkage), so no copy compiled for AVX-512 can leak into other files (see docs/build-notes.md).
  */
 #ifndef SPARSENN_SRC_F32_SPMM_CSR_F32_SPMM_CSR_AVX512_H
 #define SPARSENN_SRC_F32_SPMM_CSR_F32_SPMM_CSR_AVX512_H

@@ -1,10 +1,10 @@
 /*
- * NEON CSR SpMM, batch contiguous, for either column index type (int32_t: csr, uint16_t: csr16):
+ * NEON CSR SpMM, batch contiguous, for either column index type (int32_t or uint16_t):
  * per row, the batch is tiled in register blocks of 16 (4 q accumulators), each nonzero one
  * broadcast and 4 FMAs over contiguous x; then blocks of 4, then < 4 samples with scalar
  * accumulators. Bias and activation before the single store.
  *
- * Include only from the entry points f32-spmm-csr-neon.cc and f32-spmm-csr16-neon.cc (guarded by
+ * Include only from the neon kernels of the CSR formats (guarded by
  * __aarch64__). Everything here is `static` (internal linkage).
  */
 #ifndef SPARSENN_SRC_F32_SPMM_CSR_F32_SPMM_CSR_NEON_H

@@ -1,8 +1,8 @@
 /*
- * Reference CSR SpMM for either column index type (int32_t: csr, uint16_t: csr16): for each row
+ * Reference CSR SpMM for either column index type (int32_t or uint16_t): for each row
  * and each sample, one accumulator over the row's nonzeros.
  *
- * Include only from the entry points f32-spmm-csr-scalar.cc and f32-spmm-csr16-scalar.cc
+ * Include only from the scalar kernels of the CSR formats
  * (compiled without ISA flags). Everything here is `static` (internal linkage).
  */
 #ifndef SPARSENN_SRC_F32_SPMM_CSR_F32_SPMM_CSR_SCALAR_H

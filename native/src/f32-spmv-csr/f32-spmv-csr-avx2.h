@@ -1,11 +1,11 @@
 /*
- * AVX2 CSR SpMV for either column index type (int32_t: csr, uint16_t: csr16): x gathered by
+ * AVX2 CSR SpMV for either column index type (int32_t or uint16_t): x gathered by
  * scalar loads assembled into a ymm (indices read 64 bits at a time: 2 int32 or 4 uint16 per
  * load), which beats vgatherdps on Zen 4; two accumulators; the row tail re-reads the row's last 8
  * nonzeros under a mask (rows shorter than 8: scalar); one reduce per row; the epilogue runs on 8
  * row sums at once. The body prefetches values and col_idx 512 nonzeros ahead (T0), as behind
  * the scalar loads the hardware prefetcher alone draws only ~15 of ~21 GB/s from DRAM: 4096x4096
- * vs 1-thread sgemv on Zen 4, csr16 50% sparsity 0.93 -> 1.14x, 70% 1.48 -> 1.95x; csr 50% 0.95
+ * vs 1-thread sgemv on Zen 4, uint16 indices 50% sparsity 0.93 -> 1.14x, 70% 1.48 -> 1.95x; int32 50% 0.95
  * -> 1.0x, 70% 1.27 -> 1.54x; about 5% slower at 90% when the weights sit in L3.
  *
  * The row loop is spmv-csr-loop.h; this is its AVX2 tile. Include only from the AVX2 kernels of

@@ -1,5 +1,5 @@
 /*
- * AVX-512 CSR SpMV for either column index type (int32_t: csr, uint16_t: csr16, 6 bytes per
+ * AVX-512 CSR SpMV for either column index type (int32_t or uint16_t, 6 bytes per
  * nonzero instead of 8). On Zen 4 vgatherdps is slow, so x is gathered by scalar loads assembled
  * into a vector (indices read 64 bits at a time): 4096x4096 at 90% sparsity, 4.5 G nonzeros/s
  * against 2.7 with vgatherdps for int32 indices, 4.7 against 2.4 for uint16. Body: 32 nonzeros per
@@ -8,8 +8,8 @@
  * epilogue runs on 16 row sums at once.
  * The body prefetches values and col_idx 512 nonzeros (2 KiB of values) ahead, T0: behind the
  * scalar loads the hardware prefetcher alone drew only ~15 of ~21 GB/s from DRAM. 4096x4096 vs
- * 1-thread sgemv on Zen 4 (A/B in one process): csr16 50% sparsity 0.75-0.93x -> 1.10-1.24x, 70%
- * 1.46 -> 2.0x; csr 50% 0.67-0.75x -> 0.82-1.10x, 70% 1.0-1.25x -> 1.3-1.45x; about 5% slower
+ * 1-thread sgemv on Zen 4 (A/B in one process): uint16 indices 50% sparsity 0.75-0.93x -> 1.10-1.24x, 70%
+ * 1.46 -> 2.0x; int32 50% 0.67-0.75x -> 0.82-1.10x, 70% 1.0-1.25x -> 1.3-1.45x; about 5% slower
  * for csr at 90% when the weights sit in L3, unchanged at 99%. 64 nonzeros per step, 4
  * accumulators, prefetching values only, NTA or T1 hints: no better.
  *

@@ -1,5 +1,5 @@
 /*
- * NEON CSR SpMV for either column index type (int32_t: csr, uint16_t: csr16): no gather on NEON,
+ * NEON CSR SpMV for either column index type (int32_t or uint16_t): no gather on NEON,
  * so per row 8 nonzeros at a time are loaded lane by lane into two q registers (two
  * accumulators), a scalar tail, one horizontal add per row; the epilogue runs on 4 row sums at
  * once.

@@ -52,8 +52,7 @@ inline void transpose8x8(const float* s, int64_t src_stride, float* d, int64_t d
 
 }  // namespace
 
-extern "C" void snn_f32_transpose__avx2(int32_t rows, int32_t cols, const float* src,
-                                        float* dst) {
+extern "C" void snn_f32_transpose__avx2(SNN_TRANSPOSE_PARAMS) {
   // the gather offsets are int32: a group must span less than 2^31 floats
   if ((int64_t)cols * 8 > INT32_MAX) {
     snn_f32_transpose__scalar(rows, cols, src, dst);

@@ -2,8 +2,7 @@
 // sides stay in a few cache lines while a block moves.
 #include "snn-internal.h"
 
-extern "C" void snn_f32_transpose__scalar(int32_t rows, int32_t cols, const float* src,
-                                          float* dst) {
+extern "C" void snn_f32_transpose__scalar(SNN_TRANSPOSE_PARAMS) {
   const int32_t kBlock = 16;
   for (int32_t r0 = 0; r0 < rows; r0 += kBlock) {
     const int32_t r1 = rows - r0 < kBlock ? rows : r0 + kBlock;

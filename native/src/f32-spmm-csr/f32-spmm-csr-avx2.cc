@@ -1,13 +1,12 @@
 // AVX2 CSR SpMM, int32 column indices, batch contiguous: register blocks of 32 samples (4 ymm),
-// then a masked remainder. The kernel and its notes: f32-spmm-csr-avx2.h.
+// then a masked remainder. The tile and its notes: f32-spmm-csr-avx2.h.
 #if defined(__x86_64__)
 
 #include "f32-spmm-csr/f32-spmm-csr-avx2.h"
 #include "snn-internal.h"
 
 extern "C" void snn_f32_spmm_csr__avx2(SNN_SPMM_PARAMS(int32_t)) {
-  snn_f32_spmm_csr_avx2<int32_t>(row_begin, row_end, row_ptr, col_idx, values, x, batch, bias, y,
-                                 act, alpha);
+  snn_spmm_csr_loop<SpmmCsrAvx2> SNN_SPMM_ARGS;
 }
 
 #endif  // __x86_64__

@@ -17,7 +17,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "f32-spmm-csr/spmm-csr-loop.h"
 #include "math/avx2-math.h"
+
+namespace {
 
 // Prefetch the x rows of the nonzero this many ahead: +15% on Zen 4 when x rows are not
 // 64-byte aligned, neutral when they are (then ~48 GFLOP/s useful at batch 64).
@@ -96,24 +99,28 @@ static inline void snn_spmm_block32(int64_t k, int64_t end, int64_t pf_end, cons
   _mm256_storeu_ps(yp + 24, snn_avx2_act(_mm256_add_ps(acc3, vb), act, valpha));
 }
 
-// The whole kernel; the entry points instantiate it with their index type.
-template <typename Index>
-static inline __attribute__((always_inline)) void snn_f32_spmm_csr_avx2(
-    int32_t row_begin, int32_t row_end, const int32_t* row_ptr, const Index* col_idx,
-    const float* values, const float* x, int32_t batch, const float* bias, float* y, int32_t act,
-    float alpha) {
-  const __m256 valpha = _mm256_set1_ps(alpha);
-  const int64_t nb = batch;
-  const int64_t full = nb & ~(int64_t)31;
-  const int64_t rem = nb - full;
-  const int nv = (int)((rem + 7) / 8);
-  const __m256i ml = snn_avx2_tail_mask(rem - 8 * (nv > 1 ? nv - 1 : 0));
-  const int64_t pf_end = row_end > row_begin ? row_ptr[row_end] : 0;
-  for (int32_t r = row_begin; r < row_end; r++) {
-    const int64_t k = row_ptr[r];
-    const int64_t end = row_ptr[r + 1];
-    const float b = bias != NULL ? bias[r] : 0.0f;
-    float* yr = y + (int64_t)r * nb;
+// The tile of the shared loop (spmm-csr-loop.h).
+struct SpmmCsrAvx2 {
+  __m256 valpha;
+  int64_t nb;      // batch
+  int64_t full;    // samples in blocks of 32
+  int nv;          // vectors of the remainder block (0-4), the last one masked by ml
+  __m256i ml;
+  int64_t pf_end;  // the range's last nonzero + 1 (prefetch limit)
+
+  SpmmCsrAvx2(int32_t row_begin, int32_t row_end, const int32_t* row_ptr, int32_t batch,
+              float alpha)
+      : valpha(_mm256_set1_ps(alpha)), nb(batch), full(nb & ~(int64_t)31) {
+    const int64_t rem = nb - full;
+    nv = (int)((rem + 7) / 8);
+    ml = snn_avx2_tail_mask(rem - 8 * (nv > 1 ? nv - 1 : 0));
+    pf_end = row_end > row_begin ? row_ptr[row_end] : 0;
+  }
+
+  template <typename Index>
+  inline __attribute__((always_inline)) void row(int64_t k, int64_t end, const Index* col_idx,
+                                                 const float* values, const float* x, float b,
+                                                 float* yr, int32_t act) const {
     // body: blocks of 32 samples
     for (int64_t b0 = 0; b0 < full; b0 += 32) {
       snn_spmm_block32(k, end, pf_end, col_idx, values, x, nb, b0, b, yr, act, valpha);
@@ -136,7 +143,9 @@ static inline __attribute__((always_inline)) void snn_f32_spmm_csr_avx2(
         break;
     }
   }
-}
+};
+
+}  // namespace
 
 #endif  // __x86_64__
 

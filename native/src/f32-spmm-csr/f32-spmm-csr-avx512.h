@@ -6,8 +6,8 @@
  * applied before the single store.
  *
  * Include only from the avx512 kernels of the CSR formats
- * (compiled with the AVX-512 flags, guarded by __x86_64__). Everything here is `static` (internal
- * linkage), so no copy compiled for AVX-512 can leak into other files (see docs/build-notes.md).
+ * (compiled with the AVX-512 flags, guarded by __x86_64__). Everything here has internal
+ * linkage (anonymous namespace, `static`), so no copy compiled for AVX-512 can leak into other files (see docs/build-notes.md).
  */
 #ifndef SPARSENN_SRC_F32_SPMM_CSR_F32_SPMM_CSR_AVX512_H
 #define SPARSENN_SRC_F32_SPMM_CSR_F32_SPMM_CSR_AVX512_H
@@ -18,7 +18,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "f32-spmm-csr/spmm-csr-loop.h"
 #include "math/avx512-math.h"
+
+namespace {
 
 // Prefetch the x rows of the nonzero this many ahead: +15% on Zen 4 when x rows are not
 // 64-byte aligned, neutral when they are (then ~48 GFLOP/s useful at batch 64).
@@ -66,24 +69,28 @@ static inline __attribute__((always_inline)) void snn_spmm_block(
     _mm512_mask_storeu_ps(yp + 48, m3, snn_avx512_act(_mm512_add_ps(acc3, vb), act, valpha));
 }
 
-// The whole kernel; the entry points instantiate it with their index type.
-template <typename Index>
-static inline __attribute__((always_inline)) void snn_f32_spmm_csr_avx512(
-    int32_t row_begin, int32_t row_end, const int32_t* row_ptr, const Index* col_idx,
-    const float* values, const float* x, int32_t batch, const float* bias, float* y, int32_t act,
-    float alpha) {
-  const __m512 valpha = _mm512_set1_ps(alpha);
-  const int64_t nb = batch;
-  const int64_t full = nb & ~(int64_t)63;
-  const int64_t rem = nb - full;
-  const int nv = (int)((rem + 15) / 16);
-  const __mmask16 ml = snn_avx512_tail_mask(rem - 16 * (nv - 1 > 0 ? nv - 1 : 0));
-  const int64_t pf_end = row_end > row_begin ? row_ptr[row_end] : 0;
-  for (int32_t r = row_begin; r < row_end; r++) {
-    const int64_t k = row_ptr[r];
-    const int64_t end = row_ptr[r + 1];
-    const float b = bias != NULL ? bias[r] : 0.0f;
-    float* yr = y + (int64_t)r * nb;
+// The tile of the shared loop (spmm-csr-loop.h).
+struct SpmmCsrAvx512 {
+  __m512 valpha;
+  int64_t nb;      // batch
+  int64_t full;    // samples in blocks of 64
+  int nv;          // vectors of the remainder block (0-4), the last one masked by ml
+  __mmask16 ml;
+  int64_t pf_end;  // the range's last nonzero + 1 (prefetch limit)
+
+  SpmmCsrAvx512(int32_t row_begin, int32_t row_end, const int32_t* row_ptr, int32_t batch,
+                float alpha)
+      : valpha(_mm512_set1_ps(alpha)), nb(batch), full(nb & ~(int64_t)63) {
+    const int64_t rem = nb - full;
+    nv = (int)((rem + 15) / 16);
+    ml = snn_avx512_tail_mask(rem - 16 * (nv - 1 > 0 ? nv - 1 : 0));
+    pf_end = row_end > row_begin ? row_ptr[row_end] : 0;
+  }
+
+  template <typename Index>
+  inline __attribute__((always_inline)) void row(int64_t k, int64_t end, const Index* col_idx,
+                                                 const float* values, const float* x, float b,
+                                                 float* yr, int32_t act) const {
     // body: blocks of 64 samples
     for (int64_t b0 = 0; b0 < full; b0 += 64) {
       snn_spmm_block(4, 0xFFFF, k, end, pf_end, col_idx, values, x, nb, b0, b, yr, act, valpha);
@@ -106,7 +113,9 @@ static inline __attribute__((always_inline)) void snn_f32_spmm_csr_avx512(
         break;
     }
   }
-}
+};
+
+}  // namespace
 
 #endif  // __x86_64__
 

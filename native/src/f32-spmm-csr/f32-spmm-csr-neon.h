@@ -16,22 +16,24 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "f32-spmm-csr/spmm-csr-loop.h"
 #include "math/neon-math.h"
 
-// The whole kernel; the entry points instantiate it with their index type.
-template <typename Index>
-static inline __attribute__((always_inline)) void snn_f32_spmm_csr_neon(
-    int32_t row_begin, int32_t row_end, const int32_t* row_ptr, const Index* col_idx,
-    const float* values, const float* x, int32_t batch, const float* bias, float* y, int32_t act,
-    float alpha) {
-  const float32x4_t valpha = vdupq_n_f32(alpha);
-  const int64_t nb = batch;
-  for (int32_t r = row_begin; r < row_end; r++) {
-    const int64_t k0 = row_ptr[r];
-    const int64_t end = row_ptr[r + 1];
-    const float b = bias != NULL ? bias[r] : 0.0f;
+namespace {
+
+// The tile of the shared loop (spmm-csr-loop.h).
+struct SpmmCsrNeon {
+  float32x4_t valpha;
+  int64_t nb;  // batch
+
+  SpmmCsrNeon(int32_t, int32_t, const int32_t*, int32_t batch, float alpha)
+      : valpha(vdupq_n_f32(alpha)), nb(batch) {}
+
+  template <typename Index>
+  inline __attribute__((always_inline)) void row(int64_t k0, int64_t end, const Index* col_idx,
+                                                 const float* values, const float* x, float b,
+                                                 float* yr, int32_t act) const {
     const float32x4_t vb = vdupq_n_f32(b);
-    float* yr = y + (int64_t)r * nb;
     int64_t b0 = 0;
     // body: blocks of 16 samples
     for (; b0 + 16 <= nb; b0 += 16) {
@@ -71,7 +73,9 @@ static inline __attribute__((always_inline)) void snn_f32_spmm_csr_neon(
       snn_neon_store_partial(yr + b0, t, acc, bb, act, valpha);
     }
   }
-}
+};
+
+}  // namespace
 
 #endif  // __aarch64__
 

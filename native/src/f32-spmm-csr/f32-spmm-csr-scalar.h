@@ -11,25 +11,32 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "f32-spmm-csr/spmm-csr-loop.h"
 #include "math/scalar-act.h"
 
-// The whole kernel; the entry points instantiate it with their index type.
-template <typename Index>
-static inline __attribute__((always_inline)) void snn_f32_spmm_csr_scalar(
-    int32_t row_begin, int32_t row_end, const int32_t* row_ptr, const Index* col_idx,
-    const float* values, const float* x, int32_t batch, const float* bias, float* y, int32_t act,
-    float alpha) {
-  const int64_t nb = batch;
-  for (int32_t r = row_begin; r < row_end; r++) {
-    const float b0 = bias != NULL ? bias[r] : 0.0f;
+namespace {
+
+// The tile of the shared loop (spmm-csr-loop.h).
+struct SpmmCsrScalar {
+  float alpha;
+  int64_t nb;  // batch
+
+  SpmmCsrScalar(int32_t, int32_t, const int32_t*, int32_t batch, float alpha_)
+      : alpha(alpha_), nb(batch) {}
+
+  template <typename Index>
+  void row(int64_t k0, int64_t end, const Index* col_idx, const float* values, const float* x,
+           float b0, float* yr, int32_t act) const {
     for (int64_t b = 0; b < nb; b++) {
       float acc = 0.0f;
-      for (int32_t k = row_ptr[r]; k < row_ptr[r + 1]; k++) {
+      for (int32_t k = (int32_t)k0; k < (int32_t)end; k++) {
         acc += values[k] * x[(int64_t)col_idx[k] * nb + b];
       }
-      y[(int64_t)r * nb + b] = snn_act_scalar(acc + b0, act, alpha);
+      yr[b] = snn_act_scalar(acc + b0, act, alpha);
     }
   }
-}
+};
+
+}  // namespace
 
 #endif  // SPARSENN_SRC_F32_SPMM_CSR_F32_SPMM_CSR_SCALAR_H

@@ -1,9 +1,8 @@
 // Reference kernel, uint16 column indices: for each row and each sample, one accumulator over the
-// row's nonzeros. The kernel and its notes: f32-spmm-csr/f32-spmm-csr-scalar.h.
+// row's nonzeros. The tile and its notes: f32-spmm-csr/f32-spmm-csr-scalar.h.
 #include "f32-spmm-csr/f32-spmm-csr-scalar.h"
 #include "snn-internal.h"
 
 extern "C" void snn_f32_spmm_csr16__scalar(SNN_SPMM_PARAMS(uint16_t)) {
-  snn_f32_spmm_csr_scalar<uint16_t>(row_begin, row_end, row_ptr, col_idx, values, x, batch, bias, y,
-                                    act, alpha);
+  snn_spmm_csr_loop<SpmmCsrScalar> SNN_SPMM_ARGS;
 }

@@ -7,8 +7,8 @@ import java.util.stream.Collectors;
 import org.sparsenn.kernel.AlignedBuffer;
 import org.sparsenn.kernel.Epilogue;
 import org.sparsenn.kernel.IndexWidth;
-import org.sparsenn.kernel.Kernels;
 import org.sparsenn.kernel.PackedOperand;
+import org.sparsenn.kernel.internal.RawKernels;
 import org.sparsenn.sparse.CsrMatrix;
 import org.sparsenn.sparse.DenseMatrix;
 import org.sparsenn.sparse.PackedMatrix;
@@ -43,7 +43,7 @@ public enum LayerMethod {
     }
 
     @Override
-    void runRange(Kernels kernels, WeightMatrix weights, int begin, int end, AlignedBuffer x,
+    void runRange(RawKernels kernels, WeightMatrix weights, int begin, int end, AlignedBuffer x,
         int batch, AlignedBuffer bias, AlignedBuffer y, Epilogue epilogue) {
       DenseMatrix w = (DenseMatrix) weights;
       if (batch == 1) {
@@ -69,7 +69,7 @@ public enum LayerMethod {
     }
 
     @Override
-    void runRange(Kernels kernels, WeightMatrix weights, int begin, int end, AlignedBuffer x,
+    void runRange(RawKernels kernels, WeightMatrix weights, int begin, int end, AlignedBuffer x,
         int batch, AlignedBuffer bias, AlignedBuffer y, Epilogue epilogue) {
       DenseMatrix w = (DenseMatrix) weights;
       if (batch == 1) {
@@ -103,7 +103,7 @@ public enum LayerMethod {
     }
 
     @Override
-    void runRange(Kernels kernels, WeightMatrix weights, int begin, int end, AlignedBuffer x,
+    void runRange(RawKernels kernels, WeightMatrix weights, int begin, int end, AlignedBuffer x,
         int batch, AlignedBuffer bias, AlignedBuffer y, Epilogue epilogue) {
       kernels.gemmPacked((PackedMatrix) weights, begin, end, x, batch, bias, y, epilogue);
     }
@@ -126,7 +126,7 @@ public enum LayerMethod {
     }
 
     @Override
-    void runRange(Kernels kernels, WeightMatrix weights, int begin, int end, AlignedBuffer x,
+    void runRange(RawKernels kernels, WeightMatrix weights, int begin, int end, AlignedBuffer x,
         int batch, AlignedBuffer bias, AlignedBuffer y, Epilogue epilogue) {
       runCsr(kernels, (CsrMatrix) weights, begin, end, x, batch, bias, y, epilogue);
     }
@@ -149,7 +149,7 @@ public enum LayerMethod {
     }
 
     @Override
-    void runRange(Kernels kernels, WeightMatrix weights, int begin, int end, AlignedBuffer x,
+    void runRange(RawKernels kernels, WeightMatrix weights, int begin, int end, AlignedBuffer x,
         int batch, AlignedBuffer bias, AlignedBuffer y, Epilogue epilogue) {
       runCsr(kernels, (CsrMatrix) weights, begin, end, x, batch, bias, y, epilogue);
     }
@@ -270,11 +270,11 @@ public enum LayerMethod {
    * Runs rows {@code [begin, end)} of a layer this method built, trusting every argument: the
    * caller ({@link LinearOp}) validated them.
    */
-  abstract void runRange(Kernels kernels, WeightMatrix weights, int begin, int end,
+  abstract void runRange(RawKernels kernels, WeightMatrix weights, int begin, int end,
       AlignedBuffer x, int batch, AlignedBuffer bias, AlignedBuffer y, Epilogue epilogue);
 
   /** The CSR kernels of either index width: spmv at batch 1, spmm for a batch. */
-  private static void runCsr(Kernels kernels, CsrMatrix w, int begin, int end, AlignedBuffer x,
+  private static void runCsr(RawKernels kernels, CsrMatrix w, int begin, int end, AlignedBuffer x,
       int batch, AlignedBuffer bias, AlignedBuffer y, Epilogue epilogue) {
     if (batch == 1) {
       kernels.spmv(w, begin, end, x, bias, y, epilogue);

@@ -6,6 +6,7 @@ import java.util.concurrent.Executor;
 import org.sparsenn.kernel.AlignedBuffer;
 import org.sparsenn.kernel.Epilogue;
 import org.sparsenn.kernel.Kernels;
+import org.sparsenn.kernel.internal.RawKernels;
 import org.sparsenn.sparse.RowPartition;
 import org.sparsenn.sparse.WeightMatrix;
 
@@ -13,8 +14,8 @@ import org.sparsenn.sparse.WeightMatrix;
  * One fully connected layer ready to run, {@code y = f(W x + bias)}: the weights in the storage
  * its {@link LayerMethod} needs, the kernels, and the row ranges that threads share.
  *
- * <p>This is the validating facade over {@link Kernels}: every run checks buffer sizes and the
- * batch, then hands row ranges to the kernels, which trust their arguments. The op owns the
+ * <p>This is the validating facade over the kernels ({@link RawKernels}): every run checks
+ * buffer sizes and the batch, then hands row ranges to the kernels, which trust their arguments. The op owns the
  * weight storage and the bias it built ({@link #close()} frees them); it is thread-safe for
  * concurrent runs with distinct outputs, but must not be closed while a run is in flight.
  */
@@ -25,6 +26,7 @@ public final class LinearOp implements AutoCloseable {
 
   private final LayerMethod method;
   private final Kernels kernels;
+  private final RawKernels raw;
   private final int rows;
   private final int cols;
   private final WeightMatrix weights;
@@ -41,6 +43,7 @@ public final class LinearOp implements AutoCloseable {
       Epilogue epilogue, int threads, Executor executor, boolean ownsWeights) {
     this.method = method;
     this.kernels = kernels;
+    this.raw = RawKernels.of(kernels);
     this.rows = weights.rows();
     this.cols = weights.cols();
     this.weights = weights;
@@ -298,7 +301,7 @@ public final class LinearOp implements AutoCloseable {
     if (begin == end) {
       return;
     }
-    method.runRange(kernels, weights, begin, end, x, batch, bias, y, epilogue);
+    method.runRange(raw, weights, begin, end, x, batch, bias, y, epilogue);
   }
 
   private static void requireFloats(String what, AlignedBuffer buffer, long needed) {

@@ -9,6 +9,7 @@ import org.bytedeco.javacpp.annotation.Cast;
 import org.bytedeco.javacpp.annotation.NoException;
 import org.bytedeco.javacpp.annotation.Platform;
 import org.bytedeco.openblas.global.openblas_nolapack;
+import org.sparsenn.kernel.internal.RawKernels;
 
 /**
  * The native kernels, at one ISA level, bound through JavaCPP to
@@ -23,7 +24,7 @@ import org.bytedeco.openblas.global.openblas_nolapack;
  * is false and {@link #loadFailure()} says why; if only OpenBLAS fails, the BLAS kernels throw.
  */
 @Platform(include = "sparsenn/kernels.h", link = "sparsenn_kernels")
-public final class NativeKernels implements Kernels {
+public final class NativeKernels implements Kernels, RawKernels {
   private static final System.Logger LOG = System.getLogger(NativeKernels.class.getName());
   private static final int STATUS_OK = 0;
   private static final int STATUS_ISA_UNSUPPORTED = -1;

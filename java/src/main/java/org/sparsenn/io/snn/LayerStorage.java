@@ -22,7 +22,7 @@ import org.sparsenn.sparse.DenseMatrix;
  * {@code engine.LayerMethod}; a new format needs a row here only if files store it.
  */
 public enum LayerStorage {
-  /** fp32 {@code [outputs][inputs]}, row-major. */
+  /** Section {@code weights}: f32 {@code [outputs][inputs]}, row-major. */
   DENSE(null, List.of(new Section(Kind.WEIGHTS, Type.F32))) {
     @Override
     public long storageBytes(int rows, int cols, long storedWeights) {
@@ -34,9 +34,16 @@ public enum LayerStorage {
       return new Object[] {layer.weights()};
     }
   },
-  /** CSR with int32 column indices: any number of inputs. */
+  /**
+   * CSR with int32 column indices, any number of inputs. Sections {@code rowPointers} (i32,
+   * outputs + 1), {@code columnIndices} (i32, one per stored weight), {@code values} (f32,
+   * parallel).
+   */
   CSR(IndexWidth.INT32, csrSections(Type.I32)),
-  /** CSR with uint16 column indices: at most 65,536 inputs, 6 bytes per nonzero. */
+  /**
+   * CSR with uint16 column indices: at most 65,536 inputs, 6 bytes per nonzero. Sections as
+   * {@link #CSR}, with {@code columnIndices} u16.
+   */
   CSR16(IndexWidth.UINT16, csrSections(Type.U16));
 
   /** One section of a layer's weights: its kind and element type. */
@@ -55,7 +62,7 @@ public enum LayerStorage {
         new Section(Kind.COLUMN_INDICES, columnIndexType), new Section(Kind.VALUES, Type.F32));
   }
 
-  /** The name in the file's metadata: {@code dense}, {@code csr} or {@code csr16}. */
+  /** The name in the file's metadata: the constant's name in lower case, e.g. {@code dense}. */
   public String label() {
     return name().toLowerCase(Locale.ROOT);
   }
@@ -142,7 +149,7 @@ public enum LayerStorage {
     return null;
   }
 
-  /** The labels, for error messages: {@code dense, csr, csr16}. */
+  /** The labels, comma-separated, for error messages. */
   static String labels() {
     return Arrays.stream(values()).map(LayerStorage::label).collect(Collectors.joining(", "));
   }

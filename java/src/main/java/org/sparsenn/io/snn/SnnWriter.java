@@ -60,12 +60,11 @@ import org.sparsenn.model.Network;
  * file, its SHA-256, its format, pruning method and sparsity, when known) and {@code layers}, in
  * order, each with {@code inputs}, {@code outputs}, {@code activation} (as
  * {@link org.sparsenn.model.Activation#parse} reads it, e.g. {@code leaky_relu:0.01}),
- * {@code storage} ({@code dense}, {@code csr} or {@code csr16}) and {@code sections}, the table
- * indices of its arrays: {@code weights} (f32 {@code [outputs][inputs]}) and {@code bias} (f32
- * {@code [outputs]}) for dense; {@code rowPointers} (i32, outputs + 1), {@code columnIndices} (i32
- * for csr, u16 for csr16, one per stored weight), {@code values} (f32, parallel) and
- * {@code bias} for CSR. CSR arrays follow the invariants of
- * {@link org.sparsenn.sparse.CsrMatrix}. Since version 1.1, a network whose input features were
+ * {@code storage} (the label of a {@link LayerStorage}) and {@code sections}, the table indices
+ * of its arrays: the weight sections its storage lists (each {@link LayerStorage} constant
+ * documents them: {@code weights} for dense; {@code rowPointers}, {@code columnIndices} and
+ * {@code values} for CSR), then {@code bias} (f32 {@code [outputs]}). CSR arrays follow the
+ * invariants of {@link org.sparsenn.sparse.CsrMatrix}. Since version 1.1, a network whose input features were
  * pruned also has {@code inputSelection}: {@code originalInputs} and {@code features}, the
  * kept original feature indices in increasing order (one per input of the first layer).
  *

@@ -22,7 +22,8 @@ import org.sparsenn.sparse.WeightMatrix;
  * storage size ({@link #storageBytes}, the planner's cost-model input, the same formula the
  * built matrix reports), how it is built from dense weights, how its rows are split between
  * threads, and which kernels run a row range. The planner, the machine profile (whose figures are
- * keyed by {@link #name()}) and the benchmarks iterate this list; nothing else names a format.
+ * keyed by {@link #name()}), {@link LinearOp} and the benchmarks read this list instead of
+ * naming formats.
  * How a layer is written to and read from an {@code .snn} file is the file side's list,
  * {@link org.sparsenn.io.snn.LayerStorage}; a format that the file does not store (the packed
  * one) is built from the dense weights when a session starts.
@@ -258,11 +259,11 @@ public enum LayerMethod {
   }
 
   /**
-   * Row ranges ending at the fractions {@code cuts} of the work: by nonzeros for sparse
-   * storage, by rows for dense.
+   * Row ranges ending at the fractions {@code cuts} of the work: by nonzeros for CSR, by rows
+   * otherwise (a format whose rows cost unevenly overrides this).
    */
   RowPartition partition(WeightMatrix weights, double[] cuts) {
-    return sparse ? RowPartition.byNonzeros((CsrMatrix) weights, cuts)
+    return weights instanceof CsrMatrix csr ? RowPartition.byNonzeros(csr, cuts)
         : RowPartition.byRows(weights.rows(), cuts, 1);
   }
 

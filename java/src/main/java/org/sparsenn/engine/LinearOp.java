@@ -15,9 +15,10 @@ import org.sparsenn.sparse.WeightMatrix;
  * its {@link LayerMethod} needs, the kernels, and the row ranges that threads share.
  *
  * <p>This is the validating facade over the kernels ({@link RawKernels}): every run checks
- * buffer sizes and the batch, then hands row ranges to the kernels, which trust their arguments. The op owns the
- * weight storage and the bias it built ({@link #close()} frees them); it is thread-safe for
- * concurrent runs with distinct outputs, but must not be closed while a run is in flight.
+ * buffer sizes and the batch, then hands row ranges to the kernels, which trust their
+ * arguments. The op owns the weight storage and the bias it built ({@link #close()} frees
+ * them); it is thread-safe for concurrent runs with distinct outputs, but must not be closed
+ * while a run is in flight.
  */
 public final class LinearOp implements AutoCloseable {
   // Of a layer's work, the share in one large chunk per thread; the rest is one small chunk per

@@ -68,8 +68,8 @@ public final class Planner {
    * already in a method's storage (e.g. CSR mapped from a file), borrowed as that method's
    * candidate instead of re-encoding the layer.
    */
-  static Built build(Network network, List<? extends WeightMatrix> stored, SessionOptions options,
-      Kernels kernels, Executor executor) {
+  static Built build(Network network, List<? extends WeightMatrix> stored,
+      SessionOptions options, Kernels kernels, Executor executor) {
     List<DenseLayer> layers = network.layers();
     if (stored != null && stored.size() != layers.size()) {
       throw new IllegalArgumentException("got " + stored.size() + " stored matrices for "

@@ -40,7 +40,8 @@ final class OpenBlas {
       NativeKernels.snn_blas_bind(sgemv, sgemm);
       return null;
     } catch (Throwable t) {
-      LOG.log(Level.WARNING, "OpenBLAS unavailable, dense BLAS kernels disabled: {0}", t.toString());
+      LOG.log(Level.WARNING, "OpenBLAS unavailable, dense BLAS kernels disabled: {0}",
+          t.toString());
       return t;
     }
   }

@@ -64,9 +64,10 @@ import org.sparsenn.model.Network;
  * of its arrays: the weight sections its storage lists (each {@link LayerStorage} constant
  * documents them: {@code weights} for dense; {@code rowPointers}, {@code columnIndices} and
  * {@code values} for CSR), then {@code bias} (f32 {@code [outputs]}). CSR arrays follow the
- * invariants of {@link org.sparsenn.sparse.CsrMatrix}. Since version 1.1, a network whose input features were
- * pruned also has {@code inputSelection}: {@code originalInputs} and {@code features}, the
- * kept original feature indices in increasing order (one per input of the first layer).
+ * invariants of {@link org.sparsenn.sparse.CsrMatrix}. Since version 1.1, a network whose input
+ * features were pruned also has {@code inputSelection}: {@code originalInputs} and
+ * {@code features}, the kept original feature indices in increasing order (one per input of the
+ * first layer).
  *
  * <p>Weights are written bit for bit (negative zeros and NaN payloads included); CSR keeps every
  * weight whose bits are not {@code +0.0}, so a {@code -0.0} stays a stored entry. Files are

@@ -17,6 +17,12 @@ mkdir -p "$out"
 jar=bench/target/benchmarks.jar
 [ -f "$jar" ] || { echo "build first: mvn -q package -DskipTests" >&2; exit 1; }
 
+# Benchmark names come from the list of layer methods (org.sparsenn.engine.LayerMethod).
+formats() {
+  java -cp "$jar" org.sparsenn.bench.Formats "$@"
+}
+kernels="$(formats kernels)"
+
 run() {
   local name="$1"
   shift
@@ -28,22 +34,23 @@ if [ "$group" = kernels ] || [ "$group" = all ]; then
 for shape in 1024x1024 4096x4096 16384x4096; do
   rows=${shape%x*}
   cols=${shape#*x}
-  run "spmv-$shape" SpmvBenchmark -p rows="$rows" -p cols="$cols"
+  run "spmv-$shape" SpmvBenchmark -p rows="$rows" -p cols="$cols" -p kernel="$kernels"
 done
 for shape in 1024x1024 4096x4096; do
   rows=${shape%x*}
   cols=${shape#*x}
-  run "spmm-$shape" SpmmBenchmark -p rows="$rows" -p cols="$cols"
+  run "spmm-$shape" SpmmBenchmark -p rows="$rows" -p cols="$cols" -p kernel="$kernels"
 done
 # The pure-Java kernel at batch 64 on 67M weights takes seconds per call: native kernels only.
-run "spmm-16384x4096" SpmmBenchmark -p rows=16384 -p cols=4096 -p kernel=dense_blas,csr,csr16
+run "spmm-16384x4096" SpmmBenchmark -p rows=16384 -p cols=4096 \
+  -p kernel="dense_blas,$(formats sparse)"
 run "call-overhead" CallOverheadBenchmark
-# Dense only: the three own and BLAS kernels from batch 1 up, where the packed layout matters.
+# Dense only: the own and BLAS kernels from batch 1 up, where the packed layout matters.
 for shape in 300x784 1024x1024 4096x4096; do
   rows=${shape%x*}
   cols=${shape#*x}
   run "gemm-packed-$shape" SpmmBenchmark -p rows="$rows" -p cols="$cols" -p sparsity=0 \
-    -p batch=1,2,4,8,16,64 -p kernel=dense_blas,dense_simd,dense_packed
+    -p batch=1,2,4,8,16,64 -p kernel="$(formats dense)"
 done
 fi
 
@@ -55,7 +62,7 @@ if [ "$group" = engine ] || [ "$group" = all ]; then
     -p engine=sparsenn,onnxruntime
   # 3 forks: identical plans measured up to 20% apart in single forks
   run "planner" ModelBenchmark -p model=wide4096 -p sparsity=0,0.5,0.7,0.9,0.98 -p batch=1,64 \
-    -p engine=sparsenn,sparsenn_estimate,csr,csr16,dense_blas,dense_simd,dense_packed -f 3
+    -p engine="sparsenn,sparsenn_estimate,$(formats methods)" -f 3
   run "call-overhead" CallOverheadBenchmark
 fi
 

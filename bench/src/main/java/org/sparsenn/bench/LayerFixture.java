@@ -1,5 +1,7 @@
 package org.sparsenn.bench;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import org.sparsenn.engine.LayerMethod;
@@ -18,6 +20,7 @@ import org.sparsenn.sparse.RandomWeights;
 final class LayerFixture implements AutoCloseable {
   static final long WEIGHT_SEED = 42;
   static final long INPUT_SEED = 7;
+  private static final String JAVA_PREFIX = "java_";
 
   final LinearOp op;
   final AlignedBuffer x;
@@ -35,29 +38,38 @@ final class LayerFixture implements AutoCloseable {
     this.y = AlignedBuffer.allocateFloats((long) rows * batch);
   }
 
-  /** Maps a benchmark {@code kernel} parameter to the layer method. */
-  static LayerMethod method(String kernel) {
-    switch (kernel) {
-      case "dense_blas":
-        return LayerMethod.DENSE_BLAS;
-      case "dense_simd":
-        return LayerMethod.DENSE_SIMD;
-      case "dense_packed":
-        return LayerMethod.DENSE_PACKED;
-      case "csr":
-      case "java_csr":
-        return LayerMethod.CSR;
-      case "csr16":
-        return LayerMethod.CSR16;
-      default:
-        throw new IllegalArgumentException("unknown kernel '" + kernel
-            + "': expected dense_blas, dense_simd, dense_packed, csr, csr16 or java_csr");
+  /**
+   * The benchmark names of the layer kernels, from the list of layer methods: each method's
+   * label (the best native kernels), then {@code java_} and the label of the first sparse
+   * method: the pure-Java fallback, the yardstick for where the native library cannot load.
+   */
+  static List<String> kernelNames() {
+    List<String> names = new ArrayList<>();
+    LayerMethod javaYardstick = null;
+    for (LayerMethod method : LayerMethod.values()) {
+      names.add(method.label());
+      if (javaYardstick == null && method.isSparse()) {
+        javaYardstick = method;
+      }
     }
+    names.add(JAVA_PREFIX + javaYardstick.label());
+    return names;
   }
 
-  /** {@code java_csr} runs the pure-Java fallback; everything else the best native kernels. */
+  /**
+   * Maps a benchmark {@code kernel} parameter to the layer method: a method's label, with
+   * {@code java_} in front for the pure-Java kernels.
+   *
+   * @throws IllegalArgumentException if no method has that label
+   */
+  static LayerMethod method(String kernel) {
+    return LayerMethod.ofLabel(kernel.startsWith(JAVA_PREFIX)
+        ? kernel.substring(JAVA_PREFIX.length()) : kernel);
+  }
+
+  /** {@code java_...} runs the pure-Java fallback; everything else the best native kernels. */
   static Kernels kernels(String kernel) {
-    return kernel.startsWith("java_") ? JavaKernels.instance() : Kernels.best();
+    return kernel.startsWith(JAVA_PREFIX) ? JavaKernels.instance() : Kernels.best();
   }
 
   AlignedBuffer run() {

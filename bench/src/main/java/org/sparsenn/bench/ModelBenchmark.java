@@ -39,9 +39,9 @@ import org.sparsenn.sparse.RandomWeights;
  * A whole network, end to end from row-major inputs to row-major outputs, on each engine:
  * {@code sparsenn} (a {@link Session} planned by {@link PlanningMode#MEASURE}),
  * {@code sparsenn_estimate} (planned by {@link PlanningMode#ESTIMATE}), {@code sparsenn_dense}
- * (MEASURE among the dense methods only), the four methods forced on every layer
- * ({@code csr}, {@code csr16}, {@code dense_blas}, {@code dense_simd}, {@code dense_packed}: the yardsticks for the
- * planner), and {@code onnxruntime} (ONNX Runtime's Java API on the same network exported by
+ * (MEASURE among the dense methods only), each layer method forced on every layer (its label,
+ * e.g. {@code dense_blas}; {@code Formats methods} lists them: the yardsticks for the planner),
+ * and {@code onnxruntime} (ONNX Runtime's Java API on the same network exported by
  * {@link OnnxWriter}, with the same intra-op thread count and preallocated outputs). Every
  * engine runs the same weights, so ratios within one run are like for like.
  */
@@ -101,9 +101,8 @@ public class ModelBenchmark {
       case "sparsenn_estimate" -> options.planning(PlanningMode.ESTIMATE);
       case "sparsenn_dense" -> options.planning(PlanningMode.MEASURE)
           .candidates(LayerMethod.denseMethods());
-      case "csr", "csr16", "dense_blas", "dense_simd", "dense_packed" -> options.candidates(
-          EnumSet.of(LayerMethod.valueOf(engine.toUpperCase(java.util.Locale.ROOT))));
-      default -> throw new IllegalArgumentException("unknown engine " + engine);
+      // any other name is a layer method's label, forced on every layer
+      default -> options.candidates(EnumSet.of(LayerMethod.ofLabel(engine)));
     }
     return options.build();
   }

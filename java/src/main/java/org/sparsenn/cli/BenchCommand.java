@@ -29,10 +29,15 @@ import picocli.CommandLine.Model.CommandSpec;
     mixinStandardHelpOptions = true,
     header = "Quick speed table: sparse against dense layers by sparsity.",
     description = {
-      "Quick table of sparse (CSR, CSR16) speedup over dense OpenBLAS against sparsity, on",
-      "random layers with fixed seeds. A demonstration: quote the JMH results in bench/."
+      "Quick table of each sparse layer method's speedup over dense OpenBLAS against",
+      "sparsity, on random layers with fixed seeds. A demonstration: quote the JMH results in",
+      "bench/."
     })
 final class BenchCommand implements Callable<Integer> {
+  private static final LayerMethod BASELINE = LayerMethod.DENSE_BLAS;
+  private static final List<LayerMethod> SPARSE = Arrays.stream(LayerMethod.values())
+      .filter(LayerMethod::isSparse).toList();
+
   @Spec CommandSpec spec;
 
   @Option(names = "--shapes", split = ",", defaultValue = "1024x1024,4096x4096",
@@ -65,8 +70,15 @@ final class BenchCommand implements Callable<Integer> {
         kernels.name(), threads, millis);
     out.println("A demonstration: the JMH results in bench/results are the numbers to quote.");
     out.println();
-    out.printf(Locale.ROOT, "%-11s %5s %8s %12s %12s %12s %9s %9s%n", "shape", "batch",
-        "sparsity", "dense_blas", "csr", "csr16", "csr x", "csr16 x");
+    out.printf(Locale.ROOT, "%-11s %5s %8s %12s", "shape", "batch", "sparsity",
+        BASELINE.label());
+    for (LayerMethod method : SPARSE) {
+      out.printf(Locale.ROOT, " %12s", method.label());
+    }
+    for (LayerMethod method : SPARSE) {
+      out.printf(Locale.ROOT, " %9s", method.label() + " x");
+    }
+    out.println();
     ExecutorService pool = threads > 1 ? Executors.newFixedThreadPool(threads - 1) : null;
     try {
       for (String shape : shapes) {
@@ -91,18 +103,26 @@ final class BenchCommand implements Callable<Integer> {
       double denseMicros;
       float[] denseWeights = RandomWeights.dense(rows, cols, 0.0, 42);
       try (LinearOp dense = LinearOp.create(denseWeights, rows, cols, null, Epilogue.IDENTITY,
-          LayerMethod.DENSE_BLAS, kernels, threads, pool)) {
+          BASELINE, kernels, threads, pool)) {
         denseMicros = medianMicros(dense, x, batch, y);
       }
       for (double sparsity : sparsities) {
         float[] weights = RandomWeights.dense(rows, cols, sparsity, 42);
-        double csr = measure(weights, rows, cols, LayerMethod.CSR, kernels, pool, x, batch, y);
-        double csr16 = cols <= 65536
-            ? measure(weights, rows, cols, LayerMethod.CSR16, kernels, pool, x, batch, y)
-            : Double.NaN;
-        out.printf(Locale.ROOT, "%-11s %5d %8.2f %10.1fus %10.1fus %10.1fus %8.2fx %8.2fx%n",
-            rows + "x" + cols, batch, sparsity, denseMicros, csr, csr16, denseMicros / csr,
-            denseMicros / csr16);
+        double[] micros = new double[SPARSE.size()];
+        for (int i = 0; i < micros.length; i++) {
+          LayerMethod method = SPARSE.get(i);
+          micros[i] = method.fits(cols)
+              ? measure(weights, rows, cols, method, kernels, pool, x, batch, y) : Double.NaN;
+        }
+        out.printf(Locale.ROOT, "%-11s %5d %8.2f %10.1fus", rows + "x" + cols, batch, sparsity,
+            denseMicros);
+        for (double m : micros) {
+          out.printf(Locale.ROOT, " %10.1fus", m);
+        }
+        for (double m : micros) {
+          out.printf(Locale.ROOT, " %8.2fx", denseMicros / m);
+        }
+        out.println();
         out.flush();
       }
     }

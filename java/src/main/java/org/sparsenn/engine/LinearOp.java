@@ -5,61 +5,52 @@ import java.util.Objects;
 import java.util.concurrent.Executor;
 import org.sparsenn.kernel.AlignedBuffer;
 import org.sparsenn.kernel.Epilogue;
-import org.sparsenn.kernel.IndexWidth;
 import org.sparsenn.kernel.Kernels;
-import org.sparsenn.kernel.PackedOperand;
-import org.sparsenn.sparse.CsrMatrix;
-import org.sparsenn.sparse.DenseMatrix;
-import org.sparsenn.sparse.PackedMatrix;
+import org.sparsenn.kernel.internal.RawKernels;
 import org.sparsenn.sparse.RowPartition;
+import org.sparsenn.sparse.WeightMatrix;
 
 /**
  * One fully connected layer ready to run, {@code y = f(W x + bias)}: the weights in the storage
  * its {@link LayerMethod} needs, the kernels, and the row ranges that threads share.
  *
- * <p>This is the validating facade over {@link Kernels}: every run checks buffer sizes and the
- * batch, then hands row ranges to the kernels, which trust their arguments. The op owns the
- * weight storage and the bias it built ({@link #close()} frees them); it is thread-safe for
- * concurrent runs with distinct outputs, but must not be closed while a run is in flight.
+ * <p>This is the validating facade over the kernels ({@link RawKernels}): every run checks
+ * buffer sizes and the batch, then hands row ranges to the kernels, which trust their
+ * arguments. The op owns the weight storage and the bias it built ({@link #close()} frees
+ * them); it is thread-safe for concurrent runs with distinct outputs, but must not be closed
+ * while a run is in flight.
  */
 public final class LinearOp implements AutoCloseable {
   // Of a layer's work, the share in one large chunk per thread; the rest is one small chunk per
   // thread, claimed by whoever is done first (see chunkCuts).
   private static final double FIRST_CHUNKS_SHARE = 0.8;
-  // Packed chunks hold whole pairs of panels: the kernels' widest tiles span two (or four).
-  private static final int PACKED_CHUNK_ROWS = 2 * PackedOperand.PANEL_ROWS;
 
   private final LayerMethod method;
   private final Kernels kernels;
+  private final RawKernels raw;
   private final int rows;
   private final int cols;
-  private final CsrMatrix sparse;
-  private final DenseMatrix dense;
-  private final PackedMatrix packed;
+  private final WeightMatrix weights;
   private final AlignedBuffer bias;
   private final Epilogue epilogue;
   private final RowPartition partition;
   private final int threads;
   private final Executor executor;
-  // False when the CSR matrix is borrowed (e.g. mapped from a file): close() leaves it alone.
+  // False when the matrix is borrowed (e.g. mapped from a file): close() leaves it alone.
   private final boolean ownsWeights;
   private volatile boolean closed;
 
-  private LinearOp(LayerMethod method, Kernels kernels, int rows, int cols, CsrMatrix sparse,
-      DenseMatrix dense, PackedMatrix packed, AlignedBuffer bias, Epilogue epilogue, int threads,
-      Executor executor, boolean ownsWeights) {
+  private LinearOp(LayerMethod method, Kernels kernels, WeightMatrix weights, AlignedBuffer bias,
+      Epilogue epilogue, int threads, Executor executor, boolean ownsWeights) {
     this.method = method;
     this.kernels = kernels;
-    this.rows = rows;
-    this.cols = cols;
-    this.sparse = sparse;
-    this.dense = dense;
-    this.packed = packed;
+    this.raw = RawKernels.of(kernels);
+    this.rows = weights.rows();
+    this.cols = weights.cols();
+    this.weights = weights;
     this.bias = bias;
     this.epilogue = epilogue;
-    double[] cuts = chunkCuts(threads);
-    this.partition = sparse != null ? RowPartition.byNonzeros(sparse, cuts)
-        : RowPartition.byRows(rows, cuts, packed != null ? PACKED_CHUNK_ROWS : 1);
+    this.partition = method.partition(weights, chunkCuts(threads));
     this.threads = threads;
     this.executor = executor;
     this.ownsWeights = ownsWeights;
@@ -89,15 +80,15 @@ public final class LinearOp implements AutoCloseable {
   }
 
   /**
-   * Builds a layer from dense row-major weights: stored as given for the dense methods, or as
-   * CSR of the nonzero weights for the sparse ones.
+   * Builds a layer from dense row-major weights, in the storage of {@code method}: as given,
+   * packed, or the nonzero weights as CSR.
    *
    * @param weights {@code rows * cols} weights, row-major ({@code [out][in]})
    * @param bias {@code rows} biases, or null
    * @param threads how many row ranges to run in parallel (1 runs on the caller's thread)
    * @param executor where ranges other than the caller's run; may be null when threads is 1
    * @throws IllegalArgumentException on inconsistent sizes, {@code threads} outside
-   *     [1, 32767], or CSR16 with more than 65,536 inputs
+   *     [1, 32767], or a method that does not {@link LayerMethod#fits fit} {@code cols}
    * @throws NullPointerException if a required argument is null
    */
   public static LinearOp create(float[] weights, int rows, int cols, float[] bias,
@@ -111,31 +102,20 @@ public final class LinearOp implements AutoCloseable {
       throw new IllegalArgumentException(
           "bias has " + bias.length + " entries, expected rows = " + rows);
     }
-    CsrMatrix sparse = null;
-    DenseMatrix dense = null;
-    PackedMatrix packed = null;
+    if (!method.fits(cols)) {
+      throw new IllegalArgumentException("a layer of " + cols + " inputs cannot be "
+          + method.label() + ": " + method.limitDescription());
+    }
+    WeightMatrix matrix = null;
     AlignedBuffer biasBuffer = null;
     try {
-      if (method.isSparse()) {
-        IndexWidth width = method == LayerMethod.CSR16 ? IndexWidth.UINT16 : IndexWidth.INT32;
-        sparse = CsrMatrix.fromDense(weights, rows, cols, 0f, width);
-      } else if (method == LayerMethod.DENSE_PACKED) {
-        packed = PackedMatrix.of(weights, rows, cols);
-      } else {
-        dense = DenseMatrix.of(weights, rows, cols);
-      }
+      matrix = method.build(weights, rows, cols);
       biasBuffer = bias == null ? null : AlignedBuffer.copyOf(bias).seal();
-      return new LinearOp(method, kernels, rows, cols, sparse, dense, packed, biasBuffer,
-          epilogue, threads, executor, true);
+      return new LinearOp(method, kernels, matrix, biasBuffer, epilogue, threads, executor,
+          true);
     } catch (RuntimeException | Error e) {
-      if (sparse != null) {
-        sparse.close();
-      }
-      if (dense != null) {
-        dense.close();
-      }
-      if (packed != null) {
-        packed.close();
+      if (matrix != null) {
+        matrix.close();
       }
       if (biasBuffer != null) {
         biasBuffer.close();
@@ -145,33 +125,32 @@ public final class LinearOp implements AutoCloseable {
   }
 
   /**
-   * A layer over an existing CSR matrix that it does not own (e.g. one whose arrays are mapped
-   * from a file): no copy and no re-encoding. The method is {@link LayerMethod#CSR} or
-   * {@link LayerMethod#CSR16} by the matrix's index width. The matrix must stay open while the
-   * op is used; {@link #close()} frees only the bias.
+   * A layer over an existing matrix that it does not own (e.g. CSR arrays mapped from a file):
+   * no copy and no re-encoding. The method is the one that runs the matrix as it is (for CSR,
+   * by its index width). The matrix must stay open while the op is used; {@link #close()}
+   * frees only the bias.
    *
    * @param bias {@code matrix.rows()} biases, or null
-   * @throws IllegalArgumentException on inconsistent sizes or {@code threads} outside [1, 32767]
+   * @throws IllegalArgumentException on inconsistent sizes, {@code threads} outside [1, 32767],
+   *     or a matrix no method runs as it is
    * @throws IllegalStateException if the matrix is closed
    */
-  public static LinearOp borrow(CsrMatrix matrix, float[] bias, Epilogue epilogue,
+  public static LinearOp borrow(WeightMatrix matrix, float[] bias, Epilogue epilogue,
       Kernels kernels, int threads, Executor executor) {
     Objects.requireNonNull(matrix, "matrix");
     Objects.requireNonNull(epilogue, "epilogue");
     Objects.requireNonNull(kernels, "kernels");
     if (matrix.isClosed()) {
-      throw new IllegalStateException("the CSR matrix is closed");
+      throw new IllegalStateException("the borrowed matrix is closed");
     }
     checkThreads(threads, executor);
     if (bias != null && bias.length != matrix.rows()) {
       throw new IllegalArgumentException(
           "bias has " + bias.length + " entries, expected rows = " + matrix.rows());
     }
-    LayerMethod method = matrix.indexWidth() == IndexWidth.UINT16
-        ? LayerMethod.CSR16 : LayerMethod.CSR;
+    LayerMethod method = LayerMethod.runningAsIs(matrix);
     AlignedBuffer biasBuffer = bias == null ? null : AlignedBuffer.copyOf(bias).seal();
-    return new LinearOp(method, kernels, matrix.rows(), matrix.cols(), matrix, null, null,
-        biasBuffer, epilogue, threads, executor, false);
+    return new LinearOp(method, kernels, matrix, biasBuffer, epilogue, threads, executor, false);
   }
 
   /** Output size. */
@@ -196,13 +175,12 @@ public final class LinearOp implements AutoCloseable {
 
   /** Stored nonzeros (all weights for the dense methods). */
   public long storedWeights() {
-    return sparse != null ? sparse.nnz() : (long) rows * cols;
+    return weights.storedWeights();
   }
 
   /** Bytes of weight storage one pass reads. */
   public long weightBytes() {
-    return sparse != null ? sparse.storageBytes()
-        : packed != null ? packed.storageBytes() : dense.storageBytes();
+    return weights.storageBytes();
   }
 
   /**
@@ -324,35 +302,7 @@ public final class LinearOp implements AutoCloseable {
     if (begin == end) {
       return;
     }
-    switch (method) {
-      case CSR:
-      case CSR16:
-        if (batch == 1) {
-          kernels.spmv(sparse, begin, end, x, bias, y, epilogue);
-        } else {
-          kernels.spmm(sparse, begin, end, x, batch, bias, y, epilogue);
-        }
-        break;
-      case DENSE_SIMD:
-        if (batch == 1) {
-          kernels.gemv(dense, begin, end, x, bias, y, epilogue);
-        } else {
-          kernels.gemm(dense, begin, end, x, batch, bias, y, epilogue);
-        }
-        break;
-      case DENSE_PACKED:
-        kernels.gemmPacked(packed, begin, end, x, batch, bias, y, epilogue);
-        break;
-      case DENSE_BLAS:
-        if (batch == 1) {
-          kernels.gemvBlas(dense, begin, end, x, bias, y, epilogue);
-        } else {
-          kernels.gemmBlas(dense, begin, end, x, batch, bias, y, epilogue);
-        }
-        break;
-      default:
-        throw new AssertionError(method);
-    }
+    method.runRange(raw, weights, begin, end, x, batch, bias, y, epilogue);
   }
 
   private static void requireFloats(String what, AlignedBuffer buffer, long needed) {
@@ -418,14 +368,8 @@ public final class LinearOp implements AutoCloseable {
       return;
     }
     closed = true;
-    if (sparse != null && ownsWeights) {
-      sparse.close();
-    }
-    if (dense != null) {
-      dense.close();
-    }
-    if (packed != null) {
-      packed.close();
+    if (ownsWeights) {
+      weights.close();
     }
     if (bias != null) {
       bias.close();

@@ -102,7 +102,7 @@ public record Plan(PlanningMode mode, String kernels, int threads, int plannedBa
   }
 
   private static String name(LayerMethod method) {
-    return method.name().toLowerCase(Locale.ROOT);
+    return method.label();
   }
 
   private static String bytes(long bytes) {

@@ -9,14 +9,12 @@ import java.util.concurrent.Executor;
 import org.sparsenn.kernel.ActivationFunction;
 import org.sparsenn.kernel.AlignedBuffer;
 import org.sparsenn.kernel.Epilogue;
-import org.sparsenn.kernel.IndexWidth;
 import org.sparsenn.kernel.Kernels;
-import org.sparsenn.kernel.PackedOperand;
 import org.sparsenn.model.Activation;
 import org.sparsenn.model.DenseLayer;
 import org.sparsenn.model.Network;
-import org.sparsenn.sparse.CsrMatrix;
 import org.sparsenn.sparse.RandomWeights;
+import org.sparsenn.sparse.WeightMatrix;
 
 /**
  * Chooses, per layer and per regime (single input, batch), the layer method that runs fastest
@@ -24,8 +22,6 @@ import org.sparsenn.sparse.RandomWeights;
  * or by timing the promising candidates on the real layer ({@link PlanningMode#MEASURE}).
  */
 public final class Planner {
-  /** CSR with 16-bit column indices can address at most this many inputs. */
-  static final int CSR16_MAX_COLS = 65_536;
   // MEASURE times only candidates the cost model puts within this factor of its best guess.
   private static final double SHORTLIST_FACTOR = 2.0;
   private static final int MEASURE_SAMPLES = 9;
@@ -69,10 +65,11 @@ public final class Planner {
 
   /**
    * Plans and builds every layer; a non-null {@code stored.get(i)} is layer {@code i}'s weights
-   * already in CSR, borrowed as that method's candidate instead of re-encoding the layer.
+   * already in a method's storage (e.g. CSR mapped from a file), borrowed as that method's
+   * candidate instead of re-encoding the layer.
    */
-  static Built build(Network network, List<CsrMatrix> stored, SessionOptions options,
-      Kernels kernels, Executor executor) {
+  static Built build(Network network, List<? extends WeightMatrix> stored,
+      SessionOptions options, Kernels kernels, Executor executor) {
     List<DenseLayer> layers = network.layers();
     if (stored != null && stored.size() != layers.size()) {
       throw new IllegalArgumentException("got " + stored.size() + " stored matrices for "
@@ -92,7 +89,7 @@ public final class Planner {
     List<LinearOp> batched = new ArrayList<>();
     try {
       for (int i = 0; i < layers.size(); i++) {
-        CsrMatrix matrix = stored == null ? null : stored.get(i);
+        WeightMatrix matrix = stored == null ? null : stored.get(i);
         LayerBuilder builder = new LayerBuilder(layers.get(i), matrix, kernels,
             options.threads(), executor);
         try {
@@ -125,16 +122,6 @@ public final class Planner {
     };
   }
 
-  /** Bytes of weight storage {@code method} reads per pass over a layer. */
-  static long weightBytes(LayerMethod method, int rows, int cols, long nonzeros) {
-    return switch (method) {
-      case DENSE_BLAS, DENSE_SIMD -> 4L * rows * cols;
-      case DENSE_PACKED -> 4L * PackedOperand.packedFloats(rows, cols);
-      case CSR -> 4L * (rows + 1) + 8L * nonzeros;
-      case CSR16 -> 4L * (rows + 1) + 6L * nonzeros;
-    };
-  }
-
   /** Builds each method of one layer at most once, shared by both regimes. */
   private static final class LayerBuilder {
     private final DenseLayer layer;
@@ -142,11 +129,11 @@ public final class Planner {
     private final int threads;
     private final Executor executor;
     private final long nonzeros;
-    private final CsrMatrix stored;
+    private final WeightMatrix stored;
     private final Map<LayerMethod, LinearOp> built = new EnumMap<>(LayerMethod.class);
     private final List<LinearOp> taken = new ArrayList<>();
 
-    LayerBuilder(DenseLayer layer, CsrMatrix stored, Kernels kernels, int threads,
+    LayerBuilder(DenseLayer layer, WeightMatrix stored, Kernels kernels, int threads,
         Executor executor) {
       if (stored != null && (stored.rows() != layer.outputs() || stored.cols() != layer.inputs())) {
         throw new IllegalArgumentException("stored matrix is " + stored.rows() + " x "
@@ -166,12 +153,12 @@ public final class Planner {
       List<LayerMethod> methods = forced != null ? List.of(forced) : feasible(options);
       if (methods.isEmpty()) {
         throw new IllegalArgumentException("no candidate method can run layer " + index + " ("
-            + layer.outputs() + " x " + layer.inputs() + "): CSR16 takes at most "
-            + CSR16_MAX_COLS + " inputs; allowed: " + options.candidates());
+            + layer.outputs() + " x " + layer.inputs() + "): " + limits(options.candidates())
+            + "; allowed: " + options.candidates());
       }
-      if (forced != null && forced == LayerMethod.CSR16 && layer.inputs() > CSR16_MAX_COLS) {
+      if (forced != null && !forced.fits(layer.inputs())) {
         throw new IllegalArgumentException("layer " + index + " has " + layer.inputs()
-            + " inputs; CSR16 takes at most " + CSR16_MAX_COLS);
+            + " inputs; " + forced.limitDescription());
       }
       boolean measure = forced == null && options.planning() == PlanningMode.MEASURE;
       List<Plan.Candidate> single = choose(methods, profile, 1, measure, budgetNanos);
@@ -185,12 +172,21 @@ public final class Planner {
     private List<LayerMethod> feasible(SessionOptions options) {
       List<LayerMethod> methods = new ArrayList<>();
       for (LayerMethod method : LayerMethod.values()) {
-        if (options.candidates().contains(method)
-            && !(method == LayerMethod.CSR16 && layer.inputs() > CSR16_MAX_COLS)) {
+        if (options.candidates().contains(method) && method.fits(layer.inputs())) {
           methods.add(method);
         }
       }
       return methods;
+    }
+
+    private String limits(Iterable<LayerMethod> candidates) {
+      List<String> limits = new ArrayList<>();
+      for (LayerMethod method : candidates) {
+        if (!method.fits(layer.inputs())) {
+          limits.add(method.limitDescription());
+        }
+      }
+      return String.join(", ", limits);
     }
 
     /** Candidates ranked fastest first: by prediction, then by timing for the shortlist. */
@@ -200,8 +196,8 @@ public final class Planner {
       int cols = layer.inputs();
       List<Plan.Candidate> ranked = new ArrayList<>();
       for (LayerMethod method : methods) {
-        long bytes = weightBytes(method, rows, cols, nonzeros);
-        long stored = method.isSparse() ? nonzeros : (long) rows * cols;
+        long bytes = method.storageBytes(rows, cols, nonzeros);
+        long stored = method.storedWeights(rows, cols, nonzeros);
         double predicted = profile.predictMicros(method, rows, stored, bytes, batch);
         ranked.add(new Plan.Candidate(method, bytes, predicted, Double.NaN));
       }
@@ -262,17 +258,13 @@ public final class Planner {
     }
 
     private LinearOp op(LayerMethod method) {
-      if (stored != null && method == storedMethod()) {
+      if (stored != null && method.runsAsIs(stored)) {
         return built.computeIfAbsent(method, m -> LinearOp.borrow(stored, layer.bias(),
             epilogueOf(layer.activation()), kernels, threads, executor));
       }
       return built.computeIfAbsent(method, m -> LinearOp.create(layer.weights(),
           layer.outputs(), layer.inputs(), layer.bias(), epilogueOf(layer.activation()), m,
           kernels, threads, executor));
-    }
-
-    private LayerMethod storedMethod() {
-      return stored.indexWidth() == IndexWidth.UINT16 ? LayerMethod.CSR16 : LayerMethod.CSR;
     }
 
     LinearOp take(LayerMethod method) {

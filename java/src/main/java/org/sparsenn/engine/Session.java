@@ -11,6 +11,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 import org.sparsenn.kernel.AlignedBuffer;
 import org.sparsenn.kernel.Kernels;
+import org.sparsenn.kernel.internal.RawKernels;
 import org.sparsenn.model.DenseLayer;
 import org.sparsenn.model.Network;
 import org.sparsenn.sparse.CsrMatrix;
@@ -35,6 +36,7 @@ public final class Session implements AutoCloseable {
   private static final int CLOSE_SPINS = 1_000;
 
   private final Kernels kernels;
+  private final RawKernels raw;
   private final Plan plan;
   private final List<LinearOp> singleOps;
   private final List<LinearOp> batchedOps;
@@ -56,6 +58,7 @@ public final class Session implements AutoCloseable {
   private Session(Kernels kernels, Planner.Built built, Network network, boolean softmax,
       int threads, Executor executor, WorkerPool ownedPool) {
     this.kernels = kernels;
+    this.raw = RawKernels.of(kernels);
     this.plan = built.plan();
     this.singleOps = built.singleOps();
     this.batchedOps = built.batchedOps();
@@ -319,7 +322,7 @@ public final class Session implements AutoCloseable {
       y = (y == s.a) ? s.b : s.a;
     }
     if (softmax) {
-      kernels.softmax(outputs, batch, x, x);
+      raw.softmax(outputs, batch, x, x);
     }
     return x;
   }
@@ -335,7 +338,7 @@ public final class Session implements AutoCloseable {
   /** Moves the batch staged by {@link #staging} into the input buffer, feature-major. */
   private void toFeatureMajor(Scratch s, int batch) {
     if (batch > 1) {
-      kernels.transpose(batch, inputs, s.a, s.in);
+      raw.transpose(batch, inputs, s.a, s.in);
     }
   }
 
@@ -348,7 +351,7 @@ public final class Session implements AutoCloseable {
       return result;
     }
     AlignedBuffer spare = result == s.a ? s.b : s.a;
-    kernels.transpose(outputs, batch, result, spare);
+    raw.transpose(outputs, batch, result, spare);
     return spare;
   }
 

@@ -1,15 +1,10 @@
 package org.sparsenn.io;
 
-import java.io.IOException;
-import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import org.sparsenn.io.onnx.OnnxFormatReader;
@@ -78,22 +73,11 @@ public final class ModelReader {
   }
 
   /**
-   * The SHA-256 digest of a file, lowercase hex, for provenance.
+   * The SHA-256 digest of a file, lowercase hex, for provenance: {@link FileDigests#sha256}.
    *
    * @throws UncheckedIOException if the file cannot be read
    */
   public static String sha256(Path file) {
-    try (InputStream in = Files.newInputStream(file)) {
-      MessageDigest digest = MessageDigest.getInstance("SHA-256");
-      byte[] buffer = new byte[1 << 16];
-      for (int n; (n = in.read(buffer)) > 0; ) {
-        digest.update(buffer, 0, n);
-      }
-      return HexFormat.of().formatHex(digest.digest());
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot read " + file + ": " + e.getMessage(), e);
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("SHA-256 is missing from this JVM", e);
-    }
+    return FileDigests.sha256(file);
   }
 }

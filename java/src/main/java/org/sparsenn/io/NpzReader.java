@@ -131,7 +131,7 @@ public final class NpzReader implements ModelFormatReader {
         }
       }
       return new LoadedModel(LayerNameMapper.build(plan, data, options), format(), file,
-          ModelReader.sha256(file), plan.mapping(), plan.ordering(), conversions, Map.of());
+          FileDigests.sha256(file), plan.mapping(), plan.ordering(), conversions, Map.of());
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read " + where + ": " + e.getMessage(), e);
     }

@@ -138,7 +138,7 @@ public final class SafetensorsReader implements ModelFormatReader {
         }
       }
       return new LoadedModel(LayerNameMapper.build(plan, data, options), format(), file,
-          ModelReader.sha256(file), plan.mapping(), plan.ordering(), conversions, metadata);
+          FileDigests.sha256(file), plan.mapping(), plan.ordering(), conversions, metadata);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read " + where + ": " + e.getMessage(), e);
     }

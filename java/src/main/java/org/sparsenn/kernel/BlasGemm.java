@@ -5,8 +5,8 @@ import org.bytedeco.openblas.global.openblas_nolapack;
 
 /**
  * {@link Gemm} through OpenBLAS's {@code cblas_sgemm} from the JavaCPP presets, on the
- * buffers' native addresses: nothing is copied across JNI. Loaded and threaded by
- * {@link NativeKernels} ({@code sparsenn.blas.threads}).
+ * buffers' native addresses: nothing is copied across JNI. The library is {@link OpenBlas}, the
+ * same one the native inference kernels call; it is loaded and threaded there.
  */
 final class BlasGemm implements GemmKernel {
   private static final int ROW_MAJOR = openblas_nolapack.CblasRowMajor;

@@ -17,12 +17,9 @@ import java.util.Objects;
  * overlap {@code A} or {@code B}. Thread-safe for disjoint outputs.
  */
 public final class Gemm {
-  private static final System.Logger LOG = System.getLogger(Gemm.class.getName());
-  private static final Gemm JAVA = new Gemm(new JavaGemm());
-  private static final Gemm BEST = chooseBest();
-
-  /** OpenBLAS's getter is unreliable, so the last count set is remembered here. */
-  private static int blasThreads = Integer.getInteger("sparsenn.blas.threads", 1);
+  private static final Gemm JAVA = new Gemm(KernelSelection.JAVA_GEMM);
+  private static final Gemm BEST = KernelSelection.BEST_GEMM == KernelSelection.JAVA_GEMM
+      ? JAVA : new Gemm(KernelSelection.BEST_GEMM);
 
   private final GemmKernel kernel;
 
@@ -30,7 +27,10 @@ public final class Gemm {
     this.kernel = kernel;
   }
 
-  /** OpenBLAS where it is loaded, else {@link #java()}; the reason for a fallback is logged. */
+  /**
+   * OpenBLAS where it is loaded, else {@link #java()}, as {@link KernelSelection} chose it with
+   * {@link Kernels#best()}; the reason for a fallback is logged.
+   */
   public static Gemm best() {
     return BEST;
   }
@@ -46,23 +46,8 @@ public final class Gemm {
    * @throws IllegalStateException if the native library or OpenBLAS did not load
    */
   public static Gemm blas() {
-    if (!NativeKernels.isBlasBound()) {
-      throw new IllegalStateException("OpenBLAS is not available: "
-          + (NativeKernels.isLoaded() ? NativeKernels.blasFailure()
-              : NativeKernels.loadFailure()));
-    }
-    return new Gemm(new BlasGemm());
-  }
-
-  private static Gemm chooseBest() {
-    if (!NativeKernels.isLoaded()) {
-      LOG.log(System.Logger.Level.DEBUG, "sparsenn gemm: pure Java (native library not loaded)");
-      return JAVA;
-    }
-    if (!NativeKernels.isBlasBound()) {
-      LOG.log(System.Logger.Level.WARNING, "OpenBLAS unavailable, gemm uses pure Java: {0}",
-          String.valueOf(NativeKernels.blasFailure()));
-      return JAVA;
+    if (!OpenBlas.isAvailable()) {
+      throw new IllegalStateException("OpenBLAS is not available: " + OpenBlas.failure());
     }
     return new Gemm(new BlasGemm());
   }
@@ -75,16 +60,8 @@ public final class Gemm {
    * @return the count in force before
    * @throws IllegalArgumentException if {@code threads < 1}
    */
-  public static synchronized int setBlasThreads(int threads) {
-    if (threads < 1) {
-      throw new IllegalArgumentException("BLAS threads must be at least 1, got " + threads);
-    }
-    int before = blasThreads;
-    if (NativeKernels.isBlasBound()) {
-      org.bytedeco.openblas.global.openblas_nolapack.blas_set_num_threads(threads);
-    }
-    blasThreads = threads;
-    return before;
+  public static int setBlasThreads(int threads) {
+    return OpenBlas.setThreads(threads);
   }
 
   /** A short name for reports: {@code openblas} or {@code java}. */

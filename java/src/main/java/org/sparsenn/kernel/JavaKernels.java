@@ -4,6 +4,7 @@ import java.nio.FloatBuffer;
 import java.nio.IntBuffer;
 import java.nio.ShortBuffer;
 import java.util.function.IntUnaryOperator;
+import org.sparsenn.kernel.internal.RawKernels;
 
 /**
  * Plain-Java kernels with the native semantics: the oracle in tests and the fallback when the
@@ -11,7 +12,7 @@ import java.util.function.IntUnaryOperator;
  * order, like the scalar native reference. There is no BLAS here: the {@code *Blas} methods
  * compute the same result with the same loops.
  */
-public final class JavaKernels implements Kernels {
+public final class JavaKernels implements Kernels, RawKernels {
   private static final JavaKernels INSTANCE = new JavaKernels();
 
   private JavaKernels() {}

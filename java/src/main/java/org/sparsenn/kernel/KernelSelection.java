@@ -2,7 +2,11 @@ package org.sparsenn.kernel;
 
 import java.lang.System.Logger.Level;
 
-/** Chooses {@link Kernels#best()} once, and logs why when it falls back. */
+/**
+ * The one selector: chooses, once and from the same facts (native library loaded, OpenBLAS
+ * bound, ISA cap), the layer kernels of {@link Kernels#best()} and the matrix product of
+ * {@link Gemm#best()}, and logs why when either falls back.
+ */
 final class KernelSelection {
   private static final System.Logger LOG = System.getLogger(KernelSelection.class.getName());
 
@@ -10,6 +14,10 @@ final class KernelSelection {
   static final String ISA_PROPERTY = "sparsenn.isa";
 
   static final Kernels BEST = choose();
+  /** The pure-Java matrix product: the reference, and the fallback. */
+  static final GemmKernel JAVA_GEMM = new JavaGemm();
+  /** OpenBLAS through {@link OpenBlas} where it is bound, else {@link #JAVA_GEMM}. */
+  static final GemmKernel BEST_GEMM = chooseGemm();
 
   private KernelSelection() {}
 
@@ -30,6 +38,19 @@ final class KernelSelection {
     }
     LOG.log(Level.DEBUG, "sparsenn kernels: native {0}", isa.label());
     return NativeKernels.at(isa);
+  }
+
+  private static GemmKernel chooseGemm() {
+    if (!NativeKernels.isLoaded()) {
+      LOG.log(Level.DEBUG, "sparsenn gemm: pure Java (native library not loaded)");
+      return JAVA_GEMM;
+    }
+    if (!OpenBlas.isAvailable()) {
+      LOG.log(Level.WARNING, "OpenBLAS unavailable, gemm uses pure Java: {0}",
+          String.valueOf(OpenBlas.failure()));
+      return JAVA_GEMM;
+    }
+    return new BlasGemm();
   }
 
   /**

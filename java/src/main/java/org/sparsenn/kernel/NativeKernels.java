@@ -8,7 +8,7 @@ import org.bytedeco.javacpp.Pointer;
 import org.bytedeco.javacpp.annotation.Cast;
 import org.bytedeco.javacpp.annotation.NoException;
 import org.bytedeco.javacpp.annotation.Platform;
-import org.bytedeco.openblas.global.openblas_nolapack;
+import org.sparsenn.kernel.internal.RawKernels;
 
 /**
  * The native kernels, at one ISA level, bound through JavaCPP to
@@ -18,12 +18,12 @@ import org.bytedeco.openblas.global.openblas_nolapack;
  * {@link AlignedBuffer}s whose sizes the caller has validated.
  *
  * <p>Loading order: the JNI library bundled in the jar for this platform (JavaCPP extracts and
- * loads it), then OpenBLAS from the presets, whose {@code cblas_sgemv}/{@code cblas_sgemm}
+ * loads it), then OpenBLAS ({@link OpenBlas}), whose {@code cblas_sgemv}/{@code cblas_sgemm}
  * addresses are handed to the native side. If the JNI library cannot load, {@link #isLoaded()}
  * is false and {@link #loadFailure()} says why; if only OpenBLAS fails, the BLAS kernels throw.
  */
 @Platform(include = "sparsenn/kernels.h", link = "sparsenn_kernels")
-public final class NativeKernels implements Kernels {
+public final class NativeKernels implements Kernels, RawKernels {
   private static final System.Logger LOG = System.getLogger(NativeKernels.class.getName());
   private static final int STATUS_OK = 0;
   private static final int STATUS_ISA_UNSUPPORTED = -1;
@@ -45,7 +45,7 @@ public final class NativeKernels implements Kernels {
         loadFailure = t;
       }
       if (loadFailure == null) {
-        blasFailure = bindBlas();
+        blasFailure = OpenBlas.loadAndBind();
       }
     }
     LOAD_FAILURE = loadFailure;
@@ -242,25 +242,6 @@ public final class NativeKernels implements Kernels {
   private static void requireLoaded() {
     if (LOAD_FAILURE != null) {
       throw new IllegalStateException("native library not loaded: " + LOAD_FAILURE, LOAD_FAILURE);
-    }
-  }
-
-  /** Loads the presets' OpenBLAS, single-threaded (the engine owns parallelism), and binds it. */
-  private static Throwable bindBlas() {
-    try {
-      Loader.load(openblas_nolapack.class);
-      int threads = Integer.getInteger("sparsenn.blas.threads", 1);
-      openblas_nolapack.blas_set_num_threads(threads);
-      Pointer sgemv = Loader.addressof("cblas_sgemv");
-      Pointer sgemm = Loader.addressof("cblas_sgemm");
-      if (sgemv == null || sgemm == null) {
-        throw new UnsatisfiedLinkError("cblas_sgemv/cblas_sgemm not found in the loaded OpenBLAS");
-      }
-      snn_blas_bind(sgemv, sgemm);
-      return null;
-    } catch (Throwable t) {
-      LOG.log(Level.WARNING, "OpenBLAS unavailable, dense BLAS kernels disabled: {0}", t.toString());
-      return t;
     }
   }
 

@@ -24,7 +24,7 @@ import org.sparsenn.kernel.IndexWidth;
  * </ul>
  * Explicit zeros are allowed (a mask may keep a weight that happens to be 0).
  */
-public final class CsrMatrix implements CsrOperand, AutoCloseable {
+public final class CsrMatrix implements CsrOperand, WeightMatrix {
   private final int rows;
   private final int cols;
   private final int nnz;
@@ -120,7 +120,7 @@ public final class CsrMatrix implements CsrOperand, AutoCloseable {
     int[] rowPtr = new int[rows + 1];
     rowPointers.getInts(0, rowPtr);
     int nnz = rowPtr[rows];
-    long indexBytes = indexWidth == IndexWidth.INT32 ? 4L : 2L;
+    long indexBytes = indexWidth.bytes();
     if (nnz < 0 || columnIndices.byteSize() != indexBytes * nnz
         || values.byteSize() != 4L * nnz) {
       throw new IllegalArgumentException("rowPointers[" + rows + "] = " + nnz
@@ -361,9 +361,22 @@ public final class CsrMatrix implements CsrOperand, AutoCloseable {
     return size == 0 ? 0.0 : (double) nnz / size;
   }
 
-  /** Bytes the kernels read for one pass over the matrix (row pointers, indices, values). */
+  /**
+   * Bytes of a CSR matrix with {@code rows} rows and {@code nnz} stored entries (row pointers,
+   * indices, values): what {@link #storageBytes()} reports.
+   */
+  public static long storageBytes(int rows, long nnz, IndexWidth indexWidth) {
+    return (long) Integer.BYTES * (rows + 1) + (indexWidth.bytes() + (long) Float.BYTES) * nnz;
+  }
+
+  @Override
+  public long storedWeights() {
+    return nnz;
+  }
+
+  @Override
   public long storageBytes() {
-    return rowPointers.byteSize() + columnIndices.byteSize() + values.byteSize();
+    return storageBytes(rows, nnz, indexWidth);
   }
 
   @Override
@@ -401,12 +414,12 @@ public final class CsrMatrix implements CsrOperand, AutoCloseable {
     return values;
   }
 
-  /** Whether {@link #close()} was called. */
+  @Override
   public boolean isClosed() {
     return values.isClosed();
   }
 
-  /** Frees the off-heap arrays. Idempotent. */
+  /** Frees the off-heap arrays (detaches wrapped ones). Idempotent. */
   @Override
   public void close() {
     closeAll(rowPointers, columnIndices, values);

@@ -8,7 +8,7 @@ import org.sparsenn.kernel.DenseOperand;
  * An fp32 matrix stored densely, row-major, off-heap (64-byte aligned, sealed) and owned:
  * {@link #close()} frees it; use after close throws {@link IllegalStateException}.
  */
-public final class DenseMatrix implements DenseOperand, AutoCloseable {
+public final class DenseMatrix implements DenseOperand, WeightMatrix {
   private final int rows;
   private final int cols;
   private final AlignedBuffer weights;
@@ -59,17 +59,26 @@ public final class DenseMatrix implements DenseOperand, AutoCloseable {
     return weights;
   }
 
-  /** Bytes the kernels read for one pass over the matrix. */
-  public long storageBytes() {
-    return weights.byteSize();
+  /** Bytes of a dense {@code rows x cols} matrix: what {@link #storageBytes()} reports. */
+  public static long storageBytes(int rows, int cols) {
+    return (long) Float.BYTES * rows * cols;
   }
 
-  /** Whether {@link #close()} was called. */
+  @Override
+  public long storedWeights() {
+    return (long) rows * cols;
+  }
+
+  @Override
+  public long storageBytes() {
+    return storageBytes(rows, cols);
+  }
+
+  @Override
   public boolean isClosed() {
     return weights.isClosed();
   }
 
-  /** Frees the weights. Idempotent. */
   @Override
   public void close() {
     weights.close();

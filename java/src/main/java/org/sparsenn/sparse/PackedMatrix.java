@@ -11,7 +11,7 @@ import org.sparsenn.kernel.PackedOperand;
  * {@link IllegalStateException}. The layout lets kernels vectorise over output rows, which keeps
  * small batches at full vector width.
  */
-public final class PackedMatrix implements PackedOperand, AutoCloseable {
+public final class PackedMatrix implements PackedOperand, WeightMatrix {
   private final int rows;
   private final int cols;
   private final AlignedBuffer panels;
@@ -94,17 +94,29 @@ public final class PackedMatrix implements PackedOperand, AutoCloseable {
     return panels;
   }
 
-  /** Bytes the kernels read for one pass over the matrix (the padding included). */
-  public long storageBytes() {
-    return panels.byteSize();
+  /**
+   * Bytes of a packed {@code rows x cols} matrix, the zero rows that fill its last panel
+   * included: what {@link #storageBytes()} reports.
+   */
+  public static long storageBytes(int rows, int cols) {
+    return Float.BYTES * PackedOperand.packedFloats(rows, cols);
   }
 
-  /** Whether {@link #close()} was called. */
+  @Override
+  public long storedWeights() {
+    return (long) rows * cols;
+  }
+
+  @Override
+  public long storageBytes() {
+    return storageBytes(rows, cols);
+  }
+
+  @Override
   public boolean isClosed() {
     return panels.isClosed();
   }
 
-  /** Frees the weights. Idempotent. */
   @Override
   public void close() {
     panels.close();

@@ -332,7 +332,7 @@ class LinearOpTest {
         assertEquals((long) ROWS * COLS, op.storedWeights());
         assertEquals(4L * ROWS * COLS, op.weightBytes());
       }
-      assertEquals(Planner.weightBytes(method, ROWS, COLS, op.storedWeights()),
+      assertEquals(method.storageBytes(ROWS, COLS, op.storedWeights()),
           op.weightBytes());
     }
   }

@@ -22,6 +22,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.sparsenn.kernel.internal.RawKernels;
 import org.sparsenn.sparse.CsrMatrix;
 import org.sparsenn.sparse.DenseMatrix;
 import org.sparsenn.sparse.PackedMatrix;
@@ -118,7 +119,7 @@ class KernelConformanceTest {
   }
 
   /** The provider with this id, or a skipped test when this machine does not have it. */
-  static Kernels kernels(String id) {
+  static RawKernels kernels(String id) {
     if (id.equals("java")) {
       return JavaKernels.instance();
     }
@@ -249,7 +250,7 @@ class KernelConformanceTest {
    * Runs {@code op} on rows {@code [rowBegin, rowEnd)} into an output pre-filled with the
    * sentinel (rows * batch values, then PAD more), and returns it.
    */
-  static float[] run(Kernels k, Op op, Problem p, float[] bias, Epilogue e, int rowBegin,
+  static float[] run(RawKernels k, Op op, Problem p, float[] bias, Epilogue e, int rowBegin,
       int rowEnd) {
     if (op.blas() && k.isNative()) {
       Assumptions.assumeTrue(NativeKernels.isBlasBound(), "OpenBLAS not bound");
@@ -329,7 +330,7 @@ class KernelConformanceTest {
     }
   }
 
-  static void runAndCheck(Kernels k, Op op, Problem p, float[] bias, Epilogue e, int rowBegin,
+  static void runAndCheck(RawKernels k, Op op, Problem p, float[] bias, Epilogue e, int rowBegin,
       int rowEnd, String context) {
     float[] got = run(k, op, p, bias, e, rowBegin, rowEnd);
     String what = k.name() + " " + op + " " + p.describe() + " " + e + " bias "
@@ -346,7 +347,7 @@ class KernelConformanceTest {
   @ParameterizedTest(name = "{0} {1}x{2}")
   @MethodSource("providersAndShapes")
   void vectorOpsMatchReferenceOnEveryShapeAndDensity(String provider, int rows, int cols) {
-    Kernels k = kernels(provider);
+    RawKernels k = kernels(provider);
     for (double density : DENSITIES) {
       Problem p = randomProblem(rows, cols, 1, density, 31L * rows + cols);
       float[] bias = randomBias(rows, rows + 7);
@@ -362,7 +363,7 @@ class KernelConformanceTest {
   @ParameterizedTest(name = "{0} {1}x{2}")
   @MethodSource("providersAndBatchShapes")
   void batchedOpsMatchReferenceOnEveryShapeAndDensity(String provider, int rows, int cols) {
-    Kernels k = kernels(provider);
+    RawKernels k = kernels(provider);
     for (double density : DENSITIES) {
       Problem p = randomProblem(rows, cols, 17, density, 17L * rows + cols);
       float[] bias = randomBias(rows, rows + 3);
@@ -376,7 +377,7 @@ class KernelConformanceTest {
   @ParameterizedTest(name = "{0} batch {1}")
   @MethodSource("providersAndBatches")
   void batchedOpsMatchReferenceOnEveryBatchSize(String provider, int batch) {
-    Kernels k = kernels(provider);
+    RawKernels k = kernels(provider);
     int[][] shapes = {{1, 1}, {9, 17}, {33, 31}, {64, 200}};
     for (int[] s : shapes) {
       for (double density : new double[] {0.1, 1}) {
@@ -394,7 +395,7 @@ class KernelConformanceTest {
   @ParameterizedTest(name = "{0}")
   @MethodSource("providers")
   void batchesAroundSimdBlocksMatchReference(String provider) {
-    Kernels k = kernels(provider);
+    RawKernels k = kernels(provider);
     for (int batch : new int[] {2, 7, 9, 15, 16, 23, 24, 25, 31, 32, 33, 47, 48, 63, 65, 96, 97}) {
       Problem p = randomProblem(19, 21, batch, 0.3, batch);
       float[] bias = randomBias(19, batch + 1);
@@ -410,7 +411,7 @@ class KernelConformanceTest {
   @ParameterizedTest(name = "{0}")
   @MethodSource("providers")
   void gemmMatchesReferenceOnEveryBatchUpTo70AndAcrossColumnChunks(String provider) {
-    Kernels k = kernels(provider);
+    RawKernels k = kernels(provider);
     for (int batch = 1; batch <= 70; batch++) {
       Problem p = randomProblem(19, 37, batch, 1, 700L + batch);
       float[] bias = randomBias(19, batch);
@@ -431,7 +432,7 @@ class KernelConformanceTest {
   @ParameterizedTest(name = "{0}")
   @MethodSource("providers")
   void packedGemmMatchesReferenceOnEveryBatchAndPanelRange(String provider) {
-    Kernels k = kernels(provider);
+    RawKernels k = kernels(provider);
     int[][] ranges = {{0, 70}, {3, 70}, {16, 48}, {17, 31}, {32, 33}, {64, 70}, {5, 5}};
     for (int batch = 1; batch <= 40; batch++) {
       Problem p = randomProblem(70, 29, batch, 0.7, 1700L + batch);
@@ -452,7 +453,7 @@ class KernelConformanceTest {
   @ParameterizedTest(name = "{0}")
   @MethodSource("providers")
   void transposeMovesEveryElementAndNothingElse(String provider) {
-    Kernels k = kernels(provider);
+    RawKernels k = kernels(provider);
     int[][] shapes = {{0, 5}, {5, 0}, {1, 1}, {1, 33}, {33, 1}, {7, 9}, {8, 8}, {16, 16},
       {17, 31}, {64, 784}};
     for (int[] shape : shapes) {
@@ -488,7 +489,7 @@ class KernelConformanceTest {
   @ParameterizedTest(name = "{0}")
   @MethodSource("providers")
   void everyActivationMatchesReference(String provider) {
-    Kernels k = kernels(provider);
+    RawKernels k = kernels(provider);
     int[][] shapes = {{33, 47}, {300, 784}};
     for (int[] s : shapes) {
       SplittableRandom random = new SplittableRandom(s[0]);
@@ -511,7 +512,7 @@ class KernelConformanceTest {
   @ParameterizedTest(name = "{0}")
   @MethodSource("providers")
   void activationsAtZeroMatchReference(String provider) {
-    Kernels k = kernels(provider);
+    RawKernels k = kernels(provider);
     int rows = 18;
     float[] w = new float[rows * 2];
     for (int r = 0; r < rows; r++) {
@@ -537,7 +538,7 @@ class KernelConformanceTest {
   @ParameterizedTest(name = "{0}")
   @MethodSource("providers")
   void rowSubRangeLeavesOtherRowsAtSentinel(String provider) {
-    Kernels k = kernels(provider);
+    RawKernels k = kernels(provider);
     int[][] shapes = {{5, 5}, {17, 33}, {40, 9}, {300, 784}};
     for (int[] s : shapes) {
       int begin = 3;
@@ -558,7 +559,7 @@ class KernelConformanceTest {
   @ParameterizedTest(name = "{0}")
   @MethodSource("providers")
   void emptyRowsGiveActivatedBias(String provider) {
-    Kernels k = kernels(provider);
+    RawKernels k = kernels(provider);
     int rows = 40;
     int cols = 35;
     Problem base = randomProblem(rows, cols, 1, 0.5, 99);
@@ -590,7 +591,7 @@ class KernelConformanceTest {
   @ParameterizedTest(name = "{0}")
   @MethodSource("providers")
   void allEmptyMatrixWithoutBiasGivesActivatedZero(String provider) {
-    Kernels k = kernels(provider);
+    RawKernels k = kernels(provider);
     for (int batch : new int[] {1, 17}) {
       Problem p = randomProblem(33, 20, batch, 0, batch);
       for (Op op : batch == 1 ? VECTOR_OPS : BATCH_OPS) {
@@ -607,7 +608,7 @@ class KernelConformanceTest {
   @ParameterizedTest(name = "{0}")
   @MethodSource("providers")
   void uint16IndicesAboveSignBitAreReadUnsigned(String provider) {
-    Kernels k = kernels(provider);
+    RawKernels k = kernels(provider);
     int cols = 1 << 16;
     int[] used = {0, 1, 32767, 32768, 32769, 40000, 65534, 65535};
     int rows = 3;
@@ -638,7 +639,7 @@ class KernelConformanceTest {
   @ParameterizedTest(name = "{0}")
   @MethodSource("providers")
   void everyRowLengthUpTo70MatchesReference(String provider) {
-    Kernels k = kernels(provider);
+    RawKernels k = kernels(provider);
     int rows = 71;
     int cols = 300;
     SplittableRandom random = new SplittableRandom(70);
@@ -679,7 +680,7 @@ class KernelConformanceTest {
   @ParameterizedTest(name = "{0}")
   @MethodSource("providers")
   void int32IndicesBeyond16BitsAddressTheRightInput(String provider) {
-    Kernels k = kernels(provider);
+    RawKernels k = kernels(provider);
     int cols = 200_000;
     int[] used = {0, 65535, 65536, 131071, 150000, 199998, 199999};
     float[] w = new float[2 * cols];
@@ -704,7 +705,7 @@ class KernelConformanceTest {
   @ParameterizedTest(name = "{0}")
   @MethodSource("providers")
   void explicitZerosInPatternAreHarmless(String provider) {
-    Kernels k = kernels(provider);
+    RawKernels k = kernels(provider);
     int rows = 20;
     int cols = 37;
     Problem p = randomProblem(rows, cols, 1, 0.3, 4);
@@ -741,7 +742,7 @@ class KernelConformanceTest {
   @ParameterizedTest(name = "{0}")
   @MethodSource("providers")
   void softmaxMatchesReference(String provider) {
-    Kernels k = kernels(provider);
+    RawKernels k = kernels(provider);
     int[][] cases = {{1, 1}, {1, 5}, {7, 1}, {16, 3}, {17, 17}, {100, 8}, {1000, 3}};
     for (int[] c : cases) {
       int features = c[0];
@@ -769,7 +770,7 @@ class KernelConformanceTest {
   @ParameterizedTest(name = "{0}")
   @MethodSource("providers")
   void softmaxSpecialColumnsStayInTheirColumn(String provider) {
-    Kernels k = kernels(provider);
+    RawKernels k = kernels(provider);
     int features = 19;
     int batch = 4;
     float[] in = new float[features * batch];
@@ -812,7 +813,7 @@ class KernelConformanceTest {
     }
   }
 
-  static float[] softmax(Kernels k, int features, int batch, float[] in, boolean inPlace) {
+  static float[] softmax(RawKernels k, int features, int batch, float[] in, boolean inPlace) {
     float[] out = new float[features * batch + PAD];
     Arrays.fill(out, SENTINEL);
     try (AlignedBuffer x = AlignedBuffer.copyOf(inPlace ? pad(in) : in);
@@ -867,7 +868,7 @@ class KernelConformanceTest {
   @ParameterizedTest(name = "{0}")
   @MethodSource("providers")
   void nanAndInfinityPropagateThroughSparseKernels(String provider) {
-    Kernels k = kernels(provider);
+    RawKernels k = kernels(provider);
     int rows = 20;
     int cols = 40;
     int nanCol = 5;
@@ -945,7 +946,7 @@ class KernelConformanceTest {
   @ParameterizedTest(name = "{0}")
   @MethodSource("providers")
   void specialValueAtEveryPositionOfEveryRowLengthPropagates(String provider) {
-    Kernels k = kernels(provider);
+    RawKernels k = kernels(provider);
     int special = 100;
     int cols = 2 * special;
     List<int[]> rowsList = new ArrayList<>();
@@ -999,7 +1000,7 @@ class KernelConformanceTest {
   @ParameterizedTest(name = "{0}")
   @MethodSource("providers")
   void infinityAtEveryColumnOfDenseRowsPropagates(String provider) {
-    Kernels k = kernels(provider);
+    RawKernels k = kernels(provider);
     int rows = 18;
     for (int cols = 1; cols <= 40; cols++) {
       float[] w = new float[rows * cols];
@@ -1049,7 +1050,7 @@ class KernelConformanceTest {
   @ParameterizedTest(name = "{0}")
   @MethodSource("providers")
   void nanAndInfinityPropagateThroughDenseKernels(String provider) {
-    Kernels k = kernels(provider);
+    RawKernels k = kernels(provider);
     int rows = 21;
     int cols = 35;
     int special = 19;

@@ -169,7 +169,7 @@ public final class SweepRunner {
 
   private static String methods(Plan plan, boolean single) {
     return plan.layers().stream()
-        .map(l -> (single ? l.single() : l.batched()).name().toLowerCase(java.util.Locale.ROOT))
+        .map(l -> (single ? l.single() : l.batched()).label())
         .collect(Collectors.joining(" "));
   }
 

@@ -7,11 +7,11 @@ import java.util.Map;
 import org.sparsenn.io.LoadedModel;
 import org.sparsenn.io.ModelFormatException;
 import org.sparsenn.io.ModelFormatReader;
-import org.sparsenn.io.ModelReader;
+import org.sparsenn.io.FileDigests;
 import org.sparsenn.io.ReadOptions;
 
 /**
- * {@link OnnxReader} as one of {@link ModelReader}'s formats ({@code .onnx}). An ONNX file
+ * {@link OnnxReader} as one of {@code ModelReader}'s formats ({@code .onnx}). An ONNX file
  * carries its own graph, so the activations in {@link ReadOptions} do not apply; the data cap
  * does. The metadata holds the producer, the opset, the graph's input and output names and the
  * model's {@code metadata_props}.
@@ -42,7 +42,7 @@ public final class OnnxFormatReader implements ModelFormatReader {
     metadata.put("opset", Long.toString(model.opsetVersion()));
     metadata.put("input", model.inputName());
     metadata.put("output", model.outputName());
-    return new LoadedModel(model.network(), format(), file, ModelReader.sha256(file), List.of(),
+    return new LoadedModel(model.network(), format(), file, FileDigests.sha256(file), List.of(),
         "graph order", model.conversions(), metadata);
   }
 }

@@ -487,11 +487,11 @@ public final class SnnFile {
         float[] bias = floats(spec.sections().get(Kind.BIAS), at);
         float[] weights;
         CsrArrays arrays = null;
-        if (spec.storage() == LayerStorage.DENSE) {
-          weights = floats(spec.sections().get(Kind.WEIGHTS), at);
-        } else {
+        if (spec.storage().isCsr()) {
           arrays = csrArrays(spec, at);
           weights = expand(arrays, at);
+        } else {
+          weights = floats(spec.sections().get(Kind.WEIGHTS), at);
         }
         try {
           dense.add(new DenseLayer(spec.inputs(), spec.outputs(), weights, bias,
@@ -559,19 +559,22 @@ public final class SnnFile {
       String label = text(node.get("storage"), at + ": 'storage'");
       LayerStorage storage = LayerStorage.ofLabel(label);
       if (storage == null) {
-        throw fail(at + ": unknown storage '" + label + "' (expected dense, csr or csr16)");
+        throw fail(at + ": unknown storage '" + label + "' (expected one of "
+            + LayerStorage.labels() + ")");
       }
-      if (storage == LayerStorage.CSR16 && inputs > (1 << 16)) {
-        throw fail(at + ": csr16 addresses at most 65536 inputs, the layer has " + inputs);
+      if (!storage.fits(inputs)) {
+        throw fail(at + ": " + label + " addresses at most " + storage.indexWidth().maxColumns()
+            + " inputs, the layer has " + inputs);
       }
       JsonNode sections = node.get("sections");
       if (sections == null || !sections.isObject()) {
         throw fail(at + ": 'sections' is missing or not an object");
       }
-      List<Kind> kinds = storage == LayerStorage.DENSE ? List.of(Kind.WEIGHTS, Kind.BIAS)
-          : List.of(Kind.ROW_POINTERS, Kind.COLUMN_INDICES, Kind.VALUES, Kind.BIAS);
+      List<LayerStorage.Section> expectedSections = new ArrayList<>(storage.sections());
+      expectedSections.add(new LayerStorage.Section(Kind.BIAS, Type.F32));
       Map<Kind, Entry> entries = new LinkedHashMap<>();
-      for (Kind kind : kinds) {
+      for (LayerStorage.Section section : expectedSections) {
+        Kind kind = section.kind();
         String field = at + ": sections '" + kind.key + "'";
         JsonNode index = sections.get(kind.key);
         if (index == null || !index.isIntegralNumber() || !index.canConvertToInt()
@@ -583,9 +586,7 @@ public final class SnnFile {
           throw fail(field + ": section " + e.index() + " is used twice");
         }
         used[e.index()] = true;
-        Type expected = kind == Kind.COLUMN_INDICES
-            ? (storage == LayerStorage.CSR16 ? Type.U16 : Type.I32)
-            : kind == Kind.ROW_POINTERS ? Type.I32 : Type.F32;
+        Type expected = section.type();
         if (e.kind() != kind || e.type() != expected) {
           throw fail(field + ": section " + e.index() + " holds "
               + (e.kind() == null ? "an unknown kind" : e.kind().key) + " of "
@@ -596,9 +597,7 @@ public final class SnnFile {
       }
       long denseCount = (long) inputs * outputs;
       checkCount(entries.get(Kind.BIAS), outputs, at);
-      if (storage == LayerStorage.DENSE) {
-        checkCount(entries.get(Kind.WEIGHTS), denseCount, at);
-      } else {
+      if (storage.isCsr()) {
         checkCount(entries.get(Kind.ROW_POINTERS), outputs + 1L, at);
         long nnz = entries.get(Kind.VALUES).count();
         checkCount(entries.get(Kind.COLUMN_INDICES), nnz, at);
@@ -606,6 +605,8 @@ public final class SnnFile {
           throw fail(at + ": " + nnz + " stored weights, more than the " + denseCount
               + " of a " + outputs + " x " + inputs + " layer");
         }
+      } else {
+        checkCount(entries.get(Kind.WEIGHTS), denseCount, at);
       }
       return new LayerSpec(inputs, outputs, activation, storage, entries);
     }
@@ -654,7 +655,7 @@ public final class SnnFile {
         }
       }
       return new CsrArrays(rows, cols, rowPointers, columnIndices, values,
-          spec.storage() == LayerStorage.CSR16 ? IndexWidth.UINT16 : IndexWidth.INT32);
+          spec.storage().indexWidth());
     }
 
     /**

@@ -7,7 +7,7 @@ import java.util.Map;
 import org.sparsenn.io.LoadedModel;
 import org.sparsenn.io.ModelFormatException;
 import org.sparsenn.io.ModelFormatReader;
-import org.sparsenn.io.ModelReader;
+import org.sparsenn.io.FileDigests;
 import org.sparsenn.io.ReadOptions;
 
 /**
@@ -50,7 +50,7 @@ public final class SnnFormatReader implements ModelFormatReader {
           + (storage.isCsr() ? " (" + snn.storedWeights(i) + " stored weights)" : ""));
     }
     snn.provenance().forEach((k, v) -> metadata.put("provenance." + k, v));
-    return new LoadedModel(snn.network(), format(), file, ModelReader.sha256(file), List.of(),
+    return new LoadedModel(snn.network(), format(), file, FileDigests.sha256(file), List.of(),
         "as stored", List.of(), metadata);
   }
 }

@@ -8,7 +8,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.FloatBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -61,14 +60,14 @@ import org.sparsenn.model.Network;
  * file, its SHA-256, its format, pruning method and sparsity, when known) and {@code layers}, in
  * order, each with {@code inputs}, {@code outputs}, {@code activation} (as
  * {@link org.sparsenn.model.Activation#parse} reads it, e.g. {@code leaky_relu:0.01}),
- * {@code storage} ({@code dense}, {@code csr} or {@code csr16}) and {@code sections}, the table
- * indices of its arrays: {@code weights} (f32 {@code [outputs][inputs]}) and {@code bias} (f32
- * {@code [outputs]}) for dense; {@code rowPointers} (i32, outputs + 1), {@code columnIndices} (i32
- * for csr, u16 for csr16, one per stored weight), {@code values} (f32, parallel) and
- * {@code bias} for CSR. CSR arrays follow the invariants of
- * {@link org.sparsenn.sparse.CsrMatrix}. Since version 1.1, a network whose input features were
- * pruned also has {@code inputSelection}: {@code originalInputs} and {@code features}, the
- * kept original feature indices in increasing order (one per input of the first layer).
+ * {@code storage} (the label of a {@link LayerStorage}) and {@code sections}, the table indices
+ * of its arrays: the weight sections its storage lists (each {@link LayerStorage} constant
+ * documents them: {@code weights} for dense; {@code rowPointers}, {@code columnIndices} and
+ * {@code values} for CSR), then {@code bias} (f32 {@code [outputs]}). CSR arrays follow the
+ * invariants of {@link org.sparsenn.sparse.CsrMatrix}. Since version 1.1, a network whose input
+ * features were pruned also has {@code inputSelection}: {@code originalInputs} and
+ * {@code features}, the kept original feature indices in increasing order (one per input of the
+ * first layer).
  *
  * <p>Weights are written bit for bit (negative zeros and NaN payloads included); CSR keeps every
  * weight whose bits are not {@code +0.0}, so a {@code -0.0} stays a stored entry. Files are
@@ -153,18 +152,11 @@ public final class SnnWriter {
       entry.put("activation", layer.activation().toString());
       entry.put("storage", storage.label());
       ObjectNode sections = entry.putObject("sections");
-      if (storage == LayerStorage.DENSE) {
-        sections.put(Kind.WEIGHTS.key, kinds.size());
-        add(kinds, types, arrays, Kind.WEIGHTS, Type.F32, layer.weights());
-      } else {
-        Object[] csr = toCsr(layer, storage);
-        sections.put(Kind.ROW_POINTERS.key, kinds.size());
-        add(kinds, types, arrays, Kind.ROW_POINTERS, Type.I32, csr[0]);
-        sections.put(Kind.COLUMN_INDICES.key, kinds.size());
-        add(kinds, types, arrays, Kind.COLUMN_INDICES,
-            storage == LayerStorage.CSR16 ? Type.U16 : Type.I32, csr[1]);
-        sections.put(Kind.VALUES.key, kinds.size());
-        add(kinds, types, arrays, Kind.VALUES, Type.F32, csr[2]);
+      Object[] data = storage.encode(layer);
+      for (int k = 0; k < data.length; k++) {
+        LayerStorage.Section section = storage.sections().get(k);
+        sections.put(section.kind().key, kinds.size());
+        add(kinds, types, arrays, section.kind(), section.type(), data[k]);
       }
       sections.put(Kind.BIAS.key, kinds.size());
       add(kinds, types, arrays, Kind.BIAS, Type.F32, layer.bias());
@@ -201,7 +193,7 @@ public final class SnnWriter {
 
   /** The storage for one layer under {@code choice}. */
   static LayerStorage choose(DenseLayer layer, SnnWriteOptions.StorageChoice choice) {
-    LayerStorage csr = layer.inputs() <= (1 << 16) ? LayerStorage.CSR16 : LayerStorage.CSR;
+    LayerStorage csr = narrowestCsr(layer.inputs());
     switch (choice) {
       case DENSE:
         return LayerStorage.DENSE;
@@ -210,52 +202,24 @@ public final class SnnWriter {
       case CSR32:
         return LayerStorage.CSR;
       default:
-        long stored = storedEntries(layer.weightView());
-        long csrBytes = 4L * (layer.outputs() + 1)
-            + stored * (4 + (csr == LayerStorage.CSR16 ? 2 : 4));
-        long denseBytes = 4L * layer.inputs() * layer.outputs();
+        long stored = LayerStorage.storedEntries(layer.weightView());
+        long csrBytes = csr.storageBytes(layer.outputs(), layer.inputs(), stored);
+        long denseBytes = LayerStorage.DENSE.storageBytes(layer.outputs(), layer.inputs(),
+            stored);
         return csrBytes < denseBytes ? csr : LayerStorage.DENSE;
     }
   }
 
-  /** Weights CSR stores: every one whose bits are not +0.0. */
-  private static long storedEntries(FloatBuffer weights) {
-    long count = 0;
-    for (int i = 0; i < weights.limit(); i++) {
-      if (Float.floatToRawIntBits(weights.get(i)) != 0) {
-        count++;
+  /** The CSR storage with the narrowest indices that address {@code inputs} columns. */
+  private static LayerStorage narrowestCsr(int inputs) {
+    LayerStorage best = null;
+    for (LayerStorage storage : LayerStorage.values()) {
+      if (storage.isCsr() && storage.fits(inputs) && (best == null
+          || storage.indexWidth().bytes() < best.indexWidth().bytes())) {
+        best = storage;
       }
     }
-    return count;
-  }
-
-  /** Row pointers, column indices (int[] or short[]) and values of a layer's weights. */
-  private static Object[] toCsr(DenseLayer layer, LayerStorage storage) {
-    FloatBuffer w = layer.weightView();
-    int rows = layer.outputs();
-    int cols = layer.inputs();
-    int nnz = (int) storedEntries(w);
-    int[] rowPointers = new int[rows + 1];
-    int[] wide = storage == LayerStorage.CSR ? new int[nnz] : null;
-    short[] narrow = storage == LayerStorage.CSR16 ? new short[nnz] : null;
-    float[] values = new float[nnz];
-    int k = 0;
-    for (int r = 0; r < rows; r++) {
-      int base = r * cols;
-      for (int c = 0; c < cols; c++) {
-        float v = w.get(base + c);
-        if (Float.floatToRawIntBits(v) != 0) {
-          if (wide != null) {
-            wide[k] = c;
-          } else {
-            narrow[k] = (short) c;
-          }
-          values[k++] = v;
-        }
-      }
-      rowPointers[r + 1] = k;
-    }
-    return new Object[] {rowPointers, wide != null ? wide : narrow, values};
+    return best;
   }
 
   private static void writeAtomically(Path file, List<Section> sections, byte[] metadata,

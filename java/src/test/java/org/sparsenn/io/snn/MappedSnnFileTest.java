@@ -20,6 +20,7 @@ import org.sparsenn.kernel.AlignedBuffer;
 import org.sparsenn.kernel.Epilogue;
 import org.sparsenn.kernel.IndexWidth;
 import org.sparsenn.kernel.Kernels;
+import org.sparsenn.kernel.internal.RawKernels;
 import org.sparsenn.model.Activation;
 import org.sparsenn.model.DenseLayer;
 import org.sparsenn.model.Network;
@@ -89,7 +90,7 @@ class MappedSnnFileTest {
         input[i] = (float) Math.sin(i);
       }
       x.putFloats(0, input);
-      Kernels.best().spmv(mapped.csr(0), 0, 19, x, bias, y, Epilogue.IDENTITY);
+      RawKernels.of(Kernels.best()).spmv(mapped.csr(0), 0, 19, x, bias, y, Epilogue.IDENTITY);
       DenseLayer layer = net.layers().get(0);
       for (int r = 0; r < 19; r++) {
         double sum = layer.bias()[r];
@@ -115,7 +116,7 @@ class MappedSnnFileTest {
     try (AlignedBuffer x = AlignedBuffer.allocateFloats(37);
         AlignedBuffer y = AlignedBuffer.allocateFloats(19)) {
       assertThrows(IllegalStateException.class,
-          () -> Kernels.best().spmv(m, 0, 19, x, null, y, Epilogue.IDENTITY));
+          () -> RawKernels.of(Kernels.best()).spmv(m, 0, 19, x, null, y, Epilogue.IDENTITY));
     }
     assertEquals(5, mapped.file().network().layers().get(1).outputs());
   }

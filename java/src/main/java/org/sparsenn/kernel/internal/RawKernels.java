@@ -1,0 +1,86 @@
+package org.sparsenn.kernel.internal;
+
+import org.sparsenn.kernel.AlignedBuffer;
+import org.sparsenn.kernel.CsrOperand;
+import org.sparsenn.kernel.DenseOperand;
+import org.sparsenn.kernel.Epilogue;
+import org.sparsenn.kernel.Kernels;
+import org.sparsenn.kernel.PackedOperand;
+
+/**
+ * Internal: the arithmetic of one fully connected layer, {@code y = f(W x + bias)}, over a row
+ * range {@code [rowBegin, rowEnd)}, with no checks at all. Applications never call this: they
+ * run layers through the validating facade, {@code engine.LinearOp} (and {@code Session}),
+ * which checks buffer sizes, the batch and the row ranges once per call. A row range or buffer
+ * that does not fit the matrix reads or writes out of bounds in native code and can crash the
+ * JVM. The engine, the kernel conformance tests and the call-overhead benchmark are its callers.
+ *
+ * <p>Vectors are indexed by absolute row, so a row range writes only {@code y[rowBegin ..
+ * rowEnd)} and reads the whole input. Batched operations use the feature-major layout of the
+ * native header: input {@code x[c * batch + b]}, output {@code y[r * batch + b]}. {@code bias}
+ * may be null. Outputs never alias inputs. Methods are thread-safe for disjoint output ranges.
+ */
+public interface RawKernels {
+  /**
+   * The arithmetic behind a {@link Kernels} handle (every implementation is both).
+   *
+   * @throws NullPointerException if {@code kernels} is null
+   */
+  static RawKernels of(Kernels kernels) {
+    return (RawKernels) java.util.Objects.requireNonNull(kernels, "kernels");
+  }
+
+  /** The name of the kernels, as {@link Kernels#name()}. */
+  String name();
+
+  /** Whether they run native code, as {@link Kernels#isNative()}. */
+  boolean isNative();
+
+  /** Sparse matrix times vector. */
+  void spmv(CsrOperand a, int rowBegin, int rowEnd, AlignedBuffer x, AlignedBuffer bias,
+      AlignedBuffer y, Epilogue epilogue);
+
+  /** Sparse matrix times a batch, feature-major. */
+  void spmm(CsrOperand a, int rowBegin, int rowEnd, AlignedBuffer x, int batch,
+      AlignedBuffer bias, AlignedBuffer y, Epilogue epilogue);
+
+  /** Dense matrix times vector, with this implementation's own loops. */
+  void gemv(DenseOperand w, int rowBegin, int rowEnd, AlignedBuffer x, AlignedBuffer bias,
+      AlignedBuffer y, Epilogue epilogue);
+
+  /** Dense matrix times vector through BLAS where this implementation has it. */
+  void gemvBlas(DenseOperand w, int rowBegin, int rowEnd, AlignedBuffer x, AlignedBuffer bias,
+      AlignedBuffer y, Epilogue epilogue);
+
+  /**
+   * Dense matrix times a batch, feature-major, with this implementation's own loops: native
+   * kernels read each weight once per call and fuse the epilogue; any batch size.
+   */
+  void gemm(DenseOperand w, int rowBegin, int rowEnd, AlignedBuffer x, int batch,
+      AlignedBuffer bias, AlignedBuffer y, Epilogue epilogue);
+
+  /**
+   * Dense matrix in 16-row panels times a batch, feature-major, any batch (1 is a
+   * matrix-vector product): native kernels vectorise over output rows, so small batches run at
+   * full vector width. Any row range; ranges that start on a panel boundary waste nothing.
+   */
+  void gemmPacked(PackedOperand w, int rowBegin, int rowEnd, AlignedBuffer x, int batch,
+      AlignedBuffer bias, AlignedBuffer y, Epilogue epilogue);
+
+  /** Dense matrix times a batch, feature-major, through BLAS where this implementation has it. */
+  void gemmBlas(DenseOperand w, int rowBegin, int rowEnd, AlignedBuffer x, int batch,
+      AlignedBuffer bias, AlignedBuffer y, Epilogue epilogue);
+
+  /**
+   * Softmax over the {@code features} rows of each of the {@code batch} columns
+   * (feature-major). {@code x} and {@code y} may be the same buffer.
+   */
+  void softmax(int features, int batch, AlignedBuffer x, AlignedBuffer y);
+
+  /**
+   * {@code dst[c * rows + r] = src[r * cols + c]}: a row-major batch ({@code rows} samples) to
+   * the feature-major layout, and back with rows and cols swapped. The buffers must not be
+   * the same.
+   */
+  void transpose(int rows, int cols, AlignedBuffer src, AlignedBuffer dst);
+}

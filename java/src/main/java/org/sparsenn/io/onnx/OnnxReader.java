@@ -29,6 +29,10 @@ import org.sparsenn.model.Network;
  * {@code approximate="none"}) and the erf-based GELU subgraph PyTorch exports; {@code Softmax}
  * over the last axis as the final step; {@code Flatten} (axis 1), {@code Reshape} to
  * {@code [batch, -1]}, {@code Identity} and {@code Dropout} (identity at inference).
+ * {@code BatchNormalization} in inference form and {@code Add}, {@code Sub}, {@code Mul},
+ * {@code Div} by constants that broadcast per feature (on the input or between layers) are
+ * folded into the weights of the layer before them, when only its bias came between, or else
+ * into the inputs of the next layer.
  * Constants come from initializers ({@code raw_data}, typed fields or external data files
  * beside the model), {@code Constant} nodes, and {@code Cast} to float of either; float16 and
  * float64 weights are converted to float32 and the conversion is recorded in

@@ -145,8 +145,23 @@ public final class OnnxReader {
     return load(model, baseDirForExternalData, Long.MAX_VALUE);
   }
 
-  private static OnnxModel load(byte[] model, Path baseDirForExternalData, long maxTensorBytes) {
+  /**
+   * Reads an ONNX model held in memory, decoding at most {@code maxTensorBytes} bytes of tensor
+   * data.
+   *
+   * @param baseDirForExternalData the directory that external data locations are relative
+   *     to, or null if the model has none
+   * @throws ModelFormatException if the bytes are not a valid ONNX model, use something
+   *     sparsenn does not support, or hold more tensor data than allowed
+   * @throws IllegalArgumentException if {@code maxTensorBytes} is not positive
+   * @throws UncheckedIOException if external data cannot be read
+   */
+  public static OnnxModel load(byte[] model, Path baseDirForExternalData, long maxTensorBytes) {
     Objects.requireNonNull(model, "model");
+    if (maxTensorBytes < 1) {
+      throw new IllegalArgumentException("maxTensorBytes must be positive, got "
+          + maxTensorBytes);
+    }
     ModelProto proto = parse(model);
     if (!proto.hasGraph()) {
       throw new ModelFormatException("the model has no graph");

@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Callable;
@@ -56,17 +57,25 @@ final class BenchCommand implements Callable<Integer> {
       description = "Timed milliseconds per measurement (default: ${DEFAULT-VALUE}).")
   int millis;
 
+  @Option(names = "--json", description = "Print one JSON object instead of the table.")
+  boolean json;
+
+  // the rows of the --json document, in table order
+  private final List<Map<String, Object>> jsonRows = new ArrayList<>();
+
   @Override
   public Integer call() {
     validate();
     PrintWriter out = spec.commandLine().getOut();
     Kernels kernels = Kernels.best();
-    out.printf(Locale.ROOT, "kernels: %s, threads: %d, %d ms per measurement (median of 5)%n",
-        kernels.name(), threads, millis);
-    out.println("A demonstration: the JMH results in bench/results are the numbers to quote.");
-    out.println();
-    out.printf(Locale.ROOT, "%-11s %5s %8s %12s %12s %12s %9s %9s%n", "shape", "batch",
-        "sparsity", "dense_blas", "csr", "csr16", "csr x", "csr16 x");
+    if (!json) {
+      out.printf(Locale.ROOT, "kernels: %s, threads: %d, %d ms per measurement (median of 5)%n",
+          kernels.name(), threads, millis);
+      out.println("A demonstration: the JMH results in bench/results are the numbers to quote.");
+      out.println();
+      out.printf(Locale.ROOT, "%-11s %5s %8s %12s %12s %12s %9s %9s%n", "shape", "batch",
+          "sparsity", "dense_blas", "csr", "csr16", "csr x", "csr16 x");
+    }
     ExecutorService pool = threads > 1 ? Executors.newFixedThreadPool(threads - 1) : null;
     try {
       for (String shape : shapes) {
@@ -79,6 +88,9 @@ final class BenchCommand implements Callable<Integer> {
       if (pool != null) {
         pool.shutdownNow();
       }
+    }
+    if (json) {
+      CliJson.write(out, CliJson.bench(kernels.name(), threads, millis, jsonRows));
     }
     return 0;
   }
@@ -100,6 +112,10 @@ final class BenchCommand implements Callable<Integer> {
         double csr16 = cols <= 65536
             ? measure(weights, rows, cols, LayerMethod.CSR16, kernels, pool, x, batch, y)
             : Double.NaN;
+        if (json) {
+          jsonRows.add(CliJson.benchRow(rows, cols, batch, sparsity, denseMicros, csr, csr16));
+          continue;
+        }
         out.printf(Locale.ROOT, "%-11s %5d %8.2f %10.1fus %10.1fus %10.1fus %8.2fx %8.2fx%n",
             rows + "x" + cols, batch, sparsity, denseMicros, csr, csr16, denseMicros / csr,
             denseMicros / csr16);

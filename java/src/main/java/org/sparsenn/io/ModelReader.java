@@ -33,21 +33,28 @@ public final class ModelReader {
    * here so that choosing a reader loads no reader class; a test checks they match.
    */
   private static final List<Format> FORMATS = List.of(
-      new Format("onnx", List.of(".onnx"), () -> new OnnxFormatReader()),
-      new Format("npz", List.of(".npz"), () -> new NpzReader()),
-      new Format("safetensors", List.of(".safetensors"), () -> new SafetensorsReader()),
-      new Format("snn", List.of(".snn"), () -> new SnnFormatReader()));
+      new Format("onnx", List.of(".onnx"), "com.google.protobuf:protobuf-java",
+          () -> new OnnxFormatReader()),
+      new Format("npz", List.of(".npz"), "nothing beyond the JDK", () -> new NpzReader()),
+      new Format("safetensors", List.of(".safetensors"),
+          "com.fasterxml.jackson.core:jackson-databind", () -> new SafetensorsReader()),
+      new Format("snn", List.of(".snn"), "com.fasterxml.jackson.core:jackson-databind",
+          () -> new SnnFormatReader()));
 
   /** A format known by name and extensions; its reader is created when first needed. */
   private static final class Format {
     final String name;
     final List<String> extensions;
+    /** The library its reader needs on the class path, for the message when it is missing. */
+    final String needs;
     private final Supplier<ModelFormatReader> factory;
     private volatile ModelFormatReader reader;
 
-    Format(String name, List<String> extensions, Supplier<ModelFormatReader> factory) {
+    Format(String name, List<String> extensions, String needs,
+        Supplier<ModelFormatReader> factory) {
       this.name = name;
       this.extensions = extensions;
+      this.needs = needs;
       this.factory = factory;
     }
 
@@ -63,6 +70,16 @@ public final class ModelReader {
       }
       return r;
     }
+
+    /** Runs a read, saying which library is missing if the reader's classes cannot load. */
+    LoadedModel read(Supplier<LoadedModel> read) {
+      try {
+        return read.get();
+      } catch (NoClassDefFoundError e) {
+        throw new IllegalStateException("reading " + name + " models needs " + needs
+            + " on the class path (missing: " + e.getMessage() + ")", e);
+      }
+    }
   }
 
   private ModelReader() {}
@@ -73,6 +90,7 @@ public final class ModelReader {
    * @throws ModelFormatException naming the file if it is malformed, truncated or unsupported
    * @throws IllegalArgumentException if no reader takes the file's extension
    * @throws UncheckedIOException if the file cannot be read
+   * @throws IllegalStateException if the library the format needs is not on the class path
    */
   public static Network read(Path file) {
     return load(file, ReadOptions.defaults()).network();
@@ -85,6 +103,7 @@ public final class ModelReader {
    * @throws IllegalArgumentException if no reader takes the file's extension, or the file is a
    *     single {@code .npy} array
    * @throws UncheckedIOException if the file does not exist or cannot be read
+   * @throws IllegalStateException if the library the format needs is not on the class path
    */
   public static LoadedModel load(Path file, ReadOptions options) {
     String name = file.getFileName() == null ? ""
@@ -99,7 +118,7 @@ public final class ModelReader {
           throw new UncheckedIOException(file + (Files.exists(file) ? ": not a regular file"
               : ": no such file"), new NoSuchFileException(file.toString()));
         }
-        return format.reader().read(file, options);
+        return format.read(() -> format.reader().read(file, options));
       }
     }
     throw new IllegalArgumentException(file + ": unknown model format; sparsenn reads "
@@ -142,16 +161,17 @@ public final class ModelReader {
    * @throws ModelFormatException if the bytes are malformed, truncated or unsupported
    * @throws IllegalArgumentException if no reader has that format
    * @throws UncheckedIOException if a temporary copy cannot be written
+   * @throws IllegalStateException if the library the format needs is not on the class path
    */
   public static LoadedModel load(byte[] model, String format, ReadOptions options) {
     Objects.requireNonNull(model, "model");
     Objects.requireNonNull(options, "options");
     Format f = format(format);
-    ModelFormatReader reader = f.reader();
-    if (reader instanceof InMemoryReader memory) {
-      return memory.read(model, options);
+    LoadedModel loaded = f.read(() -> f.reader() instanceof InMemoryReader memory
+        ? memory.read(model, options) : readCopy(f.reader(), model, f.extensions.get(0), options));
+    if (f.reader() instanceof InMemoryReader) {
+      return loaded;
     }
-    LoadedModel loaded = readCopy(reader, model, f.extensions.get(0), options);
     return new LoadedModel(loaded.network(), loaded.format(), inMemorySource(f.name),
         sha256(model), loaded.mapping(), loaded.ordering(), loaded.conversions(),
         loaded.metadata());

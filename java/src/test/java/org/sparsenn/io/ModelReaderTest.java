@@ -9,6 +9,7 @@ import java.io.ByteArrayInputStream;
 import java.io.File;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.net.URL;
 import java.net.URLClassLoader;
@@ -20,6 +21,8 @@ import java.util.HexFormat;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.sparsenn.io.snn.SnnWriteOptions;
+import org.sparsenn.io.snn.SnnWriter;
 import org.sparsenn.model.Activation;
 import org.sparsenn.model.Network;
 
@@ -145,7 +148,8 @@ class ModelReaderTest {
 
   /**
    * Loads ModelReader in a class loader whose class path lacks Jackson (as a consumer with only
-   * the library and protobuf would have) and reads ONNX and .npz through it.
+   * the library and protobuf would have) and reads ONNX and .npz through it; .snn, whose
+   * header is JSON, says what is missing.
    */
   @Test
   void onnxAndNpzNeedNoJackson() throws Exception {
@@ -170,6 +174,13 @@ class ModelReaderTest {
         Object layers = network.getClass().getMethod("layers").invoke(network);
         assertEquals(2, ((List<?>) layers).size(), file.toString());
       }
+      Path snn = dir.resolve("m.snn");
+      SnnWriter.write(ModelReader.read(npz), snn, SnnWriteOptions.defaults());
+      InvocationTargetException e =
+          assertThrows(InvocationTargetException.class, () -> read.invoke(null, snn));
+      assertTrue(e.getCause() instanceof IllegalStateException, e.getCause().toString());
+      assertTrue(e.getCause().getMessage().contains("jackson-databind"),
+          e.getCause().getMessage());
     }
   }
 

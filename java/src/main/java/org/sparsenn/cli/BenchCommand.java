@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Callable;
@@ -61,24 +62,32 @@ final class BenchCommand implements Callable<Integer> {
       description = "Timed milliseconds per measurement (default: ${DEFAULT-VALUE}).")
   int millis;
 
+  @Option(names = "--json", description = "Print one JSON object instead of the table.")
+  boolean json;
+
+  // the rows of the --json document, in table order
+  private final List<Map<String, Object>> jsonRows = new ArrayList<>();
+
   @Override
   public Integer call() {
     validate();
     PrintWriter out = spec.commandLine().getOut();
     Kernels kernels = Kernels.best();
-    out.printf(Locale.ROOT, "kernels: %s, threads: %d, %d ms per measurement (median of 5)%n",
-        kernels.name(), threads, millis);
-    out.println("A demonstration: the JMH results in bench/results are the numbers to quote.");
-    out.println();
-    out.printf(Locale.ROOT, "%-11s %5s %8s %12s", "shape", "batch", "sparsity",
-        BASELINE.label());
-    for (LayerMethod method : SPARSE) {
-      out.printf(Locale.ROOT, " %12s", method.label());
+    if (!json) {
+      out.printf(Locale.ROOT, "kernels: %s, threads: %d, %d ms per measurement (median of 5)%n",
+          kernels.name(), threads, millis);
+      out.println("A demonstration: the JMH results in bench/results are the numbers to quote.");
+      out.println();
+      out.printf(Locale.ROOT, "%-11s %5s %8s %12s", "shape", "batch", "sparsity",
+          BASELINE.label());
+      for (LayerMethod method : SPARSE) {
+        out.printf(Locale.ROOT, " %12s", method.label());
+      }
+      for (LayerMethod method : SPARSE) {
+        out.printf(Locale.ROOT, " %9s", method.label() + " x");
+      }
+      out.println();
     }
-    for (LayerMethod method : SPARSE) {
-      out.printf(Locale.ROOT, " %9s", method.label() + " x");
-    }
-    out.println();
     ExecutorService pool = threads > 1 ? Executors.newFixedThreadPool(threads - 1) : null;
     try {
       for (String shape : shapes) {
@@ -91,6 +100,9 @@ final class BenchCommand implements Callable<Integer> {
       if (pool != null) {
         pool.shutdownNow();
       }
+    }
+    if (json) {
+      CliJson.write(out, CliJson.bench(kernels.name(), threads, millis, jsonRows));
     }
     return 0;
   }
@@ -113,6 +125,11 @@ final class BenchCommand implements Callable<Integer> {
           LayerMethod method = SPARSE.get(i);
           micros[i] = method.fits(cols)
               ? measure(weights, rows, cols, method, kernels, pool, x, batch, y) : Double.NaN;
+        }
+        if (json) {
+          jsonRows.add(CliJson.benchRow(rows, cols, batch, sparsity, BASELINE, denseMicros,
+              SPARSE, micros));
+          continue;
         }
         out.printf(Locale.ROOT, "%-11s %5d %8.2f %10.1fus", rows + "x" + cols, batch, sparsity,
             denseMicros);

@@ -56,6 +56,9 @@ final class EvalCommand implements Callable<Integer> {
       description = "k of the top-k accuracy (default: ${DEFAULT-VALUE}).")
   int topK;
 
+  @Option(names = "--json", description = "Print one JSON object instead of text.")
+  boolean json;
+
   @Override
   public Integer call() {
     Loss chosen = TrainCommand.parseLoss(loss);
@@ -71,6 +74,11 @@ final class EvalCommand implements Callable<Integer> {
     Trainer.checkData(loaded.network(), test, chosen);
     Evaluation e = Evaluator.evaluate(loaded.network(), test, chosen, topK);
     PrintWriter out = spec.commandLine().getOut();
+    if (json) {
+      CliJson.write(out, CliJson.evaluation(model, loaded.network(), data,
+          DataSources.hasTestPart(data), chosen.name().toLowerCase(Locale.ROOT), e));
+      return 0;
+    }
     out.printf(Locale.ROOT, "model:    %s (%s)%n", model, loaded.network());
     out.printf(Locale.ROOT, "data:     %s%s, %d examples%n", data,
         DataSources.hasTestPart(data) ? " (test part)" : "", e.count());

@@ -8,6 +8,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import org.sparsenn.engine.Plan;
 import org.sparsenn.engine.PlanningMode;
 import org.sparsenn.engine.Session;
 import org.sparsenn.engine.SessionOptions;
@@ -74,6 +75,10 @@ final class InferCommand implements Callable<Integer> {
 
   @Mixin ReadOptionsMixin reading;
 
+  @Option(names = "--json", description = "Print one JSON object instead of text; with --plan"
+      + " it holds the plan.")
+  boolean json;
+
   @Override
   public Integer call() {
     PlanningMode mode = parsePlanning(planning);
@@ -110,8 +115,10 @@ final class InferCommand implements Callable<Integer> {
     SessionOptions options = SessionOptions.builder().threads(threads).planning(mode)
         .softmax(softmax).build();
     float[] results = new float[Math.multiplyExact(batch, network.outputs())];
+    Plan plan;
     try (Session session = Session.create(network, stored, options)) {
-      if (printPlan) {
+      plan = printPlan ? session.plan() : null;
+      if (printPlan && !json) {
         spec.commandLine().getErr().print(session.plan().describe());
         spec.commandLine().getErr().flush();
       }
@@ -124,6 +131,10 @@ final class InferCommand implements Callable<Integer> {
       NpyWriter.write(buffered, y);
       buffered.flush();
     });
+    if (json) {
+      CliJson.write(spec.commandLine().getOut(), CliJson.inference(output, batch, network, plan));
+      return 0;
+    }
     spec.commandLine().getOut().printf(Locale.ROOT, "wrote %s: %d x %d outputs of %s%n", output,
         batch, network.outputs(), network);
     spec.commandLine().getOut().flush();

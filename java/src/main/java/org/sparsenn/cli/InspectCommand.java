@@ -42,11 +42,18 @@ final class InspectCommand implements Callable<Integer> {
 
   @Mixin ReadOptionsMixin reading;
 
+  @Option(names = "--json", description = "Print one JSON object instead of text.")
+  boolean json;
+
   @Override
   public Integer call() {
     ReadOptions options = reading.readOptions();
     LoadedModel loaded = ModelReader.load(model, options);
-    print(spec.commandLine().getOut(), loaded);
+    if (json) {
+      CliJson.write(spec.commandLine().getOut(), CliJson.model(loaded));
+    } else {
+      print(spec.commandLine().getOut(), loaded);
+    }
     return 0;
   }
 

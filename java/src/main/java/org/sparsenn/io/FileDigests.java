@@ -16,6 +16,15 @@ import java.util.HexFormat;
 public final class FileDigests {
   private FileDigests() {}
 
+  /** The SHA-256 digest of bytes, lowercase hex. */
+  public static String sha256(byte[] bytes) {
+    try {
+      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is missing from this JVM", e);
+    }
+  }
+
   /**
    * The SHA-256 digest of a file, lowercase hex.
    *

@@ -2,6 +2,7 @@ package org.sparsenn.io.onnx;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -46,6 +47,10 @@ final class OnnxGraphReader {
   private long[] dims;
   private final List<DenseLayer> layers = new ArrayList<>();
   private Pending pending;
+  // Constant arithmetic after an activation (or on the graph input), waiting to be folded into
+  // the inputs of the next layer, and the node it started at (for messages).
+  private FeatureAffine inputAffine;
+  private int inputAffineNode = -1;
   private boolean softmax;
   // The input features the model keeps (a leading Gather on axis 1), or null for all.
   private int[] selectedFeatures;
@@ -106,6 +111,10 @@ final class OnnxGraphReader {
           + dims.length + "; sparsenn reads inputs of shape [batch, features, ...]");
     }
     walk(output);
+    if (inputAffine != null) {
+      throw error(inputAffineNode, "applies constant arithmetic after the last activation;"
+          + " sparsenn folds such constants into the Gemm or MatMul that follows, and none does");
+    }
     for (int i = 0; i < visited.length; i++) {
       if (!visited[i]) {
         throw new ModelFormatException(describe(i) + " is not on the path from input '"
@@ -420,7 +429,8 @@ final class OnnxGraphReader {
     switch (node.getOpType()) {
       case "Gemm" -> gemm(index, node);
       case "MatMul" -> matmul(index, node);
-      case "Add" -> addBias(index, node);
+      case "Add", "Sub", "Mul", "Div" -> constantArithmetic(index, node);
+      case "BatchNormalization" -> batchNormalization(index, node);
       case "Relu" -> activation(index, node, Activation.RELU);
       case "Sigmoid" -> activation(index, node, Activation.SIGMOID);
       case "Tanh" -> activation(index, node, Activation.TANH);
@@ -439,9 +449,9 @@ final class OnnxGraphReader {
       case "Dropout" -> dropout(index, node);
       case "Gather" -> gather(index, node);
       case "Shape", "Unsqueeze", "Concat" -> throw viewOnly(index);
-      default -> throw error(index, "is not supported: sparsenn reads Gemm, MatMul, Add (bias),"
-          + " Relu, LeakyRelu, Sigmoid, Tanh, Gelu, Softmax, Flatten, Reshape, Identity and"
-          + " Dropout");
+      default -> throw error(index, "is not supported: sparsenn reads Gemm, MatMul, Relu,"
+          + " LeakyRelu, Sigmoid, Tanh, Gelu, Softmax, Flatten, Reshape, Identity, Dropout, and"
+          + " folds BatchNormalization and Add, Sub, Mul, Div by constants into the weights");
     }
   }
 
@@ -477,14 +487,14 @@ final class OnnxGraphReader {
     }
     float[] bias = null;
     if (node.getInputCount() == 3 && !node.getInput(2).isEmpty()) {
-      bias = biasVector(index, node.getInput(2), out, true);
+      bias = biasVector(index, node.getInput(2), out);
       if (beta != 1f) {
         for (int i = 0; i < bias.length; i++) {
           bias[i] *= beta;
         }
       }
     }
-    beginLayer(in, out, w, bias);
+    beginLayer(index, in, out, w, bias);
     current = node.getOutput(0);
   }
 
@@ -499,7 +509,7 @@ final class OnnxGraphReader {
     String bName = node.getInput(1);
     float[] w = weightMatrix(index, bName, false);
     int out = (int) constant(index, bName).dims()[1];
-    beginLayer(w.length / out, out, w, null);
+    beginLayer(index, w.length / out, out, w, null);
     current = node.getOutput(0);
   }
 
@@ -547,26 +557,35 @@ final class OnnxGraphReader {
   }
 
   /** A bias of shape [n], [1, n], or a single broadcast value, as n floats. */
-  private float[] biasVector(int index, String name, int n, boolean allowScalar) {
+  private float[] biasVector(int index, String name, int n) {
     Constant c = constant(index, name);
     float[] v = floatConstant(index, name, "bias");
     long[] d = c.dims();
     boolean row = (d.length == 1 && d[0] == n) || (d.length == 2 && d[0] == 1 && d[1] == n);
-    boolean scalar = allowScalar && v.length == 1 && d.length <= 2;
+    boolean scalar = v.length == 1 && d.length <= 2;
     if (!row && !scalar) {
       throw error(index, "has bias '" + name + "' of shape " + shapeText(d)
           + "; expected [" + n + "] or [1, " + n + "]");
     }
     if (scalar && n != 1) {
       float[] b = new float[n];
-      java.util.Arrays.fill(b, v[0]);
+      Arrays.fill(b, v[0]);
       return b;
     }
     return v.clone();
   }
 
-  private void beginLayer(int in, int out, float[] w, float[] bias) {
+  private void beginLayer(int index, int in, int out, float[] w, float[] bias) {
     finishLayer();
+    if (inputAffine != null) {
+      if (inputAffine.width() != 1 && inputAffine.width() != in) {
+        throw error(index, "takes " + in + " inputs but the constant arithmetic before it ("
+            + describe(inputAffineNode) + ") has " + inputAffine.width() + " values");
+      }
+      bias = inputAffine.foldIntoInputs(w, bias, in, out);
+      inputAffine = null;
+      inputAffineNode = -1;
+    }
     pending = new Pending(in, out, w, bias);
     dims = new long[] {dims == null ? -1 : dims[0], out};
   }
@@ -580,28 +599,239 @@ final class OnnxGraphReader {
     }
   }
 
-  private void addBias(int index, NodeProto node) {
+  /**
+   * {@code Add}, {@code Sub}, {@code Mul} or {@code Div} of the activations and a constant that
+   * broadcasts per feature: folded into the weights (see {@link #applyAffine}).
+   */
+  private void constantArithmetic(int index, NodeProto node) {
+    String op = node.getOpType();
     if (node.getInputCount() != 2) {
-      throw error(index, "has " + node.getInputCount() + " inputs; Add takes 2");
+      throw error(index, "has " + node.getInputCount() + " inputs; " + op + " takes 2");
     }
-    String other = node.getInput(0).equals(current) ? node.getInput(1) : node.getInput(0);
+    boolean activationsFirst = node.getInput(0).equals(current);
+    if (!activationsFirst && !node.getInput(1).equals(current)) {
+      throw error(index, "does not take '" + current + "' as an input");
+    }
+    String other = activationsFirst ? node.getInput(1) : node.getInput(0);
     if (!isConstant(other)) {
-      throw error(index, "adds two computed values ('" + node.getInput(0) + "', '"
-          + node.getInput(1) + "'); sparsenn reads Add only as the bias of a MatMul or Gemm");
+      throw error(index, "combines two computed values ('" + node.getInput(0) + "', '"
+          + node.getInput(1) + "'); sparsenn reads " + op + " only with a constant, which it"
+          + " folds into the weights");
     }
-    if (pending == null || pending.activation != null) {
-      throw error(index, "adds '" + other + "' where no MatMul or Gemm output precedes it;"
-          + " sparsenn reads Add only as the bias right after a MatMul or Gemm");
+    double[] c = perFeature(index, doubles(floatConstant(index, other, "operand")),
+        constant(index, other).dims(), "constant '" + other + "'");
+    FeatureAffine map = switch (op) {
+      case "Add" -> FeatureAffine.shifting(c);
+      case "Sub" -> activationsFirst ? FeatureAffine.shifting(negated(c))
+          : FeatureAffine.of(new double[] {-1}, c);
+      case "Mul" -> FeatureAffine.scaling(c);
+      default -> {
+        if (!activationsFirst) {
+          throw error(index, "divides constant '" + other + "' by the activations; sparsenn"
+              + " folds only the activations divided by a constant");
+        }
+        double[] reciprocal = new double[c.length];
+        for (int f = 0; f < c.length; f++) {
+          if (c[f] == 0 || !Double.isFinite(c[f])) {
+            throw error(index, "divides by " + c[f] + " (constant '" + other + "'); a divisor"
+                + " must be finite and non-zero");
+          }
+          reciprocal[f] = 1 / c[f];
+        }
+        yield FeatureAffine.scaling(reciprocal);
+      }
+    };
+    applyAffine(index, map);
+    current = node.getOutput(0);
+  }
+
+  /**
+   * {@code BatchNormalization} in inference form, {@code scale (x - mean) / sqrt(var + eps) + B}
+   * per channel (axis 1): folded into the weights (see {@link #applyAffine}).
+   */
+  private void batchNormalization(int index, NodeProto node) {
+    if (node.getInputCount() != 5) {
+      throw error(index, "has " + node.getInputCount() + " inputs; BatchNormalization takes 5"
+          + " (X, scale, B, mean, var)");
     }
-    float[] b = biasVector(index, other, pending.outputs, false);
-    if (pending.bias == null) {
-      pending.bias = b;
-    } else {
-      for (int i = 0; i < b.length; i++) {
-        pending.bias[i] += b[i];
+    if (!node.getInput(0).equals(current)) {
+      throw error(index, "does not take '" + current + "' as its data input X");
+    }
+    if (intAttr(index, "training_mode", 0) != 0) {
+      throw error(index, "runs in training mode; sparsenn reads inference graphs only");
+    }
+    if (opset < 9 && intAttr(index, "spatial", 1) != 1) {
+      throw error(index, "has spatial = 0; sparsenn reads per-channel BatchNormalization only");
+    }
+    for (int o = 1; o < node.getOutputCount(); o++) {
+      String stat = node.getOutput(o);
+      if (!stat.isEmpty() && (consumers.containsKey(stat) || isGraphOutput(stat))) {
+        throw error(index, "has its running-statistics output '" + stat + "' used; sparsenn"
+            + " reads BatchNormalization in inference form only");
       }
     }
+    String[] roles = {"scale", "B", "mean", "var"};
+    float[][] params = new float[4][];
+    for (int k = 0; k < 4; k++) {
+      String name = node.getInput(k + 1);
+      if (!isConstant(name)) {
+        throw error(index, "has a computed " + roles[k] + " '" + name + "'; sparsenn folds"
+            + " BatchNormalization with constant scale, B, mean and var only");
+      }
+      params[k] = floatConstant(index, name, roles[k]);
+      long[] d = constant(index, name).dims();
+      if (d.length != 1 || params[k].length != params[0].length) {
+        throw error(index, "has " + roles[k] + " '" + name + "' of shape " + shapeText(d)
+            + "; expected [" + params[0].length + "], one value per channel");
+      }
+    }
+    double epsilon = floatAttr(index, "epsilon", 1e-5f);
+    int channels = params[0].length;
+    double[] scale = new double[channels];
+    double[] shift = new double[channels];
+    for (int c = 0; c < channels; c++) {
+      double variance = (double) params[3][c] + epsilon;
+      if (!(variance > 0)) {
+        throw error(index, "has var + epsilon = " + variance + " for channel " + c
+            + "; it must be positive");
+      }
+      scale[c] = params[0][c] / Math.sqrt(variance);
+      shift[c] = params[1][c] - params[2][c] * scale[c];
+    }
+    // per channel is per feature on [batch, C]; on [batch, C, d1, ...] it repeats over d1...
+    long[] channelDims = dims == null ? new long[] {channels} : new long[Math.max(1,
+        dims.length - 1)];
+    if (dims != null) {
+      Arrays.fill(channelDims, 1);
+      channelDims[0] = channels;
+    }
+    String what = "the " + channels + " channels of '" + node.getInput(1) + "'";
+    FeatureAffine map = FeatureAffine.of(perFeature(index, scale, channelDims, what),
+        perFeature(index, shift, channelDims, what));
+    applyAffine(index, map);
     current = node.getOutput(0);
+  }
+
+  /**
+   * Folds a per-feature map on the activations into the layer before it when that layer's
+   * output is still linear (only its bias came between), otherwise keeps it for the inputs of
+   * the next layer.
+   */
+  private void applyAffine(int index, FeatureAffine map) {
+    if (pending != null && pending.activation == null) {
+      if (map.width() != 1 && map.width() != pending.outputs) {
+        throw error(index, "has " + map.width() + " values per feature but follows a layer with "
+            + pending.outputs + " outputs");
+      }
+      pending.bias = map.foldIntoOutputs(pending.weights, pending.bias, pending.inputs,
+          pending.outputs);
+      return;
+    }
+    if (inputAffine == null) {
+      inputAffine = map;
+      inputAffineNode = index;
+      return;
+    }
+    if (inputAffine.width() != 1 && map.width() != 1 && inputAffine.width() != map.width()) {
+      throw error(index, "has " + map.width() + " values per feature but the constant arithmetic"
+          + " before it (" + describe(inputAffineNode) + ") has " + inputAffine.width());
+    }
+    inputAffine = inputAffine.then(map);
+  }
+
+  /**
+   * A constant broadcast (numpy rules, right-aligned) onto the activations' shape, as one value
+   * per flattened feature, or a single value if it is a scalar. The constant may not broadcast
+   * over the batch or widen the activations.
+   */
+  private double[] perFeature(int index, double[] values, long[] constDims, String what) {
+    if (values.length == 1 && (dims == null || constDims.length <= dims.length)) {
+      return new double[] {values[0]};
+    }
+    if (dims == null || (dims.length == 2 && dims[1] < 0)) {
+      // the width is not declared: a [n] or [1, n] constant has one value per feature
+      if (constDims.length == 1 || (constDims.length == 2 && constDims[0] == 1)) {
+        return values.clone();
+      }
+      throw error(index, "uses " + what + " of shape " + shapeText(constDims) + " on '"
+          + current + "', whose shape is not declared; sparsenn folds scalars, [n] and [1, n]"
+          + " there");
+    }
+    requireKnownShape(index);
+    int rank = dims.length;
+    int offset = rank - constDims.length;
+    if (offset < 0 || (offset == 0 && constDims[0] != 1)) {
+      throw error(index, "uses " + what + " of shape " + shapeText(constDims) + ", which does"
+          + " not broadcast per feature onto '" + current + "' of shape " + shapeText(dims));
+    }
+    // stride of each non-batch axis within the constant, 0 where it broadcasts
+    long[] strides = new long[rank];
+    long stride = 1;
+    for (int k = rank - 1; k >= 1; k--) {
+      long constDim = k - offset >= 0 ? constDims[k - offset] : 1;
+      if (constDim != 1 && constDim != dims[k]) {
+        throw error(index, "uses " + what + " of shape " + shapeText(constDims) + ", which does"
+            + " not broadcast onto '" + current + "' of shape " + shapeText(dims));
+      }
+      strides[k] = constDim == 1 ? 0 : stride;
+      stride *= constDim;
+    }
+    int features = (int) features();
+    if (features > largestConstantElements()) {
+      // a layer taking these features needs weights at least this large; without one the
+      // declared shape is wrong, and expanding the constant would only waste memory
+      throw error(index, "broadcasts " + what + " over " + features + " features of '" + current
+          + "', more than any constant in the graph holds");
+    }
+    double[] out = new double[features];
+    for (int f = 0; f < features; f++) {
+      long rest = f;
+      long at = 0;
+      for (int k = rank - 1; k >= 1; k--) {
+        at += (rest % dims[k]) * strides[k];
+        rest /= dims[k];
+      }
+      out[f] = values[(int) at];
+    }
+    return out;
+  }
+
+  /** The most elements any initializer or Constant node declares (its dims, not decoded). */
+  private long largestConstantElements() {
+    long largest = 0;
+    List<TensorProto> tensors = new ArrayList<>(graph.getInitializerList());
+    for (int i : constantNodes.values()) {
+      for (AttributeProto a : graph.getNode(i).getAttributeList()) {
+        if (a.hasT()) {
+          tensors.add(a.getT());
+        }
+      }
+    }
+    for (TensorProto t : tensors) {
+      long n = 1;
+      for (long d : t.getDimsList()) {
+        n = d <= 0 ? 0 : Math.min(n * Math.min(d, OnnxTensors.MAX_ELEMENTS),
+            OnnxTensors.MAX_ELEMENTS);
+      }
+      largest = Math.max(largest, n);
+    }
+    return largest;
+  }
+
+  private static double[] negated(double[] v) {
+    double[] n = new double[v.length];
+    for (int i = 0; i < v.length; i++) {
+      n[i] = -v[i];
+    }
+    return n;
+  }
+
+  private static double[] doubles(float[] v) {
+    double[] d = new double[v.length];
+    for (int i = 0; i < v.length; i++) {
+      d[i] = v[i];
+    }
+    return d;
   }
 
   private void activation(int index, NodeProto node, Activation act) {
@@ -616,6 +846,11 @@ final class OnnxGraphReader {
     if (pending == null) {
       throw error(index, "applies " + act + " where no Gemm or MatMul precedes it; sparsenn"
           + " reads activations only after a layer");
+    }
+    if (inputAffine != null) {
+      throw error(index, "applies " + act + " after the constant arithmetic of "
+          + describe(inputAffineNode) + "; sparsenn folds such constants into the Gemm or"
+          + " MatMul that follows, so no activation may come between");
     }
     if (pending.activation != null) {
       throw error(index, "applies " + act + " after " + pending.activation + "; a sparsenn"
@@ -644,6 +879,10 @@ final class OnnxGraphReader {
     }
     if (pending == null) {
       throw error(index, "is not preceded by a layer");
+    }
+    if (inputAffine != null) {
+      throw error(index, "follows the constant arithmetic of " + describe(inputAffineNode)
+          + ", which has no layer after it to fold into");
     }
     finishLayer();
     softmax = true;
@@ -729,6 +968,9 @@ final class OnnxGraphReader {
     }
     selectedFeatures = features;
     originalInputs = (int) dims[1];
+    if (inputAffine != null) {
+      inputAffine = inputAffine.select(features);
+    }
     dims = new long[] {dims[0], features.length};
     passThrough(index, node, 2);
   }

@@ -29,6 +29,10 @@ import org.sparsenn.model.Network;
  * {@code approximate="none"}) and the erf-based GELU subgraph PyTorch exports; {@code Softmax}
  * over the last axis as the final step; {@code Flatten} (axis 1), {@code Reshape} to
  * {@code [batch, -1]}, {@code Identity} and {@code Dropout} (identity at inference).
+ * {@code BatchNormalization} in inference form and {@code Add}, {@code Sub}, {@code Mul},
+ * {@code Div} by constants that broadcast per feature (on the input or between layers) are
+ * folded into the weights of the layer before them, when only its bias came between, or else
+ * into the inputs of the next layer.
  * Constants come from initializers ({@code raw_data}, typed fields or external data files
  * beside the model), {@code Constant} nodes, and {@code Cast} to float of either; float16 and
  * float64 weights are converted to float32 and the conversion is recorded in
@@ -141,8 +145,23 @@ public final class OnnxReader {
     return load(model, baseDirForExternalData, Long.MAX_VALUE);
   }
 
-  private static OnnxModel load(byte[] model, Path baseDirForExternalData, long maxTensorBytes) {
+  /**
+   * Reads an ONNX model held in memory, decoding at most {@code maxTensorBytes} bytes of tensor
+   * data.
+   *
+   * @param baseDirForExternalData the directory that external data locations are relative
+   *     to, or null if the model has none
+   * @throws ModelFormatException if the bytes are not a valid ONNX model, use something
+   *     sparsenn does not support, or hold more tensor data than allowed
+   * @throws IllegalArgumentException if {@code maxTensorBytes} is not positive
+   * @throws UncheckedIOException if external data cannot be read
+   */
+  public static OnnxModel load(byte[] model, Path baseDirForExternalData, long maxTensorBytes) {
     Objects.requireNonNull(model, "model");
+    if (maxTensorBytes < 1) {
+      throw new IllegalArgumentException("maxTensorBytes must be positive, got "
+          + maxTensorBytes);
+    }
     ModelProto proto = parse(model);
     if (!proto.hasGraph()) {
       throw new ModelFormatException("the model has no graph");

@@ -86,6 +86,40 @@ class OnnxGraphReaderTest {
   }
 
   @Test
+  void activationBetweenFoldedConstantsAndTheNextLayerIsRejected() {
+    GraphProto.Builder g = graph(List.of(gemm("fc1", "input", "h", "w"),
+        node("Relu", "relu", List.of("h"), "a"),
+        node("Mul", "scale", List.of("a", "half"), "s"),
+        node("Sigmoid", "squash", List.of("s"), "q"),
+        gemm("fc2", "q", "output", "w2")), "input", "output")
+        .addInitializer(floats("w", 3, 2)).addInitializer(floats("w2", 2, 3))
+        .addInitializer(floats("half", 1, 1));
+    assertRejected(g, 13, "node 3 'squash' (Sigmoid)", "node 2 'scale' (Mul)");
+  }
+
+  @Test
+  void inputNormalisationFollowsTheInputFeatureSelection() {
+    // (x - [0.1 .. 0.4]) then Gather [1, 3]: the fold must subtract 0.2 and 0.4
+    GraphProto.Builder g = graph(List.of(node("Sub", "center", List.of("input", "mean"), "c"),
+        node("Gather", "keep", List.of("c", "idx"), "k").toBuilder()
+            .addAttribute(AttributeProto.newBuilder().setName("axis")
+                .setType(AttributeProto.AttributeType.INT).setI(1)).build(),
+        gemm("fc", "k", "output", "w")), "input", "output")
+        .addInitializer(floats("mean", 1, 4)).addInitializer(floats("w", 1, 2))
+        .addInitializer(TensorProto.newBuilder().setName("idx")
+            .setDataType(TensorProto.DataType.INT64_VALUE).addDims(2).addInt64Data(1)
+            .addInt64Data(3));
+    g.setInput(0, g.getInput(0).toBuilder().setType(TypeProto.newBuilder().setTensorType(
+        TypeProto.Tensor.newBuilder().setElemType(TensorProto.DataType.FLOAT_VALUE)
+            .setShape(TensorShapeProto.newBuilder()
+                .addDim(TensorShapeProto.Dimension.newBuilder().setDimParam("batch"))
+                .addDim(TensorShapeProto.Dimension.newBuilder().setDimValue(4))))));
+    Network net = read(g, 13);
+    // w = [0.1, 0.2]: bias = -(0.1 * 0.2 + 0.2 * 0.4)
+    assertEquals(-0.1f, net.layers().get(0).bias()[0], 1e-6f);
+  }
+
+  @Test
   void graphOutputConsumedMidChainIsRejected() {
     GraphProto.Builder g = graph(List.of(gemm("fc", "input", "output", "w"),
         node("Relu", "after", List.of("output"), "r")), "input", "output")

@@ -27,10 +27,22 @@ public final class AtomicFiles {
    * disk, then moves it over {@code file} (atomically where the file system can). On any
    * failure the temporary file is removed and an existing {@code file} is left untouched.
    *
-   * @throws UncheckedIOException naming the file if it cannot be written
+   * <p>An existing {@code file} that is a device, FIFO or socket (such as {@code /dev/null} or
+   * a shell's process substitution) is written directly instead, never replaced: it has no
+   * contents to keep whole, and replacing it would destroy the node.
+   *
+   * @throws UncheckedIOException naming the file if it cannot be written, or is a directory
    */
   public static void write(Path file, Content content) {
     Objects.requireNonNull(content, "content");
+    if (Files.isDirectory(file)) {
+      throw new UncheckedIOException("cannot write " + file + ": it is a directory",
+          new IOException(file + " is a directory"));
+    }
+    if (RegularFiles.isSpecial(file)) {
+      writeInPlace(file, content);
+      return;
+    }
     Path target = file.toAbsolutePath();
     Path temp = target.resolveSibling("." + target.getFileName() + "."
         + Long.toHexString(ThreadLocalRandom.current().nextLong() >>> 1) + ".tmp");
@@ -58,6 +70,14 @@ public final class AtomicFiles {
           // the write already failed; that failure is the one to report
         }
       }
+    }
+  }
+
+  private static void writeInPlace(Path file, Content content) {
+    try (FileChannel channel = FileChannel.open(file, StandardOpenOption.WRITE)) {
+      content.writeTo(channel);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write " + file + ": " + e.getMessage(), e);
     }
   }
 }

@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -48,7 +47,8 @@ public final class ModelReader {
    * @throws ModelFormatException naming the file if it is malformed, truncated or unsupported
    * @throws IllegalArgumentException if no reader takes the file's extension, or the file is a
    *     single {@code .npy} array
-   * @throws UncheckedIOException if the file does not exist or cannot be read
+   * @throws UncheckedIOException if the file does not exist, is not a regular file (a FIFO or
+   *     device) or cannot be read
    */
   public static LoadedModel load(Path file, ReadOptions options) {
     String name = file.getFileName() == null ? ""
@@ -59,10 +59,7 @@ public final class ModelReader {
     }
     for (ModelFormatReader reader : READERS) {
       if (reader.accepts(file)) {
-        if (!Files.isRegularFile(file)) {
-          throw new UncheckedIOException(file + (Files.exists(file) ? ": not a regular file"
-              : ": no such file"), new NoSuchFileException(file.toString()));
-        }
+        RegularFiles.require(file);
         return reader.read(file, options);
       }
     }

@@ -3,8 +3,10 @@ package org.sparsenn.io;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.channels.FileChannel;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
@@ -61,7 +63,7 @@ public final class AtomicFiles {
       }
       moved = true;
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot write " + file + ": " + e.getMessage(), e);
+      throw new UncheckedIOException("cannot write " + file + ": " + reason(e), e);
     } finally {
       if (!moved) {
         try {
@@ -77,7 +79,18 @@ public final class AtomicFiles {
     try (FileChannel channel = FileChannel.open(file, StandardOpenOption.WRITE)) {
       content.writeTo(channel);
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot write " + file + ": " + e.getMessage(), e);
+      throw new UncheckedIOException("cannot write " + file + ": " + reason(e), e);
     }
+  }
+
+  /** What went wrong, in words: the file system's exceptions carry only a path. */
+  private static String reason(IOException e) {
+    if (e instanceof NoSuchFileException) {
+      return "its directory does not exist";
+    }
+    if (e instanceof AccessDeniedException) {
+      return "permission denied";
+    }
+    return e.getMessage();
   }
 }

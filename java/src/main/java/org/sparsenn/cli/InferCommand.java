@@ -1,6 +1,8 @@
 package org.sparsenn.cli;
 
 import java.io.BufferedOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.channels.Channels;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -30,8 +32,10 @@ import picocli.CommandLine.Spec;
  * Runs a model on a {@code [batch, features]} NumPy array and writes the {@code [batch,
  * outputs]} results: the raw last-layer outputs (logits) unless {@code --softmax}. Inputs run
  * through a planned {@link Session} in chunks, so any batch size fits in bounded memory; the
- * output file appears whole or not at all. A {@code .snn} model is memory-mapped and its CSR
- * layers run straight from the mapping.
+ * output file appears whole or not at all (a device or FIFO is written directly). A
+ * {@code .snn} model's CSR layers run from their stored arrays, copied into owned memory, or
+ * with {@code --mmap} from the mapped file. A model whose input features were pruned takes
+ * full-width inputs, as the library does.
  */
 @Command(
     name = "infer",
@@ -56,7 +60,8 @@ final class InferCommand implements Callable<Integer> {
   Path input;
 
   @Option(names = {"-o", "--output"}, required = true, paramLabel = "Y.npy",
-      description = "Where to write the [batch, outputs] results (replaced if it exists).")
+      description = "Where to write the [batch, outputs] results (replaced if it exists;"
+          + " a device or FIFO such as /dev/null is written into, not replaced).")
   Path output;
 
   @Option(names = "--softmax", description = "Apply a softmax to the outputs.")
@@ -73,6 +78,11 @@ final class InferCommand implements Callable<Integer> {
   @Option(names = "--plan", description = "Print what the planner chose for each layer.")
   boolean printPlan;
 
+  @Option(names = "--mmap", description = {"Memory-map a .snn model's sparse weights instead"
+      + " of copying them (zero-copy). The file may then be replaced by a rename while this"
+      + " runs, but must not be overwritten in place or truncated."})
+  boolean mmap;
+
   @Mixin ReadOptionsMixin reading;
 
   @Option(names = "--json", description = "Print one JSON object instead of text; with --plan"
@@ -86,9 +96,9 @@ final class InferCommand implements Callable<Integer> {
       throw new IllegalArgumentException("--threads must be >= 1, got " + threads);
     }
     String name = String.valueOf(model.getFileName()).toLowerCase(Locale.ROOT);
-    // A .snn file is mapped: its CSR layers run from the mapping, without re-encoding.
+    // A .snn file's CSR layers run from its stored arrays, without re-encoding.
     try (MappedSnnFile mapped = name.endsWith(".snn")
-        ? MappedSnnFile.open(model, reading.readOptions(), true) : null) {
+        ? MappedSnnFile.open(model, reading.readOptions().withMemoryMapped(mmap), true) : null) {
       Network network = mapped != null ? mapped.file().network()
           : ModelReader.load(model, reading.readOptions()).network();
       List<CsrMatrix> stored = new ArrayList<>();
@@ -96,6 +106,11 @@ final class InferCommand implements Callable<Integer> {
         stored.add(mapped != null && mapped.file().storage(i).isCsr() ? mapped.csr(i) : null);
       }
       return infer(network, stored, mode);
+    } catch (InternalError e) {
+      // A fault reading a mapped page: the file was truncated or rewritten under --mmap.
+      throw new UncheckedIOException(model + ": the model file changed on disk while mapped"
+          + " (--mmap); replace a mapped model by renaming a new file over it, never in place",
+          new IOException(e));
     }
   }
 
@@ -108,9 +123,11 @@ final class InferCommand implements Callable<Integer> {
     }
     int batch = shape.length == 1 ? 1 : shape[0];
     int features = shape[shape.length - 1];
-    if (features != network.inputs()) {
+    // A model whose input features were pruned takes full-width rows and reads the kept ones.
+    if (features != network.originalInputs()) {
       throw new IllegalArgumentException(input + " has " + features + " features per row, "
-          + "the model takes " + network.inputs());
+          + "the model takes " + network.originalInputs() + (network.hasInputSelection()
+              ? " (it reads " + network.inputs() + " of them)" : ""));
     }
     SessionOptions options = SessionOptions.builder().threads(threads).planning(mode)
         .softmax(softmax).build();

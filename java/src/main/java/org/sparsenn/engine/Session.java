@@ -26,6 +26,16 @@ import org.sparsenn.sparse.CsrMatrix;
  * caller's output allocate nothing once warm. Batch 1 and larger batches each use the method
  * planned for them.
  *
+ * <p><b>Batch 1 and batches differ in the last bits.</b> A single input runs matrix-vector
+ * kernels and a batch runs matrix-matrix kernels, which add the same products in a different
+ * order; so one row run alone and the same row run inside a batch can differ by a few ulps
+ * (a few parts in a million of the output's scale). Each path is bit-stable: the same input on
+ * the same path, session and machine gives the same bits every time, whatever else is in the
+ * batch and however many threads run it.
+ *
+ * <p>A network whose input features were pruned ({@link Network#hasInputSelection()}) takes
+ * full-width inputs of {@link Network#originalInputs()} features and reads the kept ones.
+ *
  * <p>{@link #close()} frees the native memory. A run started after {@code close} throws
  * {@link IllegalStateException}; {@code close} waits for runs already in flight, so closing
  * while other threads run never frees memory under them.
@@ -34,6 +44,8 @@ public final class Session implements AutoCloseable {
   private static final System.Logger LOG = System.getLogger(Session.class.getName());
   // Spins before sleeping while close() waits for runs in flight.
   private static final int CLOSE_SPINS = 1_000;
+  // The most floats one scratch buffer of a thread may hold.
+  private static final long MAX_SCRATCH_FLOATS = AlignedBuffer.MAX_BYTES / Float.BYTES;
 
   private final Kernels kernels;
   private final RawKernels raw;
@@ -131,9 +143,10 @@ public final class Session implements AutoCloseable {
   /**
    * Plans and builds {@code network}, borrowing the CSR matrices in {@code stored} (one entry
    * per layer, null where a layer has none) as the candidates of their format instead of
-   * re-encoding those layers: a model mapped from a file runs from the mapping. The matrices
-   * must hold the layers' weights and stay open while the session lives; the session does not
-   * close them.
+   * re-encoding those layers: a model read by {@link org.sparsenn.io.snn.MappedSnnFile} runs
+   * from its stored arrays. The matrices must hold the layers' weights and stay open while the
+   * session lives; the session does not close them. Matrices over a memory-mapped file are only
+   * as safe as the file: see {@code MappedSnnFile} for what may and may not happen to it.
    *
    * @throws IllegalArgumentException if {@code stored} does not have one entry per layer or a
    *     matrix's shape differs from its layer's; otherwise as
@@ -382,6 +395,16 @@ public final class Session implements AutoCloseable {
         s.close();
       }
       int capacity = s == null ? batch : Math.max(batch, 2 * s.capacity);
+      if ((long) widest * capacity > MAX_SCRATCH_FLOATS) {
+        // Doubling may overshoot what fits; the batch itself is what must fit.
+        capacity = batch;
+      }
+      if ((long) widest * capacity > MAX_SCRATCH_FLOATS) {
+        throw new IllegalArgumentException("batch " + batch + " of rows up to " + widest
+            + " values wide needs " + (long) widest * capacity + " floats of scratch per"
+            + " layer, more than one array holds (" + MAX_SCRATCH_FLOATS + "); run it in"
+            + " smaller batches");
+      }
       s = new Scratch(modelInputs, widest, capacity, threads, executor);
       allScratch.add(s);
       scratch.set(s);

@@ -3,8 +3,10 @@ package org.sparsenn.io;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.channels.FileChannel;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
@@ -27,10 +29,22 @@ public final class AtomicFiles {
    * disk, then moves it over {@code file} (atomically where the file system can). On any
    * failure the temporary file is removed and an existing {@code file} is left untouched.
    *
-   * @throws UncheckedIOException naming the file if it cannot be written
+   * <p>An existing {@code file} that is a device, FIFO or socket (such as {@code /dev/null} or
+   * a shell's process substitution) is written directly instead, never replaced: it has no
+   * contents to keep whole, and replacing it would destroy the node.
+   *
+   * @throws UncheckedIOException naming the file if it cannot be written, or is a directory
    */
   public static void write(Path file, Content content) {
     Objects.requireNonNull(content, "content");
+    if (Files.isDirectory(file)) {
+      throw new UncheckedIOException("cannot write " + file + ": it is a directory",
+          new IOException(file + " is a directory"));
+    }
+    if (RegularFiles.isSpecial(file)) {
+      writeInPlace(file, content);
+      return;
+    }
     Path target = file.toAbsolutePath();
     Path temp = target.resolveSibling("." + target.getFileName() + "."
         + Long.toHexString(ThreadLocalRandom.current().nextLong() >>> 1) + ".tmp");
@@ -49,7 +63,7 @@ public final class AtomicFiles {
       }
       moved = true;
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot write " + file + ": " + e.getMessage(), e);
+      throw new UncheckedIOException("cannot write " + file + ": " + reason(e), e);
     } finally {
       if (!moved) {
         try {
@@ -59,5 +73,24 @@ public final class AtomicFiles {
         }
       }
     }
+  }
+
+  private static void writeInPlace(Path file, Content content) {
+    try (FileChannel channel = FileChannel.open(file, StandardOpenOption.WRITE)) {
+      content.writeTo(channel);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write " + file + ": " + reason(e), e);
+    }
+  }
+
+  /** What went wrong, in words: the file system's exceptions carry only a path. */
+  private static String reason(IOException e) {
+    if (e instanceof NoSuchFileException) {
+      return "its directory does not exist";
+    }
+    if (e instanceof AccessDeniedException) {
+      return "permission denied";
+    }
+    return e.getMessage();
   }
 }

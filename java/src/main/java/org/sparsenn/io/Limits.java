@@ -1,9 +1,12 @@
 package org.sparsenn.io;
 
-/** Size checks shared by the readers: done before anything is allocated. */
-final class Limits {
+/**
+ * Size checks shared by the readers: every size read from a file goes through here before any
+ * arithmetic or allocation uses it, so that an overflow is a clear error, never a wrapped int.
+ */
+public final class Limits {
   /** The most elements one Java array can hold on common JVMs. */
-  static final long MAX_ARRAY_ELEMENTS = Integer.MAX_VALUE - 8;
+  public static final long MAX_ARRAY_ELEMENTS = Integer.MAX_VALUE - 8;
 
   private Limits() {}
 
@@ -13,7 +16,7 @@ final class Limits {
    * @throws ModelFormatException naming {@code where} if a dimension is negative or the count
    *     does not fit one Java array
    */
-  static int elementCount(long[] shape, String where) {
+  public static int elementCount(long[] shape, String where) {
     long count = 1;
     for (long dim : shape) {
       if (dim < 0) {

@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -99,7 +98,8 @@ public final class ModelReader {
    * @throws ModelFormatException naming the file if it is malformed, truncated or unsupported
    * @throws IllegalArgumentException if no reader takes the file's extension, or the file is a
    *     single {@code .npy} array
-   * @throws UncheckedIOException if the file does not exist or cannot be read
+   * @throws UncheckedIOException if the file does not exist, is not a regular file (a FIFO or
+   *     device) or cannot be read
    * @throws IllegalStateException if the library the format needs is not on the class path
    */
   public static LoadedModel load(Path file, ReadOptions options) {
@@ -111,10 +111,7 @@ public final class ModelReader {
     }
     for (Format format : FORMATS) {
       if (format.accepts(name)) {
-        if (!Files.isRegularFile(file)) {
-          throw new UncheckedIOException(file + (Files.exists(file) ? ": not a regular file"
-              : ": no such file"), new NoSuchFileException(file.toString()));
-        }
+        RegularFiles.require(file);
         return format.read(() -> format.reader().read(file, options));
       }
     }

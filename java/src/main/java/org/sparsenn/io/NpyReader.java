@@ -24,10 +24,12 @@ public final class NpyReader {
    * Reads a whole {@code .npy} file.
    *
    * @throws ModelFormatException naming the file if it is not a supported, complete array
-   * @throws UncheckedIOException if the file cannot be read
+   * @throws UncheckedIOException if the file does not exist, is not a regular file (a FIFO or
+   *     device) or cannot be read
    */
   public static NpyArray read(Path file) {
     String where = file.toString();
+    RegularFiles.require(file);
     try (InputStream in = new BufferedInputStream(Files.newInputStream(file), 1 << 16)) {
       return read(in, Files.size(file), where);
     } catch (IOException e) {

@@ -110,4 +110,22 @@ class MainTest {
     assertNotEquals(0, run("--no-such-option").status());
     assertNotEquals(0, run("no-such-command").status());
   }
+
+  @Test
+  void everyFailureIsOneLineAndNeverABareMessage() {
+    assertEquals("m.snn: truncated", Main.oneLine(
+        new org.sparsenn.io.ModelFormatException("m.snn: truncated")));
+    assertEquals("x.npy: bad shape",
+        Main.oneLine(new IllegalArgumentException("x.npy: bad\n  shape")));
+    String bare = Main.oneLine(new NegativeArraySizeException("-8"));
+    assertTrue(bare.startsWith("unexpected NegativeArraySizeException: -8"), bare);
+    String fault = Main.oneLine(new InternalError("a fault occurred in a recent unsafe memory"
+        + " access operation\nin compiled Java code"));
+    assertTrue(fault.startsWith("unexpected InternalError: a fault occurred"), fault);
+    assertEquals(1, fault.lines().count(), fault);
+    assertTrue(Main.oneLine(new OutOfMemoryError("Java heap space"))
+        .startsWith("out of memory (raise -Xmx)"));
+    assertTrue(Main.oneLine(new NullPointerException()).startsWith("unexpected"
+        + " NullPointerException"));
+  }
 }

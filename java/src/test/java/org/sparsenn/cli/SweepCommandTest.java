@@ -125,4 +125,55 @@ class SweepCommandTest {
       assertFalse(Files.exists(out), "no --out after: " + c[2]);
     }
   }
+
+  @Test
+  void featurePrunedModelsEvaluateAndSweepOnFullWidthData() throws IOException {
+    // Drop every third input: with those columns zero, the full model computes the same.
+    int[] kept = java.util.stream.IntStream.range(0, SIDE * SIDE).filter(i -> i % 3 != 0)
+        .toArray();
+    DenseLayer first = network.layers().get(0);
+    float[] full = first.weights().clone();
+    float[] narrow = new float[first.outputs() * kept.length];
+    for (int r = 0; r < first.outputs(); r++) {
+      for (int c = 0; c < SIDE * SIDE; c++) {
+        if (c % 3 == 0) {
+          full[r * SIDE * SIDE + c] = 0f;
+        }
+      }
+      for (int i = 0; i < kept.length; i++) {
+        narrow[r * kept.length + i] = first.weight(r, kept[i]);
+      }
+    }
+    DenseLayer second = network.layers().get(1);
+    Network zeroed = new Network(List.of(new DenseLayer(SIDE * SIDE, first.outputs(), full,
+        first.bias(), first.activation()), second), false);
+    Network pruned = new Network(List.of(new DenseLayer(kept.length, first.outputs(), narrow,
+        first.bias(), first.activation()), second), false)
+        .withInputSelection(SIDE * SIDE, kept);
+    Path zeroedFile = dir.resolve("zeroed.snn");
+    SnnWriter.write(zeroed, zeroedFile, SnnWriteOptions.defaults());
+    Path prunedSnn = dir.resolve("features.snn");
+    SnnWriter.write(pruned, prunedSnn, SnnWriteOptions.defaults());
+    Path prunedOnnx = dir.resolve("features.onnx");
+    assertEquals(0, CommandLineRun.of("convert", prunedSnn.toString(), "-o",
+        prunedOnnx.toString()).status());
+    String expected = lastLine(CommandLineRun.of("eval", "--model", zeroedFile.toString(),
+        "--data", data.toString()));
+    for (Path file : List.of(prunedSnn, prunedOnnx)) {
+      assertEquals(expected, lastLine(CommandLineRun.of("eval", "--model", file.toString(),
+          "--data", data.toString())), file.toString());
+      Path out = dir.resolve("out-" + file.getFileName());
+      CommandLineRun run = sweep(out, "--model", file.toString(), "--levels", "0,0.5",
+          "--fine-tune-epochs", "1");
+      assertEquals(0, run.status(), run.err());
+      String[] first0 = Files.readAllLines(out.resolve("sweep.csv")).get(1).split(",");
+      assertEquals(expected, String.format(java.util.Locale.ROOT, "accuracy: %.4f",
+          Double.parseDouble(first0[3])), file.toString());
+    }
+  }
+
+  private static String lastLine(CommandLineRun run) {
+    assertEquals(0, run.status(), run.err());
+    return run.out().strip().lines().reduce((a, b) -> b).orElseThrow();
+  }
 }

@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import org.sparsenn.io.RegularFiles;
 
 /**
  * A classification set from a CSV file: one example per line, comma-separated numbers, one
@@ -26,9 +27,11 @@ public final class CsvDataset {
    * @throws DatasetFormatException naming the file and line if a field is not a number, a label
    *     is not a non-negative integer, lines differ in length, the label column does not exist,
    *     or there are no examples
-   * @throws UncheckedIOException if the file cannot be read
+   * @throws UncheckedIOException if the file does not exist, is not a regular file (a FIFO or
+   *     device) or cannot be read
    */
   public static Dataset read(Path file, String labelColumn) {
+    RegularFiles.require(file);
     List<float[]> rows = new ArrayList<>();
     List<Integer> labels = new ArrayList<>();
     int label = -1;

@@ -7,6 +7,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.sparsenn.io.Limits;
 import org.sparsenn.io.ModelFormatException;
 import org.sparsenn.io.onnx.OnnxTensors.Constant;
 import org.sparsenn.io.onnx.proto.OnnxProtos.AttributeProto;
@@ -54,7 +55,7 @@ final class OnnxGraphReader {
   private boolean softmax;
   // The input features the model keeps (a leading Gather on axis 1), or null for all.
   private int[] selectedFeatures;
-  private int originalInputs;
+  private long originalInputs;
 
   /** A layer whose bias and activation may still come. */
   private static final class Pending {
@@ -132,7 +133,11 @@ final class OnnxGraphReader {
         throw new ModelFormatException("the input Gather keeps " + selectedFeatures.length
             + " features but the first layer takes " + network.inputs());
       }
-      network = network.withInputSelection(originalInputs, selectedFeatures);
+      // The unpruned first layer held originalInputs x outputs weights, so they fit one array.
+      Limits.elementCount(new long[] {network.layers().get(0).outputs(), originalInputs},
+          "the input Gather selects from " + originalInputs + " features, as the unpruned"
+              + " first layer");
+      network = network.withInputSelection((int) originalInputs, selectedFeatures);
     }
     return new OnnxModel(network, opset, producer, input.getName(), output,
         List.copyOf(converted.values()), metadata);
@@ -967,7 +972,7 @@ final class OnnxGraphReader {
       features[i] = (int) values[i];
     }
     selectedFeatures = features;
-    originalInputs = (int) dims[1];
+    originalInputs = dims[1];
     if (inputAffine != null) {
       inputAffine = inputAffine.select(features);
     }

@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import org.sparsenn.io.Limits;
 import org.sparsenn.io.ModelFormatException;
 import org.sparsenn.io.onnx.proto.OnnxProtos.StringStringEntryProto;
 import org.sparsenn.io.onnx.proto.OnnxProtos.TensorProto;
@@ -20,7 +21,7 @@ import org.sparsenn.io.onnx.proto.OnnxProtos.TensorProto;
  */
 final class OnnxTensors {
   /** The largest array the JVM reliably allocates. */
-  static final int MAX_ELEMENTS = Integer.MAX_VALUE - 8;
+  static final int MAX_ELEMENTS = (int) Limits.MAX_ARRAY_ELEMENTS;
 
   private static final int CHUNK_BYTES = 1 << 23;
 
@@ -101,24 +102,7 @@ final class OnnxTensors {
   }
 
   private static long elementCount(TensorProto t) {
-    long n = 1;
-    for (long d : t.getDimsList()) {
-      if (d < 0) {
-        throw new ModelFormatException("tensor '" + t.getName() + "' has a negative dimension: "
-            + dimsText(t));
-      }
-    }
-    for (long d : t.getDimsList()) {
-      if (d == 0) {
-        return 0;
-      }
-      if (n > MAX_ELEMENTS / d) {
-        throw new ModelFormatException("tensor '" + t.getName() + "' has dims " + dimsText(t)
-            + ", more than " + MAX_ELEMENTS + " elements");
-      }
-      n *= d;
-    }
-    return n;
+    return Limits.elementCount(dims(t), "tensor '" + t.getName() + "'");
   }
 
   private interface ByteSource {

@@ -9,19 +9,29 @@ import org.sparsenn.io.ReadOptions;
 import org.sparsenn.sparse.CsrMatrix;
 
 /**
- * An {@code .snn} file whose CSR layers are used in place: {@link #csr(int)} gives a
- * {@link CsrMatrix} whose three arrays are the file's mapped sections, not copies, so the engine
- * need not re-encode the dense weights. Everything {@link SnnFile#read} checks is checked, and
- * the CSR invariants once more over the mapped memory itself, which is what kernels will read.
+ * An {@code .snn} file whose CSR layers are ready for kernels: {@link #csr(int)} gives a
+ * {@link CsrMatrix} of the stored arrays, so the engine need not re-encode the dense weights.
+ * Everything {@link SnnFile#read} checks is checked, and the CSR invariants once more over the
+ * memory the kernels will read.
+ *
+ * <p><b>Owned by default.</b> With {@link ReadOptions#defaults()} the sections are read, checked
+ * and copied into memory this object owns; nothing reads the file after {@code open} returns,
+ * so the file may then be replaced, rewritten in place or truncated without effect on a running
+ * session.
+ *
+ * <p><b>Mapped on request.</b> With {@link ReadOptions#memoryMapped()} the values of each CSR
+ * layer stay in the mapped file (zero-copy: the page cache is shared between processes and
+ * nothing is copied at open). Row pointers and column indices are still copied, so a change to
+ * the file can never make a kernel read out of bounds. The contract: the file may be replaced
+ * by a rename at any time (the safe way to deploy a model; the old file stays mapped until
+ * {@code close}), but must never be overwritten in place or truncated while open. A rewrite in
+ * place changes the weights under running sessions; a truncation makes the next read of a lost
+ * page fault, which in a native kernel kills the process with SIGBUS.
  *
  * <p>The matrices belong to this object and live as long as it: after {@link #close()} every use
- * of them throws {@link IllegalStateException}. The mapping itself is released by the garbage
+ * of them throws {@link IllegalStateException}. A mapping itself is released by the garbage
  * collector once nothing refers to it, so even a kernel that raced with {@code close()} reads
  * valid memory, never an unmapped page.
- *
- * <p>The file must not be modified or truncated while it is open: a mapping shows later writes
- * to the file, and the kernels trust the indices that were validated when it was opened.
- * {@link SnnWriter} replaces files by an atomic move, which leaves an open mapping untouched.
  */
 public final class MappedSnnFile implements AutoCloseable {
   private final SnnFile file;
@@ -34,7 +44,7 @@ public final class MappedSnnFile implements AutoCloseable {
   }
 
   /**
-   * Opens a file with the default options, verifying every checksum.
+   * Opens a file with the default options (owned copies, not mapped), verifying every checksum.
    *
    * @throws ModelFormatException naming the file and the damaged part if it is not a valid
    *     {@code .snn} file this version reads
@@ -47,7 +57,8 @@ public final class MappedSnnFile implements AutoCloseable {
   /**
    * Opens a file.
    *
-   * @param options as for {@link SnnFile#read(Path, ReadOptions, boolean)}
+   * @param options as for {@link SnnFile#read(Path, ReadOptions, boolean)}, and
+   *     {@link ReadOptions#memoryMapped()} chooses owned copies or mapped values (see above)
    * @param verifyChecksums as for {@link SnnFile#read(Path, ReadOptions, boolean)}
    * @throws ModelFormatException naming the file and the damaged part if it is not a valid
    *     {@code .snn} file this version reads, or a CSR section is over 2 GiB (too large for one
@@ -68,8 +79,7 @@ public final class MappedSnnFile implements AutoCloseable {
   }
 
   /**
-   * The CSR matrix of a layer stored as CSR, over the mapped file; owned by this object (do not
-   * close it).
+   * The CSR matrix of a layer stored as CSR; owned by this object (do not close it).
    *
    * @throws IndexOutOfBoundsException if there is no such layer
    * @throws IllegalStateException if the layer is stored dense, or this file is closed

@@ -25,9 +25,12 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.Consumer;
 import java.util.zip.CRC32C;
+import org.sparsenn.io.Limits;
 import org.sparsenn.io.ModelFormatException;
 import org.sparsenn.io.ReadOptions;
+import org.sparsenn.io.RegularFiles;
 import org.sparsenn.io.snn.SnnFormat.Kind;
 import org.sparsenn.io.snn.SnnFormat.Type;
 import org.sparsenn.kernel.AlignedBuffer;
@@ -42,17 +45,21 @@ import org.sparsenn.sparse.CsrMatrix;
  * {@link Network}, each layer's storage, and for CSR layers the CSR arrays exactly as stored, so
  * that an engine can use them without re-encoding the dense weights.
  *
- * <p>Reading memory-maps the file (the whole file up to 2 GiB, otherwise each section in
- * windows), checks the header, table of contents and metadata against the file size before
- * anything is allocated, verifies the header CRC32C always and every section's CRC32C unless
- * told not to, checks that padding is zero, that shapes chain and that CSR arrays keep the
- * {@link CsrMatrix} invariants. Any violation is a {@link ModelFormatException} naming the
- * section, layer, row or index. {@link MappedSnnFile} reads the same way and also keeps the CSR
- * sections mapped, for kernels to use in place.
+ * <p>Reading copies each section out of the file in windows (positioned reads, no mapping), so
+ * nothing read later depends on the file: once {@code read} returns, the file may be replaced,
+ * rewritten or truncated without effect. It checks the header, table of contents and metadata
+ * against the file size before anything is allocated, verifies the header CRC32C always and
+ * every section's CRC32C unless told not to, checks that padding is zero, that shapes chain and
+ * that CSR arrays keep the {@link CsrMatrix} invariants. Any violation is a
+ * {@link ModelFormatException} naming the section, layer, row or index. {@link MappedSnnFile}
+ * reads the same way and also builds each CSR layer's matrix for kernels, in owned memory or,
+ * when asked ({@link ReadOptions#memoryMapped()}), with its values mapped from the file.
  */
 public final class SnnFile {
   /** Bytes of a section mapped and processed at a time; a multiple of every element size. */
   private static final int WINDOW_BYTES = 1 << 30;
+  /** Bytes of a section read and processed at a time when copying; a multiple likewise. */
+  private static final int READ_WINDOW_BYTES = 1 << 24;
   private static final ObjectMapper JSON = JsonMapper.builder(JsonFactory.builder()
           .streamReadConstraints(StreamReadConstraints.builder()
               .maxNestingDepth(16).maxNumberLength(40).build())
@@ -91,7 +98,7 @@ public final class SnnFile {
   private final List<LayerStorage> storages;
   private final List<CsrArrays> csr;
   private final Map<String, String> provenance;
-  /** For {@link MappedSnnFile}: per layer, the CSR matrix over the mapped sections, or null. */
+  /** For {@link MappedSnnFile}: per layer, the CSR matrix for kernels, or null. */
   private final List<CsrMatrix> mappedCsr;
 
   private SnnFile(String version, String creator, Network network, List<LayerStorage> storages,
@@ -133,9 +140,9 @@ public final class SnnFile {
   }
 
   /**
-   * Reads a file, mapping it whole only up to {@code wholeMapLimit} bytes and otherwise each
-   * section in windows of {@code windowBytes} (a multiple of 4): lets tests take the path of
-   * files over 2 GiB with small files.
+   * Reads a file in windows of {@code windowBytes} (a multiple of 4); when mapping, it maps the
+   * file whole only up to {@code wholeMapLimit} bytes and otherwise each section in windows:
+   * lets tests take the path of files over 2 GiB with small files.
    */
   static SnnFile read(Path file, ReadOptions options, boolean verifyChecksums,
       long wholeMapLimit, int windowBytes) {
@@ -143,13 +150,17 @@ public final class SnnFile {
   }
 
   /**
-   * Reads a file; with {@code mapCsr}, also wraps each CSR layer's sections, validated, in a
-   * {@link CsrMatrix} without copying (see {@link #mappedCsr()}).
+   * Reads a file; with {@code mapCsr}, also builds each CSR layer's {@link CsrMatrix} (see
+   * {@link #mappedCsr()}): a copy in owned memory, or with {@link ReadOptions#memoryMapped()}
+   * its values over the mapped file (its indices are still copied: kernels index memory with
+   * them, so they must stay the bytes that were validated).
    */
   static SnnFile read(Path file, ReadOptions options, boolean verifyChecksums,
       long wholeMapLimit, int windowBytes, boolean mapCsr) {
     Objects.requireNonNull(file, "file");
     Objects.requireNonNull(options, "options");
+    // Before opening: opening a FIFO blocks until a writer comes, and a device has no size.
+    RegularFiles.require(file);
     try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
       return new Parser(file.toString(), channel, options, verifyChecksums, wholeMapLimit,
           windowBytes, mapCsr).parse();
@@ -227,7 +238,7 @@ public final class SnnFile {
     return provenance;
   }
 
-  /** Per layer, the matrix over the mapped CSR sections (null for dense layers); read mapped. */
+  /** Per layer, the matrix of its CSR sections (null for dense layers); read with mapCsr. */
   List<CsrMatrix> mappedCsr() {
     return mappedCsr;
   }
@@ -249,6 +260,8 @@ public final class SnnFile {
     private final long wholeMapLimit;
     private final int windowBytes;
     private final boolean mapCsr;
+    /** Whether sections are mapped (and CSR values kept mapped) rather than read. */
+    private final boolean mapping;
     private long size;
     private MappedByteBuffer whole;
     private int minor;
@@ -257,8 +270,9 @@ public final class SnnFile {
     Parser(String where, FileChannel channel, ReadOptions options, boolean verify,
         long wholeMapLimit, int windowBytes, boolean mapCsr) {
       this.mapCsr = mapCsr;
+      this.mapping = mapCsr && options.memoryMapped();
       this.wholeMapLimit = Math.min(wholeMapLimit, Integer.MAX_VALUE);
-      this.windowBytes = windowBytes;
+      this.windowBytes = mapping ? windowBytes : Math.min(windowBytes, READ_WINDOW_BYTES);
       this.where = where;
       this.channel = channel;
       this.options = options;
@@ -316,7 +330,7 @@ public final class SnnFile {
         throw fail("header checksum mismatch: the header, table of contents or metadata"
             + " (bytes 0 to " + headerEnd + ") is damaged");
       }
-      if (size <= wholeMapLimit) {
+      if (mapping && size <= wholeMapLimit) {
         whole = channel.map(FileChannel.MapMode.READ_ONLY, 0, size);
       }
       List<Entry> toc = table(header, (int) sectionCount, headerEnd);
@@ -501,7 +515,7 @@ public final class SnnFile {
         }
         storages.add(spec.storage());
         csr.add(arrays);
-        mapped.add(mapCsr && arrays != null ? mappedMatrix(spec, arrays, at) : null);
+        mapped.add(mapCsr && arrays != null ? kernelMatrix(spec, arrays, at) : null);
       }
       Network network = new Network(dense, softmax.booleanValue());
       JsonNode selection = meta.get("inputSelection");
@@ -515,6 +529,11 @@ public final class SnnFile {
     private Network withSelection(Network network, JsonNode selection) {
       int original = positiveInt(selection.get("originalInputs"),
           "metadata: inputSelection.originalInputs");
+      // The unpruned first layer held originalInputs x outputs weights, so they fit one array;
+      // that also keeps every size computed from the input width in range.
+      Limits.elementCount(new long[] {network.layers().get(0).outputs(), original},
+          where + ": metadata: inputSelection.originalInputs = " + original
+              + ", as the unpruned first layer");
       JsonNode list = selection.get("features");
       if (list == null || !list.isArray()) {
         throw fail("metadata: inputSelection.features is missing or not an array");
@@ -659,33 +678,49 @@ public final class SnnFile {
     }
 
     /**
-     * The layer's CSR sections as a matrix over the mapping itself. Sections are 64-byte
-     * aligned in the file and a mapping starts on a page, so each one is 64-byte aligned in
-     * memory; the file is little-endian, so a big-endian JVM gets a copy instead.
+     * The layer's CSR matrix for kernels: by default a copy of the validated arrays in owned
+     * memory, so that nothing later reads the file. When mapping, the values stay over the
+     * mapping itself (sections are 64-byte aligned in the file and a mapping starts on a page,
+     * so each is 64-byte aligned in memory) and the indices are copied: a file changed under
+     * the mapping can then change weights but never make a kernel index out of bounds. The
+     * file is little-endian, so a big-endian JVM gets a copy either way.
      */
-    private CsrMatrix mappedMatrix(LayerSpec spec, CsrArrays arrays, String at) {
-      if (ByteOrder.nativeOrder() != ByteOrder.LITTLE_ENDIAN) {
+    private CsrMatrix kernelMatrix(LayerSpec spec, CsrArrays arrays, String at) {
+      if (!mapping || ByteOrder.nativeOrder() != ByteOrder.LITTLE_ENDIAN) {
         return arrays.toMatrix();
       }
-      AlignedBuffer[] buffers = new AlignedBuffer[3];
-      Kind[] kinds = {Kind.ROW_POINTERS, Kind.COLUMN_INDICES, Kind.VALUES};
+      Entry values = spec.sections().get(Kind.VALUES);
+      if (values.bytes() > AlignedBuffer.MAX_BYTES) {
+        throw fail(at + ": section " + values.index() + " (" + values.kind().key + ") has "
+            + values.bytes() + " bytes, more than one mapped buffer can hold; read the file"
+            + " without memory mapping instead");
+      }
+      AlignedBuffer rowPointers = AlignedBuffer.copyOf(arrays.rowPointers()).seal();
+      AlignedBuffer columnIndices = null;
       try {
-        for (int k = 0; k < kinds.length; k++) {
-          Entry e = spec.sections().get(kinds[k]);
-          if (e.bytes() > AlignedBuffer.MAX_BYTES) {
-            throw fail(at + ": section " + e.index() + " (" + e.kind().key + ") has "
-                + e.bytes() + " bytes, more than one mapped buffer can hold; read the file"
-                + " with SnnFile.read instead");
-          }
-          buffers[k] = AlignedBuffer.wrap(map(e.offset(), (int) e.bytes()));
-        }
-        // Validated again over the mapped memory itself: that is what the kernels will read.
-        return CsrMatrix.wrap(arrays.rows(), arrays.cols(), buffers[0], buffers[1], buffers[2],
+        columnIndices = arrays.indexWidth() == IndexWidth.UINT16
+            ? AlignedBuffer.copyOf(narrow(arrays.columnIndices())).seal()
+            : AlignedBuffer.copyOf(arrays.columnIndices()).seal();
+        AlignedBuffer mapped = AlignedBuffer.wrap(map(values.offset(), (int) values.bytes()));
+        // Validated again over the memory itself: that is what the kernels will read.
+        return CsrMatrix.wrap(arrays.rows(), arrays.cols(), rowPointers, columnIndices, mapped,
             arrays.indexWidth());
       } catch (IllegalArgumentException e) {
-        // The wrapped buffers own nothing: dropping them is all the cleanup there is.
+        rowPointers.close();
+        if (columnIndices != null) {
+          columnIndices.close();
+        }
         throw fail(at + ": " + e.getMessage());
       }
+    }
+
+    /** uint16 indices (already checked to fit) in the width the file stores them. */
+    private static short[] narrow(int[] indices) {
+      short[] narrow = new short[indices.length];
+      for (int i = 0; i < indices.length; i++) {
+        narrow[i] = (short) indices[i];
+      }
+      return narrow;
     }
 
     private float[] expand(CsrArrays a, String at) {
@@ -709,12 +744,12 @@ public final class SnnFile {
 
     private float[] floats(Entry e, String at) {
       float[] out = allocateFloats((int) e.count(), at);
-      int done = 0;
-      for (ByteBuffer w : windows(e, at)) {
+      int[] done = {0};
+      eachWindow(e, at, w -> {
         int n = w.remaining() / 4;
-        w.asFloatBuffer().get(out, done, n);
-        done += n;
-      }
+        w.asFloatBuffer().get(out, done[0], n);
+        done[0] += n;
+      });
       return out;
     }
 
@@ -725,49 +760,50 @@ public final class SnnFile {
       } catch (OutOfMemoryError oom) {
         throw fail(at + ": not enough memory for " + 4L * e.count() + " bytes (raise -Xmx)");
       }
-      int done = 0;
-      for (ByteBuffer w : windows(e, at)) {
+      int[] done = {0};
+      eachWindow(e, at, w -> {
         if (e.type() == Type.U16) {
           int n = w.remaining() / 2;
           for (int j = 0; j < n; j++) {
-            out[done + j] = Short.toUnsignedInt(w.getShort(w.position() + 2 * j));
+            out[done[0] + j] = Short.toUnsignedInt(w.getShort(w.position() + 2 * j));
           }
-          done += n;
+          done[0] += n;
         } else {
           int n = w.remaining() / 4;
-          w.asIntBuffer().get(out, done, n);
-          done += n;
+          w.asIntBuffer().get(out, done[0], n);
+          done[0] += n;
         }
-      }
+      });
       return out;
     }
 
-    /** The section's bytes in mapped windows, its CRC32C verified first when asked. */
-    private List<ByteBuffer> windows(Entry e, String at) {
-      List<ByteBuffer> windows = new ArrayList<>();
+    /**
+     * Hands the section's bytes to {@code decode} one window at a time, then checks its CRC32C
+     * when asked: a mismatch throws before the caller uses what was decoded. Windows are read
+     * (copied), or mapped when mapping.
+     */
+    private void eachWindow(Entry e, String at, Consumer<ByteBuffer> decode) {
+      CRC32C crc = verify ? new CRC32C() : null;
       for (long done = 0; done < e.bytes(); done += windowBytes) {
-        windows.add(map(e.offset() + done, (int) Math.min(windowBytes, e.bytes() - done)));
-      }
-      if (verify) {
-        CRC32C crc = new CRC32C();
-        for (ByteBuffer w : windows) {
+        ByteBuffer w = bytes(e.offset() + done, (int) Math.min(windowBytes, e.bytes() - done));
+        if (crc != null) {
           crc.update(w.duplicate());
         }
-        if ((int) crc.getValue() != e.crc()) {
-          throw fail(at + ": section " + e.index() + " (" + e.kind().key + ", bytes "
-              + e.offset() + " to " + (e.offset() + e.bytes()) + ") fails its CRC32C check:"
-              + " stored " + Integer.toHexString(e.crc()) + ", computed "
-              + Long.toHexString(crc.getValue()));
-        }
+        decode.accept(w);
       }
-      return windows;
+      if (crc != null && (int) crc.getValue() != e.crc()) {
+        throw fail(at + ": section " + e.index() + " (" + e.kind().key + ", bytes "
+            + e.offset() + " to " + (e.offset() + e.bytes()) + ") fails its CRC32C check:"
+            + " stored " + Integer.toHexString(e.crc()) + ", computed "
+            + Long.toHexString(crc.getValue()));
+      }
     }
 
     /** The padding before each section must be zero, so that every byte is checked. */
     private void checkPadding(List<Entry> toc) {
       long previousEnd = headerEnd;
       for (Entry e : toc) {
-        ByteBuffer pad = map(previousEnd, (int) (e.offset() - previousEnd));
+        ByteBuffer pad = bytes(previousEnd, (int) (e.offset() - previousEnd));
         for (int j = 0; j < pad.remaining(); j++) {
           if (pad.get(j) != 0) {
             throw fail("padding byte at offset " + (previousEnd + j) + ", before section "
@@ -775,6 +811,18 @@ public final class SnnFile {
           }
         }
         previousEnd = e.offset() + e.bytes();
+      }
+    }
+
+    /** File bytes, little-endian: mapped when mapping, else read into a heap buffer. */
+    private ByteBuffer bytes(long offset, int length) {
+      if (mapping) {
+        return map(offset, length);
+      }
+      try {
+        return read(offset, length);
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot read " + where + ": " + e.getMessage(), e);
       }
     }
 

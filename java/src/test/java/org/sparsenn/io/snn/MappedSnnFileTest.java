@@ -63,18 +63,41 @@ class MappedSnnFileTest {
   }
 
   @Test
-  void valuesAreTheMappedFileNotACopy() throws IOException {
-    Path file = write(network(), StorageChoice.CSR);
+  void mappedValuesAreTheFileButIndicesAreCopies() throws IOException {
+    Path file = write(network(), StorageChoice.CSR32);
     byte[] bytes = SnnTestSupport.bytes(file);
-    long valuesOffset = sectionOffset(bytes, VALUES_KIND);
-    try (MappedSnnFile mapped = MappedSnnFile.open(file)) {
+    try (MappedSnnFile mapped = MappedSnnFile.open(file,
+        ReadOptions.defaults().withMemoryMapped(true), true)) {
       CsrMatrix m = mapped.csr(0);
-      // Rewrite one weight through the file: a copy would not see it, the mapping does.
-      try (FileChannel channel = FileChannel.open(file, StandardOpenOption.WRITE)) {
-        ByteBuffer v = ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN).putFloat(0, 42.5f);
-        channel.write(v, valuesOffset);
-      }
+      int[] indices = m.columnIndexArray();
+      // Rewrite one weight and one index through the file: the mapping shows the weight, but
+      // the index is the copy that was validated, so no kernel can be sent out of bounds.
+      rewrite(file, sectionOffset(bytes, VALUES_KIND), Float.floatToRawIntBits(42.5f));
+      rewrite(file, sectionOffset(bytes, COLUMN_INDICES_KIND), 1_000_000);
       assertEquals(42.5f, m.values().getFloat(0));
+      assertArrayEquals(indices, m.columnIndexArray());
+    }
+  }
+
+  @Test
+  void byDefaultNothingIsReadFromTheFileAfterOpen() throws IOException {
+    Network net = network();
+    Path file = write(net, StorageChoice.CSR);
+    byte[] bytes = SnnTestSupport.bytes(file);
+    try (MappedSnnFile copied = MappedSnnFile.open(file)) {
+      rewrite(file, sectionOffset(bytes, VALUES_KIND), Float.floatToRawIntBits(42.5f));
+      try (FileChannel channel = FileChannel.open(file, StandardOpenOption.WRITE)) {
+        channel.truncate(0);
+      }
+      assertArrayEquals(net.layers().get(0).weights(), copied.csr(0).toDense());
+    }
+  }
+
+  /** Writes four little-endian bytes at {@code offset} of the file, in place. */
+  private static void rewrite(Path file, long offset, int bits) throws IOException {
+    try (FileChannel channel = FileChannel.open(file, StandardOpenOption.WRITE)) {
+      ByteBuffer v = ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN).putInt(0, bits);
+      channel.write(v, offset);
     }
   }
 

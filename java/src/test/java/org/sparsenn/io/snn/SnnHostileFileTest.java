@@ -202,6 +202,24 @@ class SnnHostileFileTest {
   private static final String DENSE_2X3 = "{\"inputs\":2,\"outputs\":3,\"activation\":\"relu\","
       + "\"storage\":\"dense\",\"sections\":{\"weights\":0,\"bias\":1}}";
 
+  /** A dense 2 -> 3 layer that reads features 0 and 5 of {@code original} inputs. */
+  private static byte[] selecting(long original) {
+    String meta = "{\"softmaxOutput\":false,\"layers\":[" + DENSE_2X3 + "],"
+        + "\"inputSelection\":{\"originalInputs\":" + original + ",\"features\":[0,5]}}";
+    return assemble(meta, f32(WEIGHTS, 1, 2, 3, 4, 5, 6), f32(BIAS, 0, 0, 0));
+  }
+
+  @Test
+  void inputSelectionTooWideForTheUnprunedLayerIsRejectedAtRead() {
+    Path file = SnnTestSupport.write(dir.resolve("wide.snn"), selecting(1000));
+    assertEquals(1000, SnnFile.read(file).network().originalInputs());
+    // 3 x 2147483647 weights never fitted one layer: a clear error, not an overflow later
+    rejects(selecting(Integer.MAX_VALUE), "bad.snn", "inputSelection.originalInputs = "
+        + Integer.MAX_VALUE, "more elements than sparsenn can hold");
+    rejects(selecting(Integer.MAX_VALUE + 1L), "inputSelection.originalInputs",
+        "not a positive 32-bit integer");
+  }
+
   private static String csrLayer(int inputs, int outputs, String storage, int first) {
     return "{\"inputs\":" + inputs + ",\"outputs\":" + outputs + ",\"activation\":\"identity\","
         + "\"storage\":\"" + storage + "\",\"sections\":{\"rowPointers\":" + first

@@ -216,7 +216,9 @@ class OnnxReaderTest {
     }
     double seconds = (System.nanoTime() - start) / 1e9;
     assertTrue(rejected > 0 && read > 0, "read " + read + ", rejected " + rejected);
-    assertTrue(seconds < 5, "4000 corrupted models took " + seconds + " s");
+    // A guard against a pathological parse (a hang or quadratic blow-up), not a speed target:
+    // about 2-4 s alone, over 9 s seen on a loaded shared machine.
+    assertTrue(seconds < 60, "4000 corrupted models took " + seconds + " s");
   }
 
   @Test

@@ -1,4 +1,4 @@
-package org.sparsenn.train;
+package org.sparsenn.cli;
 
 import java.io.PrintStream;
 import java.util.Locale;
@@ -6,6 +6,8 @@ import me.tongfei.progressbar.ConsoleProgressBarConsumer;
 import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressBarStyle;
+import org.sparsenn.train.EpochStats;
+import org.sparsenn.train.TrainingListener;
 
 /**
  * Shows training on a terminal: a progress bar per epoch with the running loss and accuracy

@@ -25,7 +25,6 @@ import org.sparsenn.prune.SparsityReport;
 import org.sparsenn.prune.SparsitySchedule;
 import org.sparsenn.train.Evaluator;
 import org.sparsenn.train.Loss;
-import org.sparsenn.train.ProgressBarListener;
 import org.sparsenn.train.Trainer;
 import org.sparsenn.train.TrainerOptions;
 import org.sparsenn.train.TrainingListener;

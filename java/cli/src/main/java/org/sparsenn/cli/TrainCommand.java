@@ -20,7 +20,6 @@ import org.sparsenn.train.Evaluator;
 import org.sparsenn.train.Initializers;
 import org.sparsenn.train.Loss;
 import org.sparsenn.train.OptimizerKind;
-import org.sparsenn.train.ProgressBarListener;
 import org.sparsenn.train.Trainer;
 import org.sparsenn.train.TrainerOptions;
 import org.sparsenn.train.TrainingListener;

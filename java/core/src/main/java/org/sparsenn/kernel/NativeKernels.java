@@ -17,9 +17,10 @@ import org.bytedeco.openblas.global.openblas_nolapack;
  * across JNI, and every public method here passes only addresses of open
  * {@link AlignedBuffer}s whose sizes the caller has validated.
  *
- * <p>Loading order: the JNI library bundled in the jar for this platform (JavaCPP extracts and
- * loads it), then OpenBLAS from the presets, whose {@code cblas_sgemv}/{@code cblas_sgemm}
- * addresses are handed to the native side. If the JNI library cannot load, {@link #isLoaded()}
+ * <p>Loading order (logged at DEBUG): the JNI library for this platform from
+ * {@code sparsenn-<version>-<platform>.jar} on the classpath (JavaCPP extracts and loads it), then
+ * OpenBLAS from the presets, whose {@code cblas_sgemv}/{@code cblas_sgemm} addresses are handed
+ * to the native side. If the JNI library cannot load, {@link #isLoaded()}
  * is false and {@link #loadFailure()} says why; if only OpenBLAS fails, the BLAS kernels throw.
  */
 @Platform(include = "sparsenn/kernels.h", link = "sparsenn_kernels")
@@ -40,9 +41,10 @@ public final class NativeKernels implements Kernels {
       loadFailure = new UnsupportedOperationException("disabled by -Dsparsenn.native=false");
     } else {
       try {
-        Loader.load();
+        String library = Loader.load();
+        LOG.log(Level.DEBUG, "sparsenn native library for {0}: {1}", Loader.getPlatform(), library);
       } catch (Throwable t) {
-        loadFailure = t;
+        loadFailure = explainLoadFailure(t);
       }
       if (loadFailure == null) {
         blasFailure = bindBlas();
@@ -245,10 +247,30 @@ public final class NativeKernels implements Kernels {
     }
   }
 
+  /**
+   * The failure to report: when this platform's native jar is not on the classpath at all, says
+   * which artifact provides it, keeping JavaCPP's own error as the cause.
+   */
+  private static Throwable explainLoadFailure(Throwable failure) {
+    String platform = Loader.getPlatform();
+    String library = platform + "/" + System.mapLibraryName("jniNativeKernels");
+    if (NativeKernels.class.getResource(library) != null) {
+      return failure;
+    }
+    String version = NativeKernels.class.getPackage().getImplementationVersion();
+    UnsatisfiedLinkError explained = new UnsatisfiedLinkError("no native library for " + platform
+        + " on the classpath (it comes in org.sparsenn:sparsenn:"
+        + (version == null ? "<version>" : version) + ":" + platform
+        + ", which org.sparsenn:sparsenn-platform pulls in on this platform)");
+    explained.initCause(failure);
+    return explained;
+  }
+
   /** Loads the presets' OpenBLAS, single-threaded (the engine owns parallelism), and binds it. */
   private static Throwable bindBlas() {
     try {
-      Loader.load(openblas_nolapack.class);
+      String library = Loader.load(openblas_nolapack.class);
+      LOG.log(Level.DEBUG, "OpenBLAS from the presets: {0}", library);
       int threads = Integer.getInteger("sparsenn.blas.threads", 1);
       openblas_nolapack.blas_set_num_threads(threads);
       Pointer sgemv = Loader.addressof("cblas_sgemv");

@@ -4,7 +4,7 @@
 Fashion-MNIST (Zalando Research) is MIT-licensed. Debian's dataset-fashion-mnist package
 installs it under /usr/share/datasets/fashion-mnist. The output keeps the IDX layout (the
 count in the header changed to 2,000), gzipped, so the same reader reads both.
-Usage: java/tools/make_sweep_sample.py [source-dir] [count]
+Usage: java/cli/tools/make_sweep_sample.py [source-dir] [count]
 Standard library only.
 """
 import gzip

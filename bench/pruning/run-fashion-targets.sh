@@ -11,7 +11,7 @@ cd "$(dirname "$0")/../.."
 data="${1:-/usr/share/datasets/fashion-mnist}"
 work="${2:-$(mktemp -d)}"
 jar=java/target/sparsenn.jar
-dense=java/src/main/resources/org/sparsenn/cli/sweep/fashion-mnist-mlp.snn
+dense=java/cli/src/main/resources/org/sparsenn/cli/sweep/fashion-mnist-mlp.snn
 sparsenn() { java -jar "$jar" "$@"; }
 accuracy() { sparsenn eval --model "$1" --data "$data" | tail -1; }
 

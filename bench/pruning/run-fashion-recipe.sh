@@ -13,6 +13,7 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 data="${1:-/usr/share/datasets/fashion-mnist}"
 work="${2:-$(mktemp -d)}"
+mkdir -p "$work"
 l1="${3:-0.005}"
 jar=java/target/sparsenn.jar
 sparsenn() { java -jar "$jar" "$@"; }

@@ -148,9 +148,10 @@ final class PruneCommand implements Callable<Integer> {
       description = "Distillation temperature (default: ${DEFAULT-VALUE}).")
   double temperature;
 
-  @Option(names = "--l1", defaultValue = "0", paramLabel = "LAMBDA",
+  @Option(names = "--l1", defaultValue = "0.005", paramLabel = "LAMBDA",
       description = "L1 penalty on the weights while fine-tuning, as a proximal step that"
-          + " makes exact zeros (default: ${DEFAULT-VALUE}).")
+          + " moves each weight lr * LAMBDA toward zero every step; 0 for none"
+          + " (default: ${DEFAULT-VALUE}).")
   double l1;
 
   @Option(names = "--prune-start", defaultValue = "0",

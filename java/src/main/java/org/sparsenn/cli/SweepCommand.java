@@ -245,7 +245,7 @@ final class SweepCommand implements Callable<Integer> {
     Files.writeString(staging.resolve("sweep.json"), report.json(), StandardCharsets.UTF_8);
     Files.writeString(staging.resolve("report.md"), report.markdown("sweep.svg"),
         StandardCharsets.UTF_8);
-    SweepChart.write(SweepChart.build(rows, batch, "sparsenn sweep: accuracy and speedup"),
+    SweepChart.write(SweepChart.build(rows, batch, "sparsenn sweep: accuracy against speedup"),
         staging.resolve("sweep"));
     Files.createDirectories(out);
     for (String name : List.of("sweep.csv", "sweep.json", "report.md", "sweep.png",

@@ -33,11 +33,14 @@ public final class SweepChart {
   public static XYChart build(List<SweepRow> rows, int batch, String title) {
     boolean tuned = rows.stream().anyMatch(SweepRow::fineTuned);
     XYChart chart = new XYChartBuilder().width(900).height(560).title(title)
-        .xAxisTitle("speedup over the unpruned model run dense (×)")
+        .xAxisTitle("speedup over the unpruned model run dense (×, log scale)")
         .yAxisTitle(tuned ? "test accuracy, fine-tuned" : "test accuracy, one-shot").build();
     chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideS);
     chart.getStyler().setLegendLayout(Styler.LegendLayout.Horizontal);
     chart.getStyler().setChartBackgroundColor(Color.WHITE);
+    // Log scale: structured pruning reaches tens of times faster, sparse kernels a few.
+    chart.getStyler().setXAxisLogarithmic(true);
+    chart.getStyler().setXAxisDecimalPattern("0.#");
     List<String> methods = rows.stream().map(SweepRow::method).distinct().toList();
     for (int m = 0; m < methods.size(); m++) {
       String method = methods.get(m);

@@ -60,6 +60,13 @@ public record SweepRow(String method, double level, double sparsity, double accu
     return 100 * (fineTunedAccuracy - denseAccuracy);
   }
 
+  /** This row reported under another method's name. */
+  public SweepRow withMethod(String name) {
+    return new SweepRow(name, level, sparsity, accuracy, fineTunedAccuracy, fileBytes, micros1,
+        microsBatch, denseMicros1, denseMicrosBatch, plan1, planBatch, baselineMicros1,
+        baselineMicrosBatch, denseAccuracy);
+  }
+
   /** Whether a fine-tuned accuracy was measured. */
   public boolean fineTuned() {
     return !Double.isNaN(fineTunedAccuracy);

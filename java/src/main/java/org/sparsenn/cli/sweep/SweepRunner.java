@@ -87,9 +87,15 @@ public final class SweepRunner {
         LatencyMeter.medianMicros(dense, inputs, 1, settings.latencyBudgetNanos()),
         LatencyMeter.medianMicros(dense, inputs, settings.batch(), settings.latencyBudgetNanos())};
     }
+    SweepRow unpruned = null;
     for (SweepMethod method : settings.methods()) {
       for (double level : settings.levels()) {
-        SweepRow row = measure(method, level, inputs, baseline, denseAccuracy);
+        // Level 0 is the same model for every method: measured once, reported per method.
+        SweepRow row = level == 0 && unpruned != null ? unpruned.withMethod(method.label())
+            : measure(method, level, inputs, baseline, denseAccuracy);
+        if (level == 0) {
+          unpruned = row;
+        }
         rows.add(row);
         onRow.accept(row);
       }

@@ -14,7 +14,6 @@ import org.sparsenn.io.ModelReader;
 import org.sparsenn.io.data.Dataset;
 import org.sparsenn.io.snn.SnnWriter;
 import org.sparsenn.model.Network;
-import org.sparsenn.prune.GradualPruning;
 import org.sparsenn.prune.Masks;
 import org.sparsenn.prune.Norm;
 import org.sparsenn.prune.PruneResult;
@@ -22,9 +21,10 @@ import org.sparsenn.prune.Pruner;
 import org.sparsenn.prune.Pruners;
 import org.sparsenn.prune.Scope;
 import org.sparsenn.prune.SparsityReport;
-import org.sparsenn.prune.SparsitySchedule;
 import org.sparsenn.train.Evaluator;
+import org.sparsenn.train.FineTuneRecipe;
 import org.sparsenn.train.Loss;
+import org.sparsenn.train.OptimizerKind;
 import org.sparsenn.train.Trainer;
 import org.sparsenn.train.TrainerOptions;
 import org.sparsenn.train.TrainingListener;
@@ -119,9 +119,49 @@ final class PruneCommand implements Callable<Integer> {
       description = "A CSV file's label column, by index or name (default: the last).")
   String labelColumn;
 
-  @Option(names = "--lr", defaultValue = "0.005",
-      description = "Fine-tune learning rate (SGD with momentum 0.9) (default: ${DEFAULT-VALUE}).")
-  double learningRate;
+  @Option(names = "--lr", paramLabel = "LR",
+      description = "Fine-tune peak learning rate (default: 0.002 for adam, 0.005 for sgd).")
+  Double learningRate;
+
+  @Option(names = "--optimizer", defaultValue = "adam",
+      description = "Fine-tune optimizer: adam or sgd (momentum 0.9) (default: ${DEFAULT-VALUE}).")
+  String optimizer;
+
+  @Option(names = "--lr-schedule", defaultValue = "cosine",
+      description = "Fine-tune learning-rate schedule: cosine (decay to 0) or constant"
+          + " (default: ${DEFAULT-VALUE}).")
+  String lrSchedule;
+
+  @Option(names = "--warmup", defaultValue = "0.05",
+      description = "Share of the fine-tune's steps with a linear learning-rate warm-up"
+          + " (default: ${DEFAULT-VALUE}).")
+  double warmup;
+
+  @Option(names = "--distill", defaultValue = "0", paramLabel = "WEIGHT",
+      description = "Weight of the unpruned model's softened outputs (temperature"
+          + " --temperature) in the fine-tune's loss; 0 trains on the labels only"
+          + " (default: ${DEFAULT-VALUE}).")
+  double distillation;
+
+  @Option(names = "--temperature", defaultValue = "2",
+      description = "Distillation temperature (default: ${DEFAULT-VALUE}).")
+  double temperature;
+
+  @Option(names = "--l1", defaultValue = "0.005", paramLabel = "LAMBDA",
+      description = "L1 penalty on the weights while fine-tuning, as a proximal step that"
+          + " moves each weight lr * LAMBDA toward zero every step; 0 for none"
+          + " (default: ${DEFAULT-VALUE}).")
+  double l1;
+
+  @Option(names = "--prune-start", defaultValue = "0",
+      description = "For gradual: share of the fine-tune's steps before pruning starts"
+          + " (default: ${DEFAULT-VALUE}).")
+  double pruneStart;
+
+  @Option(names = "--prune-end", defaultValue = "0.5",
+      description = "For gradual: share of the steps by which the target is reached; the rest"
+          + " recovers accuracy (default: ${DEFAULT-VALUE}).")
+  double pruneEnd;
 
   @Option(names = "--batch", defaultValue = "64",
       description = "Fine-tune batch size (default: ${DEFAULT-VALUE}).")
@@ -155,9 +195,11 @@ final class PruneCommand implements Callable<Integer> {
     DoubleFunction<Pruner> pruners = prunerFactory(kind, network, train);
     Pruner target = sparsity != null ? pruners.apply(sparsity) : pruners.apply(Double.NaN);
 
+    FineTuneRecipe recipe = recipe(network);
     PrintWriter out = spec.commandLine().getOut();
+    double dense = test == null ? Double.NaN : accuracy(network, test);
     if (test != null) {
-      out.printf(Locale.ROOT, "before: accuracy %.4f%n", accuracy(network, test));
+      out.printf(Locale.ROOT, "dense (before pruning): accuracy %.4f%n", dense);
     }
     Network pruned;
     Masks masks;
@@ -167,10 +209,11 @@ final class PruneCommand implements Callable<Integer> {
         pruned = result.network();
         masks = Masks.ofNonzeros(pruned).and(result.masks());
         if (fineTuneEpochs > 0) {
-          out.printf(Locale.ROOT, "one-shot: accuracy %.4f; fine-tuning%n",
-              accuracy(pruned, test));
+          double oneShot = accuracy(pruned, test);
+          out.printf(Locale.ROOT, "one-shot: accuracy %.4f (%+.2f points); fine-tuning%n",
+              oneShot, points(oneShot, dense));
           out.flush();
-          pruned = trainer(fineTuneEpochs).train(pruned, masks, train).network();
+          pruned = recipe.retrain(pruned, masks, train, network, progress()).network();
         }
       }
       case "iterative" -> {
@@ -181,31 +224,25 @@ final class PruneCommand implements Callable<Integer> {
           PruneResult result = pruners.apply(step).prune(pruned);
           masks = masks.and(Masks.ofNonzeros(result.network()));
           pruned = masks.apply(result.network());
-          out.printf(Locale.ROOT, "round %d: sparsity %.4f, accuracy %.4f; fine-tuning%n",
-              round, masks.sparsity(), accuracy(pruned, test));
+          double roundAccuracy = accuracy(pruned, test);
+          out.printf(Locale.ROOT,
+              "round %d: sparsity %.4f, accuracy %.4f (%+.2f points); fine-tuning%n",
+              round, masks.sparsity(), roundAccuracy, points(roundAccuracy, dense));
           out.flush();
-          pruned = trainer(fineTuneEpochs).train(pruned, masks, train).network();
+          pruned = recipe.retrain(pruned, masks, train, network, progress()).network();
         }
       }
       case "gradual" -> {
-        long stepsPerEpoch = (train.size() + batch - 1) / batch;
-        long steps = stepsPerEpoch * fineTuneEpochs;
-        // Prune over the first two thirds of the steps; the last third recovers accuracy.
-        long interval = Math.max(1, stepsPerEpoch / 10);
-        int prunings = (int) Math.max(1, (2 * steps / 3) / interval);
-        GradualPruning gradual = new GradualPruning(
-            SparsitySchedule.cubic(0, sparsity, 0, prunings, interval), pruners::apply);
-        masks = Masks.ofNonzeros(network);
-        pruned = trainer(fineTuneEpochs).withStepListener(1,
-            (step, current, currentMasks) -> gradual.update(step, current, currentMasks))
-            .train(network, masks, train).network();
+        pruned = recipe.gradual(network, pruners::apply, sparsity, train, progress()).network();
         masks = Masks.ofNonzeros(pruned);
       }
       default -> throw new AssertionError(how);
     }
     out.print(SparsityReport.of(network, pruned, Masks.ofNonzeros(pruned)).format());
     if (test != null) {
-      out.printf(Locale.ROOT, "after: accuracy %.4f%n", accuracy(pruned, test));
+      double after = accuracy(pruned, test);
+      out.printf(Locale.ROOT, "after: accuracy %.4f (%+.2f points from dense %.4f)%n", after,
+          points(after, dense), dense);
     }
     Map<String, String> provenance = new TreeMap<>(SnnWriter.provenanceOf(loaded.source(),
         loaded.format(), loaded.sha256()));
@@ -259,6 +296,10 @@ final class PruneCommand implements Callable<Integer> {
         throw new IllegalArgumentException("the " + how + " schedule works with --sparsity and"
             + " the magnitude, random or block methods");
       }
+    }
+    if (!(pruneStart >= 0 && pruneStart < 1 && pruneEnd > pruneStart && pruneEnd <= 1)) {
+      throw new IllegalArgumentException("--prune-start and --prune-end need 0 <= start < end"
+          + " <= 1, got " + pruneStart + " and " + pruneEnd);
     }
     if ((criterion.equals("activation") || criterion.equals("permutation")) && data == null) {
       throw new IllegalArgumentException("--criterion " + criterion + " needs --data");
@@ -385,13 +426,26 @@ final class PruneCommand implements Callable<Integer> {
     return labels;
   }
 
-  private Trainer trainer(int epochs) {
-    TrainerOptions options = TrainerOptions.defaults().withEpochs(epochs).withBatchSize(batch)
-        .withLearningRate(learningRate).withSeed(seed);
-    TrainingListener progress = quiet ? new TrainingListener() {}
+  /** The shared fine-tune recipe with this command's options. */
+  private FineTuneRecipe recipe(Network network) {
+    OptimizerKind kind = TrainCommand.parseOptimizer(optimizer);
+    double lr = learningRate != null ? learningRate : kind == OptimizerKind.ADAM ? 2e-3 : 0.005;
+    TrainerOptions options = FineTuneRecipe.defaults(Math.max(1, fineTuneEpochs)).options()
+        .withBatchSize(batch).withOptimizer(kind).withLearningRate(lr)
+        .withSchedule(TrainCommand.parseSchedule(lrSchedule)).withWarmup(warmup)
+        .withDistillation(distillation).withTemperature(temperature).withL1(l1).withSeed(seed);
+    return new FineTuneRecipe(options, pruneStart, pruneEnd);
+  }
+
+  private TrainingListener progress() {
+    return quiet ? new TrainingListener() {}
         : System.console() != null ? ProgressBarListener.forConsole(false)
         : ProgressBarListener.summariesTo(System.out);
-    return Trainer.of(options).withProgress(progress);
+  }
+
+  /** The difference in percentage points. */
+  private static double points(double accuracy, double dense) {
+    return 100 * (accuracy - dense);
   }
 
   private static double accuracy(Network network, Dataset test) {
@@ -412,7 +466,15 @@ final class PruneCommand implements Callable<Integer> {
     }
     d.append(", ").append(how);
     if (fineTuneEpochs > 0) {
-      d.append(", fine-tuned ").append(fineTuneEpochs).append(" epoch(s)");
+      d.append(", fine-tuned ").append(fineTuneEpochs).append(" epoch(s), ")
+          .append(optimizer.trim().toLowerCase(Locale.ROOT)).append(' ')
+          .append(lrSchedule.trim().toLowerCase(Locale.ROOT));
+      if (distillation > 0) {
+        d.append(", distilled ").append(distillation);
+      }
+      if (l1 > 0) {
+        d.append(", l1 ").append(l1);
+      }
     }
     return d.toString();
   }

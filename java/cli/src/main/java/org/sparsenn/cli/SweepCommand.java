@@ -28,8 +28,10 @@ import org.sparsenn.io.data.Dataset;
 import org.sparsenn.io.data.IdxDatasets;
 import org.sparsenn.kernel.Kernels;
 import org.sparsenn.model.Network;
+import org.sparsenn.train.FineTuneRecipe;
 import org.sparsenn.train.Loss;
 import org.sparsenn.train.Trainer;
+import org.sparsenn.train.TrainerOptions;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -40,8 +42,10 @@ import picocli.CommandLine.Spec;
  * What each pruning level costs in accuracy and buys in speed: prunes a model to each level
  * with each method, and prints per level the accuracy (fine-tuned too, when training data is
  * given), file size, latency planned and dense at batch 1 and a batch size, the speedup and the
- * kernels chosen. With no arguments it runs on the built-in Fashion-MNIST model and a 2,000
- * image sample of the test set. {@code --out} receives {@code sweep.csv}, {@code sweep.json},
+ * kernels chosen. With no arguments it runs on the built-in Fashion-MNIST model, fine-tunes
+ * each level on a built-in 3,000-image sample of the training set with the
+ * {@link FineTuneRecipe} and measures accuracy on a 2,000-image sample of the test set.
+ * {@code --out} receives {@code sweep.csv}, {@code sweep.json},
  * {@code report.md} and {@code sweep.png}/{@code sweep.svg}, all at once at the end.
  */
 @Command(
@@ -50,13 +54,21 @@ import picocli.CommandLine.Spec;
     header = "Accuracy, size and speed of a model at each pruning level.",
     description = {
       "Prune a model to each level and show accuracy, size and speed per level.",
-      "With no arguments: the built-in Fashion-MNIST MLP on a 2,000-image test sample."
+      "With no arguments: the built-in Fashion-MNIST MLP, fine-tuned on a 3,000-image training",
+      "sample and measured on a 2,000-image test sample."
     })
 final class SweepCommand implements Callable<Integer> {
   static final String BUILTIN = "/org/sparsenn/cli/sweep/";
   static final String BUILTIN_MODEL = "fashion-mnist-mlp.snn";
   static final String BUILTIN_IMAGES = "t10k-images-idx3-ubyte.gz";
   static final String BUILTIN_LABELS = "t10k-labels-idx1-ubyte.gz";
+  static final String BUILTIN_TRAIN_IMAGES = "train-images-idx3-ubyte.gz";
+  static final String BUILTIN_TRAIN_LABELS = "train-labels-idx1-ubyte.gz";
+
+  /** Epochs on the built-in 3,000 images: each level's fine-tune takes well under a second. */
+  static final int BUILTIN_EPOCHS = 8;
+  /** Epochs on a full training set (60,000 images: a few seconds an epoch). */
+  static final int DATA_EPOCHS = 2;
 
   @Spec CommandSpec spec;
 
@@ -66,10 +78,11 @@ final class SweepCommand implements Callable<Integer> {
 
   @Option(names = {"-d", "--data"}, paramLabel = "DIR",
       description = "IDX data folder (t10k-* for accuracy; train-* too enables fine-tuning);"
-          + " default: the built-in 2,000-image Fashion-MNIST test sample.")
+          + " default: built-in Fashion-MNIST samples, 3,000 training and 2,000 test images.")
   Path data;
 
-  @Option(names = "--method", split = ",", defaultValue = "magnitude", paramLabel = "METHOD",
+  @Option(names = "--method", split = ",", defaultValue = "magnitude,neuron",
+      paramLabel = "METHOD",
       description = "Pruning methods, comma-separated: magnitude (global), magnitude-layer,"
           + " random, block (4x4), neuron (default: ${DEFAULT-VALUE}).")
   List<String> methods;
@@ -78,10 +91,11 @@ final class SweepCommand implements Callable<Integer> {
       paramLabel = "L", description = "Pruning levels in [0, 1) (default: ${DEFAULT-VALUE}).")
   List<Double> levels;
 
-  @Option(names = "--fine-tune-epochs", defaultValue = "1",
-      description = "Masked fine-tune epochs per level when the data has a training split"
-          + " (0: none; default: ${DEFAULT-VALUE}).")
-  int fineTuneEpochs;
+  @Option(names = "--fine-tune-epochs", paramLabel = "N",
+      description = "Fine-tune epochs per level when the data has a training split (0: none;"
+          + " default: " + BUILTIN_EPOCHS + " on the built-in sample, " + DATA_EPOCHS
+          + " on --data).")
+  Integer fineTuneEpochs;
 
   @Option(names = "--batch", defaultValue = "32",
       description = "Batch size of the batched latency (default: ${DEFAULT-VALUE}).")
@@ -111,8 +125,10 @@ final class SweepCommand implements Callable<Integer> {
     if (threads < 1) {
       throw new IllegalArgumentException("--threads must be >= 1, got " + threads);
     }
-    if (fineTuneEpochs < 0) {
-      throw new IllegalArgumentException("--fine-tune-epochs must be >= 0, got " + fineTuneEpochs);
+    int epochs = fineTuneEpochs != null ? fineTuneEpochs
+        : data != null ? DATA_EPOCHS : BUILTIN_EPOCHS;
+    if (epochs < 0) {
+      throw new IllegalArgumentException("--fine-tune-epochs must be >= 0, got " + epochs);
     }
     if (out != null && Files.exists(out) && !Files.isDirectory(out)) {
       throw new IllegalArgumentException("--out " + out + " exists and is not a directory");
@@ -138,26 +154,36 @@ final class SweepCommand implements Callable<Integer> {
       } else {
         test = IdxDatasets.load(extract(scratch, BUILTIN_IMAGES),
             extract(scratch, BUILTIN_LABELS));
-        dataName = "built-in Fashion-MNIST test sample";
+        train = IdxDatasets.load(extract(scratch, BUILTIN_TRAIN_IMAGES),
+            extract(scratch, BUILTIN_TRAIN_LABELS));
+        dataName = "the built-in Fashion-MNIST test sample";
       }
       Trainer.checkData(network, test, Loss.SOFTMAX_CROSS_ENTROPY);
       if (train != null) {
         Trainer.checkData(network, train, Loss.SOFTMAX_CROSS_ENTROPY);
       }
-      SweepRunner runner = new SweepRunner(network, test, fineTuneEpochs > 0 ? train : null,
-          new SweepRunner.Settings(chosen, sorted, fineTuneEpochs, batch, threads,
+      boolean tuning = train != null && epochs > 0;
+      // Distillation pays on the small built-in sample, not on a full training set (README).
+      FineTuneRecipe recipe = !tuning ? null
+          : data == null ? FineTuneRecipe.smallSample(epochs) : FineTuneRecipe.defaults(epochs);
+      SweepRunner runner = new SweepRunner(network, test, tuning ? train : null,
+          new SweepRunner.Settings(chosen, sorted, recipe, batch, threads,
               latencyMillis * 1_000_000L), scratch);
       String context = String.format(Locale.ROOT,
           "Model %s (%s, %s), %d test images from %s%s; %s, %d thread(s), kernels %s.",
           model != null ? model.getFileName() : "built-in " + BUILTIN_MODEL, network,
           loaded.sha256().substring(0, 12), test.size(), dataName,
-          train != null && fineTuneEpochs > 0 ? ", fine-tuned " + fineTuneEpochs
-              + " epoch(s) on " + train.size() + " training images" : "",
+          tuning ? ", fine-tuned " + epochs + " epoch(s) per level on " + train.size()
+              + " training images" + (data == null ? " (the built-in sample)" : "")
+              + " (" + describe(recipe) + ")" : "",
           machine(), threads, Kernels.best().name());
+      PrintWriter stdout = spec.commandLine().getOut();
+      // Said first, so the data in use is known while the sweep runs.
+      stdout.println(context);
+      stdout.flush();
       List<SweepRow> rows = runWithProgress(runner);
       SweepReport report = new SweepReport(rows, batch, context);
-      PrintWriter stdout = spec.commandLine().getOut();
-      stdout.println(context);
+      stdout.println(report.baseline());
       stdout.print(report.table());
       if (out != null) {
         writeOutputs(report, rows, scratch);
@@ -185,18 +211,30 @@ final class SweepCommand implements Callable<Integer> {
     return sorted;
   }
 
+  /** A progress bar on a terminal, otherwise a line per row on stderr. */
   private List<SweepRow> runWithProgress(SweepRunner runner) {
     if (System.console() == null) {
-      return runner.run(row -> { });
+      PrintWriter err = spec.commandLine().getErr();
+      int[] done = {0};
+      return runner.run(row -> {
+        err.println(String.format(Locale.ROOT, "sweep %d/%d: %s", ++done[0], runner.steps(),
+            progressLine(row)));
+        err.flush();
+      });
     }
     try (ProgressBar bar = new ProgressBarBuilder().setTaskName("sweep")
         .setInitialMax(runner.steps()).continuousUpdate().build()) {
       return runner.run(row -> {
         bar.step();
-        bar.setExtraMessage(String.format(Locale.ROOT, " %s %.2f: accuracy %.4f",
-            row.method(), row.level(), row.accuracy()));
+        bar.setExtraMessage(" " + progressLine(row));
       });
     }
+  }
+
+  private static String progressLine(SweepRow row) {
+    return String.format(Locale.ROOT, "%s %.2f: accuracy %.4f%s", row.method(), row.level(),
+        row.accuracy(), row.fineTuned()
+            ? String.format(Locale.ROOT, ", fine-tuned %.4f", row.fineTunedAccuracy()) : "");
   }
 
   /** Writes every output into a staging folder, then moves them into {@code out} together. */
@@ -207,7 +245,7 @@ final class SweepCommand implements Callable<Integer> {
     Files.writeString(staging.resolve("sweep.json"), report.json(), StandardCharsets.UTF_8);
     Files.writeString(staging.resolve("report.md"), report.markdown("sweep.svg"),
         StandardCharsets.UTF_8);
-    SweepChart.write(SweepChart.build(rows, batch, "sparsenn sweep: accuracy and speedup"),
+    SweepChart.write(SweepChart.build(rows, batch, "sparsenn sweep: accuracy against speedup"),
         staging.resolve("sweep"));
     Files.createDirectories(out);
     for (String name : List.of("sweep.csv", "sweep.json", "report.md", "sweep.png",
@@ -221,6 +259,14 @@ final class SweepCommand implements Callable<Integer> {
         Files.copy(staging.resolve(name), target, StandardCopyOption.REPLACE_EXISTING);
       }
     }
+  }
+
+  private static String describe(FineTuneRecipe recipe) {
+    TrainerOptions o = recipe.options();
+    return String.format(Locale.ROOT, "%s lr %s %s, distilled %s; gradual for magnitude,"
+        + " over %.0f-%.0f%% of the steps", o.optimizer().name().toLowerCase(Locale.ROOT),
+        o.learningRate(), o.schedule().name().toLowerCase(Locale.ROOT), o.distillation(),
+        100 * recipe.pruneStart(), 100 * recipe.pruneEnd());
   }
 
   private static Path extract(Path dir, String resource) throws IOException {

@@ -18,6 +18,7 @@ import org.sparsenn.prune.Masks;
 import org.sparsenn.train.Evaluation;
 import org.sparsenn.train.Evaluator;
 import org.sparsenn.train.Initializers;
+import org.sparsenn.train.LearningRateSchedule;
 import org.sparsenn.train.Loss;
 import org.sparsenn.train.OptimizerKind;
 import org.sparsenn.train.Trainer;
@@ -99,6 +100,21 @@ final class TrainCommand implements Callable<Integer> {
       description = "L2 weight decay (default: ${DEFAULT-VALUE}).")
   double weightDecay;
 
+  @Option(names = "--lr-schedule", defaultValue = "constant",
+      description = "Learning-rate schedule: constant or cosine (decay to 0 by the last step)"
+          + " (default: ${DEFAULT-VALUE}).")
+  String lrSchedule;
+
+  @Option(names = "--warmup", defaultValue = "0",
+      description = "Share of the steps with a linear learning-rate warm-up"
+          + " (default: ${DEFAULT-VALUE}).")
+  double warmup;
+
+  @Option(names = "--l1", defaultValue = "0", paramLabel = "LAMBDA",
+      description = "L1 penalty on the weights, as a proximal step that makes exact zeros"
+          + " (default: ${DEFAULT-VALUE}).")
+  double l1;
+
   @Option(names = "--loss", defaultValue = "ce",
       description = "ce (softmax cross-entropy) or mse (default: ${DEFAULT-VALUE}).")
   String loss;
@@ -137,7 +153,8 @@ final class TrainCommand implements Callable<Integer> {
         .withEpochs(epochs).withBatchSize(batch).withLearningRate(learningRate)
         .withOptimizer(parseOptimizer(optimizer)).withMomentum(momentum)
         .withWeightDecay(weightDecay).withLoss(parseLoss(loss)).withSeed(seed)
-        .withValidationFraction(validation).withPatience(patience).withBlasThreads(threads);
+        .withValidationFraction(validation).withPatience(patience).withBlasThreads(threads)
+        .withSchedule(parseSchedule(lrSchedule)).withWarmup(warmup).withL1(l1);
     Network initial;
     Masks masks;
     Map<String, String> provenance = new TreeMap<>();
@@ -178,9 +195,10 @@ final class TrainCommand implements Callable<Integer> {
           evaluation.meanLoss(), evaluation.accuracy(), evaluation.count());
     }
     provenance.put("training", String.format(Locale.ROOT,
-        "sparsenn train: %d epochs, batch %d, %s lr %s, %s, seed %d, data %s",
-        result.history().size(), options.batchSize(),
+        "sparsenn train: %d epochs, batch %d, %s lr %s %s warm-up %s, l1 %s, %s, seed %d,"
+        + " data %s", result.history().size(), options.batchSize(),
         options.optimizer().name().toLowerCase(Locale.ROOT), learningRate,
+        options.schedule().name().toLowerCase(Locale.ROOT), warmup, l1,
         options.loss().name().toLowerCase(Locale.ROOT), seed, data.getFileName()));
     out.println(ModelOutput.write(result.network(), output, provenance));
     out.flush();
@@ -201,12 +219,21 @@ final class TrainCommand implements Callable<Integer> {
         Activation.parse(reading.outputActivation), false, seed);
   }
 
-  private static OptimizerKind parseOptimizer(String text) {
+  static OptimizerKind parseOptimizer(String text) {
     return switch (text.trim().toLowerCase(Locale.ROOT)) {
       case "sgd" -> OptimizerKind.SGD;
       case "adam" -> OptimizerKind.ADAM;
       default -> throw new IllegalArgumentException("unknown optimizer '" + text
           + "': expected sgd or adam");
+    };
+  }
+
+  static LearningRateSchedule parseSchedule(String text) {
+    return switch (text.trim().toLowerCase(Locale.ROOT)) {
+      case "constant" -> LearningRateSchedule.CONSTANT;
+      case "cosine" -> LearningRateSchedule.COSINE;
+      default -> throw new IllegalArgumentException("unknown learning-rate schedule '" + text
+          + "': expected constant or cosine");
     };
   }
 

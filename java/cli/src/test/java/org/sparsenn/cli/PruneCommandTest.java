@@ -79,8 +79,9 @@ class PruneCommandTest {
       CommandLineRun run = prune(out, "--sparsity", "0.8", "--schedule", schedule,
           "--fine-tune-epochs", "2", "--data", data.toString());
       assertEquals(0, run.status(), schedule + ": " + run.err());
-      assertTrue(run.out().contains("before: accuracy"), run.out());
-      assertTrue(run.out().contains("after: accuracy"), run.out());
+      assertTrue(run.out().contains("dense (before pruning): accuracy"), run.out());
+      assertTrue(run.out().matches("(?s).*after: accuracy [0-9.]+ \\([+-][0-9.]+ points from"
+          + " dense [0-9.]+\\).*"), run.out());
       assertEquals(0.8, sparsity(ModelReader.read(out)), 2.0 / 744, schedule);
     }
   }

@@ -51,6 +51,7 @@ class SweepCommandTest {
     Map<String, String> options = new LinkedHashMap<>();
     options.put("--model", model.toString());
     options.put("--data", data.toString());
+    options.put("--method", "magnitude");
     options.put("--levels", "0,0.5,0.9");
     options.put("--batch", "4");
     options.put("--latency-ms", "5");
@@ -90,7 +91,30 @@ class SweepCommandTest {
           "level " + level);
       assertEquals(level == 0, cells[4].isEmpty(), "fine-tuned accuracy only when pruned");
     }
-    assertTrue(Files.readString(out.resolve("report.md")).contains("![accuracy and speedup"));
+    String report = Files.readString(out.resolve("report.md"));
+    assertTrue(report.contains("![accuracy against speedup"), report);
+    assertTrue(report.contains("dense (unpruned) accuracy"), report);
+    assertTrue(run.out().contains("Δ pts"), run.out());
+  }
+
+  @Test
+  void withoutDataItFineTunesOnTheBuiltInSampleAndSaysSo() {
+    CommandLineRun run = CommandLineRun.of("sweep", "--levels", "0,0.9", "--latency-ms", "5",
+        "--fine-tune-epochs", "1");
+    assertEquals(0, run.status(), run.err());
+    assertTrue(run.out().contains("2000 test images from the built-in Fashion-MNIST test sample"
+        + ", fine-tuned 1 epoch(s) per level on 3000 training images (the built-in sample)"),
+        run.out());
+    List<String> tuned = run.out().lines().filter(l -> l.matches("(magnitude|neuron) +0\\.90 .*"))
+        .toList();
+    assertEquals(2, tuned.size(), run.out());
+    for (String line : tuned) {
+      String[] cells = line.trim().split(" +");
+      double oneShot = Double.parseDouble(cells[3]);
+      double fineTuned = Double.parseDouble(cells[5]);
+      assertTrue(fineTuned > oneShot, "fine-tuning helps: " + line);
+    }
+    assertTrue(run.err().contains("sweep 4/4: neuron 0.90"), run.err());
   }
 
   @Test

@@ -102,4 +102,36 @@ final class LossFunctions {
       out[j] = (float) (out[j] / sum);
     }
   }
+
+  /**
+   * Knowledge distillation (Hinton et al. 2015): blends the gradient already in {@code grad}
+   * (the hard-label loss's, for the batch mean) with that of the cross-entropy between the
+   * teacher's and the student's softmax at {@code temperature}, scaled by the temperature
+   * squared so its size does not depend on it: per logit,
+   * {@code (1 - weight) grad + weight T (softmax(z / T) - softmax(t / T)) / rows}.
+   *
+   * @param teacher the teacher's logits for the same rows, {@code rows x width}
+   */
+  static void blendDistillation(float[] outputs, float[] teacher, int rows, int width,
+      double weight, double temperature, float[] grad) {
+    float[] student = new float[width];
+    float[] soft = new float[width];
+    float[] scaledStudent = new float[width];
+    float[] scaledTeacher = new float[width];
+    float hard = (float) (1 - weight);
+    float soften = (float) (weight * temperature / rows);
+    float inverse = (float) (1 / temperature);
+    for (int r = 0; r < rows; r++) {
+      int base = r * width;
+      for (int j = 0; j < width; j++) {
+        scaledStudent[j] = outputs[base + j] * inverse;
+        scaledTeacher[j] = teacher[base + j] * inverse;
+      }
+      softmax(scaledStudent, 0, width, student);
+      softmax(scaledTeacher, 0, width, soft);
+      for (int j = 0; j < width; j++) {
+        grad[base + j] = hard * grad[base + j] + soften * (student[j] - soft[j]);
+      }
+    }
+  }
 }

@@ -79,11 +79,15 @@ final class OptimizerState {
     }
   }
 
-  /** One update of every parameter from the gradients in {@code net}; uploads the weights. */
-  void step() {
+  /**
+   * One update of every parameter from the gradients in {@code net} at {@code lrFactor} times
+   * the learning rate, then the L1 proximal step on the weights; uploads the weights.
+   */
+  void step(double lrFactor) {
     steps++;
-    float lr = (float) options.learningRate();
+    float lr = (float) (options.learningRate() * lrFactor);
     float decay = (float) options.weightDecay();
+    float shrink = (float) (options.learningRate() * lrFactor * options.l1());
     for (int l = 0; l < keep.length; l++) {
       float[] w = net.weights[l];
       float[] g = net.weightGrads[l];
@@ -91,12 +95,27 @@ final class OptimizerState {
         multiply(g, keep[l]);
       }
       update(w, g, weightMoment[l], weightSecond == null ? null : weightSecond[l], lr, decay);
+      if (shrink > 0f) {
+        softThreshold(w, shrink);
+      }
       if (keep[l] != null) {
         multiply(w, keep[l]);
       }
       update(net.biases[l], net.biasGrads[l], biasMoment[l],
           biasSecond == null ? null : biasSecond[l], lr, decay);
       net.upload(l);
+    }
+  }
+
+  /**
+   * The proximal step of {@code shrink * |w|}: moves every weight {@code shrink} toward zero,
+   * stopping at zero, so the penalty makes exact zeros that magnitude pruning then removes
+   * for free (a subgradient step would only make them oscillate around zero).
+   */
+  private static void softThreshold(float[] w, float shrink) {
+    for (int i = 0; i < w.length; i++) {
+      float v = w[i];
+      w[i] = v > shrink ? v - shrink : v < -shrink ? v + shrink : 0f;
     }
   }
 

@@ -23,6 +23,11 @@ import org.sparsenn.prune.Masks;
  * applied, should a step listener have pruned more since). The same seed, data, options and
  * GEMM implementation give bit-identical results.
  *
+ * <p>The learning rate follows {@link TrainerOptions#schedule()} after a linear warm-up over
+ * {@link TrainerOptions#warmup()} of the steps; {@link TrainerOptions#l1()} adds a proximal
+ * L1 step after each update; with a teacher ({@link #withTeacher}) the loss blends the labels
+ * with the teacher's softened outputs.
+ *
  * <p>A network with an input selection (input features pruned away) is trained on data of
  * its original width, from which the selected features are taken.
  *
@@ -39,14 +44,16 @@ public final class Trainer {
   private final StepListener stepListener;
   private final long stepInterval;
   private final TrainingListener progress;
+  private final Network teacher;
 
   private Trainer(TrainerOptions options, Gemm gemm, StepListener stepListener,
-      long stepInterval, TrainingListener progress) {
+      long stepInterval, TrainingListener progress, Network teacher) {
     this.options = options;
     this.gemm = gemm;
     this.stepListener = stepListener;
     this.stepInterval = stepInterval;
     this.progress = progress;
+    this.teacher = teacher;
   }
 
   /**
@@ -56,7 +63,7 @@ public final class Trainer {
    */
   public static Trainer of(TrainerOptions options) {
     return new Trainer(Objects.requireNonNull(options, "options"), Gemm.best(), null, 0,
-        new TrainingListener() {});
+        new TrainingListener() {}, null);
   }
 
   /** The options. */
@@ -71,7 +78,7 @@ public final class Trainer {
    */
   public Trainer withGemm(Gemm value) {
     return new Trainer(options, Objects.requireNonNull(value, "gemm"), stepListener,
-        stepInterval, progress);
+        stepInterval, progress, teacher);
   }
 
   /**
@@ -85,7 +92,7 @@ public final class Trainer {
       throw new IllegalArgumentException("step interval must be at least 1, got " + everySteps);
     }
     return new Trainer(options, gemm, Objects.requireNonNull(listener, "listener"), everySteps,
-        progress);
+        progress, teacher);
   }
 
   /**
@@ -95,7 +102,21 @@ public final class Trainer {
    */
   public Trainer withProgress(TrainingListener listener) {
     return new Trainer(options, gemm, stepListener, stepInterval,
-        Objects.requireNonNull(listener, "listener"));
+        Objects.requireNonNull(listener, "listener"), teacher);
+  }
+
+  /**
+   * This trainer distilling from {@code model}: its logits, softened by
+   * {@link TrainerOptions#temperature()}, become soft targets weighted by
+   * {@link TrainerOptions#distillation()} beside the labels (with weight 0 the teacher is
+   * unused). Typically the dense model a pruned one was cut from. The reported training loss
+   * stays the labels' cross-entropy.
+   *
+   * @throws NullPointerException if {@code model} is null
+   */
+  public Trainer withTeacher(Network model) {
+    return new Trainer(options, gemm, stepListener, stepInterval, progress,
+        Objects.requireNonNull(model, "teacher"));
   }
 
   /**
@@ -123,6 +144,18 @@ public final class Trainer {
     Objects.requireNonNull(data, "data");
     masks.requireMatches(initial);
     checkData(initial, data, options.loss());
+    boolean distilling = teacher != null && options.distillation() > 0;
+    if (distilling) {
+      if (options.loss() != Loss.SOFTMAX_CROSS_ENTROPY) {
+        throw new IllegalArgumentException("distillation needs the cross-entropy loss, not "
+            + options.loss());
+      }
+      checkData(teacher, data, options.loss());
+      if (teacher.outputs() != initial.outputs()) {
+        throw new IllegalArgumentException("the teacher has " + teacher.outputs()
+            + " outputs, the network " + initial.outputs());
+      }
+    }
     Dataset trainPart = data;
     Dataset validation = null;
     if (options.validationFraction() > 0) {
@@ -139,7 +172,8 @@ public final class Trainer {
     int threads = options.blasThreads();
     int threadsBefore = threads > 0 ? Gemm.setBlasThreads(threads) : 0;
     try (BatchedNetwork net = new BatchedNetwork(initial, gemm, batch, true)) {
-      return run(initial, masks, trainPart, validation, net);
+      float[] soft = distilling ? teacherLogits(trainPart, batch) : null;
+      return run(initial, masks, trainPart, validation, net, soft);
     } finally {
       if (threads > 0) {
         Gemm.setBlasThreads(threadsBefore);
@@ -147,8 +181,26 @@ public final class Trainer {
     }
   }
 
+  /** The teacher's logits for every example of {@code data}, row-major. */
+  private float[] teacherLogits(Dataset data, int batch) {
+    try (BatchedNetwork net = new BatchedNetwork(teacher, gemm, batch, false)) {
+      InputRows rows = new InputRows(teacher, data.featureCount());
+      int width = net.outputWidth();
+      float[] input = new float[batch * teacher.inputs()];
+      float[] logits = new float[data.size() * width];
+      for (int from = 0; from < data.size(); from += batch) {
+        int count = Math.min(batch, data.size() - from);
+        for (int r = 0; r < count; r++) {
+          rows.copy(data, from + r, input, r);
+        }
+        System.arraycopy(net.forward(input, count), 0, logits, from * width, count * width);
+      }
+      return logits;
+    }
+  }
+
   private TrainingResult run(Network initial, Masks initialMasks, Dataset data,
-      Dataset validation, BatchedNetwork net) {
+      Dataset validation, BatchedNetwork net, float[] teacherLogits) {
     OptimizerState optimizer = new OptimizerState(options, net);
     Masks masks = initialMasks;
     optimizer.applyMasks(masks);
@@ -164,6 +216,9 @@ public final class Trainer {
     int[] order = new int[data.size()];
     SplittableRandom random = new SplittableRandom(options.seed());
     int batches = (data.size() + capacity - 1) / capacity;
+    float[] soft = teacherLogits == null ? null : new float[capacity * width];
+    long totalSteps = (long) batches * options.epochs();
+    long warmupSteps = Math.round(options.warmup() * totalSteps);
 
     List<EpochStats> history = new ArrayList<>();
     double bestLoss = Double.POSITIVE_INFINITY;
@@ -193,15 +248,22 @@ public final class Trainer {
           if (useTargets) {
             data.copyTargets(example, example + 1, targets, r * width);
           }
+          if (soft != null) {
+            System.arraycopy(teacherLogits, example * width, soft, r * width, width);
+          }
         }
         float[] out = net.forward(input, rows);
         lossSum += LossFunctions.lossAndGradient(options.loss(), out, rows, width, labels,
             targets, net.softmaxOutput(), grad);
+        if (soft != null) {
+          LossFunctions.blendDistillation(out, soft, rows, width, options.distillation(),
+              options.temperature(), grad);
+        }
         if (labelled) {
           correct += Metrics.countCorrect(out, rows, width, labels);
         }
         net.backward(grad, rows);
-        optimizer.step();
+        optimizer.step(options.schedule().factor(step, totalSteps, warmupSteps));
         step++;
         if (stepListener != null && step % stepInterval == 0) {
           Masks next = stepListener.onStep(step - 1, net.toNetwork(initial), masks);

@@ -46,6 +46,11 @@ public enum SweepMethod {
         + Arrays.stream(values()).map(SweepMethod::label).toList());
   }
 
+  /** Whether its pruners keep layer shapes, so it can prune gradually during training. */
+  boolean keepsShapes() {
+    return this != NEURON;
+  }
+
   /** The pruner for {@code level} ({@code 0 < level < 1}). */
   Pruner pruner(double level) {
     return switch (this) {

@@ -11,7 +11,8 @@ import java.util.Map;
 /** The rows of a sweep as a terminal table, CSV, JSON and a markdown report. */
 public final class SweepReport {
   private static final String[] COLUMNS = {
-    "method", "level", "sparsity", "accuracy", "fine-tuned", "size", "b1 µs", "b1 dense µs",
+    "method", "level", "sparsity", "one-shot", "Δ pts", "fine-tuned", "Δ pts", "size",
+    "b1 µs", "b1 dense µs",
     "b1 ×", "b1 × unpruned", "bN µs", "bN dense µs", "bN ×", "bN × unpruned", "plan b1",
     "plan bN"};
 
@@ -27,6 +28,13 @@ public final class SweepReport {
     this.rows = List.copyOf(rows);
     this.batch = batch;
     this.context = context;
+  }
+
+  /** The line that names the unpruned model's accuracy, which the {@code Δ pts} refer to. */
+  public String baseline() {
+    return rows.isEmpty() ? "" : String.format(Locale.ROOT,
+        "dense (unpruned) accuracy %.4f; Δ pts: each accuracy minus it, in percentage points",
+        rows.get(0).denseAccuracy());
   }
 
   /** A fixed-width table for the terminal. */
@@ -57,13 +65,15 @@ public final class SweepReport {
   /** Comma-separated, one header line then a line per row; plain numbers, µs and bytes. */
   public String csv() {
     StringBuilder out = new StringBuilder("method,level,sparsity,accuracy,fine_tuned_accuracy,"
-        + "file_bytes,micros_b1,dense_micros_b1,speedup_b1,speedup_over_unpruned_b1,micros_b"
+        + "dense_accuracy,file_bytes,micros_b1,dense_micros_b1,speedup_b1,"
+        + "speedup_over_unpruned_b1,micros_b"
         + batch + ",dense_micros_b" + batch + ",speedup_b" + batch + ",speedup_over_unpruned_b"
         + batch + ",plan_b1,plan_b" + batch + "\n");
     for (SweepRow r : rows) {
       out.append(String.join(",", r.method(), num(r.level()), num(r.sparsity()),
           num(r.accuracy()), r.fineTuned() ? num(r.fineTunedAccuracy()) : "",
-          Long.toString(r.fileBytes()), num(r.micros1()), num(r.denseMicros1()),
+          num(r.denseAccuracy()), Long.toString(r.fileBytes()), num(r.micros1()),
+          num(r.denseMicros1()),
           num(r.speedup1()), num(r.speedupOverUnpruned1()), num(r.microsBatch()),
           num(r.denseMicrosBatch()), num(r.speedupBatch()), num(r.speedupOverUnprunedBatch()),
           r.plan1(), r.planBatch())).append('\n');
@@ -84,6 +94,7 @@ public final class SweepReport {
       m.put("sparsity", r.sparsity());
       m.put("accuracy", r.accuracy());
       m.put("fineTunedAccuracy", r.fineTuned() ? r.fineTunedAccuracy() : null);
+      m.put("denseAccuracy", r.denseAccuracy());
       m.put("fileBytes", r.fileBytes());
       m.put("microsBatch1", r.micros1());
       m.put("denseMicrosBatch1", r.denseMicros1());
@@ -109,8 +120,10 @@ public final class SweepReport {
   /** A markdown report: context, how to read it, the table and the chart. */
   public String markdown(String chartFile) {
     StringBuilder out = new StringBuilder("# sparsenn sweep\n\n").append(context).append("\n\n");
-    out.append("Accuracy on the test data after pruning (and after the short masked fine-tune, ")
-        .append("when training data was given); size of the pruned model as a `.snn` file; ")
+    out.append(baseline()).append(".\n\n");
+    out.append("Accuracy on the test data after one-shot pruning and after the fine-tune ")
+        .append("(when training data was given), each beside its difference to the unpruned ")
+        .append("model in points; size of the pruned model as a `.snn` file; ")
         .append("median latency at batch 1 and batch ").append(batch)
         .append(" of the planned session and of the same model on dense kernels only, the ")
         .append("speedup between them and over the unpruned model run dense (all measured in ")
@@ -121,7 +134,7 @@ public final class SweepReport {
     for (SweepRow row : rows) {
       out.append("| ").append(String.join(" | ", cells(row))).append(" |\n");
     }
-    out.append("\n![accuracy and speedup against sparsity](").append(chartFile).append(")\n");
+    out.append("\n![accuracy against speedup, a line per method](").append(chartFile).append(")\n");
     return out.toString();
   }
 
@@ -136,7 +149,9 @@ public final class SweepReport {
   private static String[] cells(SweepRow r) {
     return new String[] {
       r.method(), fmt("%.2f", r.level()), fmt("%.1f%%", 100 * r.sparsity()),
-      fmt("%.4f", r.accuracy()), r.fineTuned() ? fmt("%.4f", r.fineTunedAccuracy()) : "-",
+      fmt("%.4f", r.accuracy()), fmt("%+.2f", r.pointsOneShot()),
+      r.fineTuned() ? fmt("%.4f", r.fineTunedAccuracy()) : "-",
+      r.fineTuned() ? fmt("%+.2f", r.pointsFineTuned()) : "-",
       size(r.fileBytes()), fmt("%.1f", r.micros1()), fmt("%.1f", r.denseMicros1()),
       fmt("%.2f", r.speedup1()), fmt("%.2f", r.speedupOverUnpruned1()),
       fmt("%.1f", r.microsBatch()), fmt("%.1f", r.denseMicrosBatch()),

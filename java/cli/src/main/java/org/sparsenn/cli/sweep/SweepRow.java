@@ -18,11 +18,12 @@ package org.sparsenn.cli.sweep;
  * @param planBatch per layer, the method the planner chose for the batch size
  * @param baselineMicros1 the unpruned model at batch 1 on dense methods only, µs
  * @param baselineMicrosBatch the unpruned model at the batch size on dense methods only, µs
+ * @param denseAccuracy test accuracy of the unpruned model
  */
 public record SweepRow(String method, double level, double sparsity, double accuracy,
     double fineTunedAccuracy, long fileBytes, double micros1, double microsBatch,
     double denseMicros1, double denseMicrosBatch, String plan1, String planBatch,
-    double baselineMicros1, double baselineMicrosBatch) {
+    double baselineMicros1, double baselineMicrosBatch, double denseAccuracy) {
 
   /** Speedup at batch 1 over the same model run dense. */
   public double speedup1() {
@@ -42,6 +43,28 @@ public record SweepRow(String method, double level, double sparsity, double accu
   /** Speedup at the batch size over the unpruned model run dense. */
   public double speedupOverUnprunedBatch() {
     return baselineMicrosBatch / microsBatch;
+  }
+
+  /** The accuracy to judge the level by: fine-tuned when measured, else one-shot. */
+  public double finalAccuracy() {
+    return fineTuned() ? fineTunedAccuracy : accuracy;
+  }
+
+  /** {@code accuracy} minus the unpruned model's, in percentage points. */
+  public double pointsOneShot() {
+    return 100 * (accuracy - denseAccuracy);
+  }
+
+  /** The fine-tuned accuracy minus the unpruned model's, in points (NaN when none). */
+  public double pointsFineTuned() {
+    return 100 * (fineTunedAccuracy - denseAccuracy);
+  }
+
+  /** This row reported under another method's name. */
+  public SweepRow withMethod(String name) {
+    return new SweepRow(name, level, sparsity, accuracy, fineTunedAccuracy, fileBytes, micros1,
+        microsBatch, denseMicros1, denseMicrosBatch, plan1, planBatch, baselineMicros1,
+        baselineMicrosBatch, denseAccuracy);
   }
 
   /** Whether a fine-tuned accuracy was measured. */

@@ -23,20 +23,26 @@ import org.sparsenn.prune.Masks;
 import org.sparsenn.prune.PruneResult;
 import org.sparsenn.prune.SparsityReport;
 import org.sparsenn.train.Evaluator;
+import org.sparsenn.train.FineTuneRecipe;
 import org.sparsenn.train.Loss;
-import org.sparsenn.train.Trainer;
-import org.sparsenn.train.TrainerOptions;
+import org.sparsenn.train.TrainingListener;
 
 /**
- * Walks a model through pruning levels: for each method and level, prunes the original model,
- * measures its accuracy (and after a short masked fine-tune, when training data is given), its
- * size as a {@code .snn} file, and its latency planned ({@link PlanningMode#MEASURE}) and
- * dense-only at batch 1 and the batch size. Level 0 is the unpruned model.
+ * Walks a model through pruning levels: for each method and level, prunes the original model
+ * one-shot and measures its accuracy; when training data is given, retrains it with the
+ * {@link FineTuneRecipe} (gradual pruning during the fine-tune for the methods that keep layer
+ * shapes, one-shot then masked fine-tune for neurons) and measures again. Then the size of the
+ * final model as a {@code .snn} file, and its latency planned ({@link PlanningMode#MEASURE})
+ * and dense-only at batch 1 and the batch size. Level 0 is the unpruned model.
  */
 public final class SweepRunner {
-  /** What a sweep runs. */
-  public record Settings(List<SweepMethod> methods, List<Double> levels, int fineTuneEpochs,
-      int batch, int threads, long latencyBudgetNanos) {
+  /**
+   * What a sweep runs.
+   *
+   * @param fineTune how each level is retrained, or null for no fine-tune
+   */
+  public record Settings(List<SweepMethod> methods, List<Double> levels,
+      FineTuneRecipe fineTune, int batch, int threads, long latencyBudgetNanos) {
     /** Copies the lists. */
     public Settings {
       methods = List.copyOf(methods);
@@ -73,6 +79,7 @@ public final class SweepRunner {
     List<SweepRow> rows = new ArrayList<>();
     float[] inputs = sampleInputs();
     double[] baseline;
+    double denseAccuracy = accuracy(original);
     try (Session dense = Session.create(original, denseOptions())) {
       // A first, discarded pass warms up the JIT, which is cold at the start of the sweep.
       LatencyMeter.medianMicros(dense, inputs, settings.batch(), settings.latencyBudgetNanos());
@@ -80,9 +87,15 @@ public final class SweepRunner {
         LatencyMeter.medianMicros(dense, inputs, 1, settings.latencyBudgetNanos()),
         LatencyMeter.medianMicros(dense, inputs, settings.batch(), settings.latencyBudgetNanos())};
     }
+    SweepRow unpruned = null;
     for (SweepMethod method : settings.methods()) {
       for (double level : settings.levels()) {
-        SweepRow row = measure(method, level, inputs, baseline);
+        // Level 0 is the same model for every method: measured once, reported per method.
+        SweepRow row = level == 0 && unpruned != null ? unpruned.withMethod(method.label())
+            : measure(method, level, inputs, baseline, denseAccuracy);
+        if (level == 0) {
+          unpruned = row;
+        }
         rows.add(row);
         onRow.accept(row);
       }
@@ -91,7 +104,7 @@ public final class SweepRunner {
   }
 
   private SweepRow measure(SweepMethod method, double level, float[] inputs,
-      double[] baseline) {
+      double[] baseline, double denseAccuracy) {
     Network pruned = original;
     Masks masks = Masks.ofNonzeros(original);
     if (level > 0) {
@@ -99,13 +112,15 @@ public final class SweepRunner {
       pruned = result.network();
       masks = Masks.ofNonzeros(pruned).and(result.masks());
     }
-    double accuracy = accuracy(pruned);
+    double accuracy = level > 0 ? accuracy(pruned) : denseAccuracy;
     double fineTuned = Double.NaN;
-    if (train != null && settings.fineTuneEpochs() > 0 && level > 0) {
-      TrainerOptions options = TrainerOptions.defaults().withEpochs(settings.fineTuneEpochs())
-          .withLearningRate(0.005);
-      Network tuned = Trainer.of(options).train(pruned, masks, train).network();
-      fineTuned = accuracy(tuned);
+    FineTuneRecipe recipe = settings.fineTune();
+    if (train != null && recipe != null && level > 0) {
+      TrainingListener quiet = new TrainingListener() {};
+      pruned = method.keepsShapes()
+          ? recipe.gradual(original, method::pruner, level, train, quiet).network()
+          : recipe.retrain(pruned, masks, train, original, quiet).network();
+      fineTuned = accuracy(pruned);
     }
     long bytes = fileBytes(pruned, method, level);
     int batch = settings.batch();
@@ -132,7 +147,8 @@ public final class SweepRunner {
     double sparsity = SparsityReport.of(original, pruned, Masks.ofNonzeros(pruned))
         .totalSparsity();
     return new SweepRow(method.label(), level, sparsity, accuracy, fineTuned, bytes,
-        micros1, microsBatch, dense1, denseBatch, plan1, planBatch, baseline[0], baseline[1]);
+        micros1, microsBatch, dense1, denseBatch, plan1, planBatch, baseline[0], baseline[1],
+        denseAccuracy);
   }
 
   /** Measured plans: on small layers call overheads decide, which only timing gets right. */

@@ -42,10 +42,14 @@ import org.sparsenn.sparse.RandomWeights;
  */
 public final class MachineProfile {
   private static final System.Logger LOG = System.getLogger(MachineProfile.class.getName());
-  /** Bumped whenever the cost model or the calibration changes, so stale caches are redone. */
+  /**
+   * Bumped whenever the cost model or the calibration changes, so that stale cache files are
+   * ignored; the shipped defaults must then be measured again (a test checks they carry it).
+   */
   static final int FORMAT = 7;
-  /** The batches the batched figures are measured at; predictions between slide on log(batch). */
+  /** The smaller batch the batched figures are measured at; between the two, log(batch) slides. */
   public static final int SMALL_BATCH = 8;
+  /** The larger batch the batched figures are measured at. */
   public static final int LARGE_BATCH = 64;
   // The memory-sized calibration layer: 64 MiB dense, beyond the last-level cache of most CPUs.
   private static final int LARGE_SIDE = 4096;

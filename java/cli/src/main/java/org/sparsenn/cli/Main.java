@@ -12,8 +12,8 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = VersionInfo.class,
     description = "Sparse neural-network inference for the JVM.",
-    subcommands = {BenchCommand.class, ConvertCommand.class, EvalCommand.class,
-        InferCommand.class, InspectCommand.class, PruneCommand.class,
+    subcommands = {BenchCommand.class, CalibrateCommand.class, ConvertCommand.class,
+        EvalCommand.class, InferCommand.class, InspectCommand.class, PruneCommand.class,
         SensitivityCommand.class, SweepCommand.class, TrainCommand.class})
 public final class Main implements Runnable {
   @CommandLine.Spec

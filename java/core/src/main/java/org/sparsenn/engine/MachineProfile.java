@@ -2,6 +2,7 @@ package org.sparsenn.engine;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
+import java.io.InputStream;
 import java.lang.System.Logger.Level;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -17,7 +18,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.sparsenn.kernel.AlignedBuffer;
 import org.sparsenn.kernel.Epilogue;
 import org.sparsenn.kernel.Kernels;
@@ -27,19 +30,27 @@ import org.sparsenn.sparse.RandomWeights;
 /**
  * What each layer method costs on this machine: the figures behind {@link PlanningMode#ESTIMATE}.
  *
- * <p>Measured once per machine (a few seconds of small and memory-sized layers, at batch 1, 8
- * and 64) and cached as JSON in the user's cache directory, keyed by CPU model, kernels (ISA
- * level) and library version; later sessions, in this process or another, read the cache. The
+ * <p>A session never measures on its own. The figures come from memory, else from this
+ * machine's cache file (written by {@link #calibrate} and {@link #saveTo}, keyed by CPU model,
+ * kernels (ISA level) and library version), else from the defaults shipped for the kernel set
+ * ({@code native-avx512}, {@code native-avx2}, {@code native-scalar}, {@code java}; measured by
+ * {@code sparsenn calibrate --out} on the build machine). No NEON hardware was at hand, so
+ * {@code native-neon} uses the {@code native-scalar} defaults until calibrated. Calibration
+ * takes a few seconds of small and memory-sized layers at batch 1, 8 and 64. The cache
  * directory is {@code -Dsparsenn.cache.dir} if set, else {@code $XDG_CACHE_HOME/sparsenn}, else
- * {@code ~/.cache/sparsenn}; when it cannot be written the profile lives in memory only.
+ * {@code ~/.cache/sparsenn}; when it cannot be read the defaults serve.
  */
 public final class MachineProfile {
   private static final System.Logger LOG = System.getLogger(MachineProfile.class.getName());
-  /** Bumped whenever the cost model or the calibration changes, so stale caches are redone. */
+  /**
+   * Bumped whenever the cost model or the calibration changes, so that stale cache files are
+   * ignored; the shipped defaults must then be measured again (a test checks they carry it).
+   */
   static final int FORMAT = 7;
-  /** The batches the batched figures are measured at; predictions between slide on log(batch). */
-  static final int SMALL_BATCH = 8;
-  static final int LARGE_BATCH = 64;
+  /** The smaller batch the batched figures are measured at; between the two, log(batch) slides. */
+  public static final int SMALL_BATCH = 8;
+  /** The larger batch the batched figures are measured at. */
+  public static final int LARGE_BATCH = 64;
   // The memory-sized calibration layer: 64 MiB dense, beyond the last-level cache of most CPUs.
   private static final int LARGE_SIDE = 4096;
   // The middle calibration layer: 8 MiB dense, within the last-level cache of most servers.
@@ -48,14 +59,26 @@ public final class MachineProfile {
   private static final Map<String, MachineProfile> LOADED = new ConcurrentHashMap<>();
   private static final ObjectMapper JSON = new ObjectMapper();
 
+  private static final String DEFAULTS_ORIGIN = "shipped defaults";
+  private static final Set<String> DEFAULTS_LOGGED = ConcurrentHashMap.newKeySet();
+  private static final AtomicInteger MEASUREMENTS = new AtomicInteger();
+
   private final String key;
+  private final String origin;
   private final Map<LayerMethod, KernelFigures> single;
   private final Map<LayerMethod, KernelFigures> batched;
   private final Map<LayerMethod, KernelFigures> wide;
 
   MachineProfile(String key, Map<LayerMethod, KernelFigures> single,
       Map<LayerMethod, KernelFigures> batched, Map<LayerMethod, KernelFigures> wide) {
+    this(key, single, batched, wide, "given");
+  }
+
+  MachineProfile(String key, Map<LayerMethod, KernelFigures> single,
+      Map<LayerMethod, KernelFigures> batched, Map<LayerMethod, KernelFigures> wide,
+      String origin) {
     this.key = key;
+    this.origin = origin;
     this.single = new EnumMap<>(single);
     this.batched = new EnumMap<>(batched);
     this.wide = new EnumMap<>(wide);
@@ -63,13 +86,85 @@ public final class MachineProfile {
 
   /**
    * The profile of {@code kernels} on this machine: from memory, else from the cache file, else
-   * measured now (and cached).
+   * the shipped defaults for the kernel set. Never measures.
+   *
+   * @throws IllegalStateException if the shipped defaults are missing or unreadable (a broken
+   *     build)
    */
   public static MachineProfile forKernels(Kernels kernels) {
     Objects.requireNonNull(kernels, "kernels");
     String key = keyFor(kernels);
-    return LOADED.computeIfAbsent(key,
-        k -> loadOrMeasure(k, kernels, cacheDirectory(), LARGE_SIDE, LARGE_SIDE));
+    return LOADED.computeIfAbsent(key, k -> load(k, kernels, cacheDirectory()));
+  }
+
+  /**
+   * Measures {@code kernels} on this machine now (a few seconds) and uses the result for the
+   * rest of this process; {@link #saveTo} keeps it for later processes.
+   */
+  public static MachineProfile calibrate(Kernels kernels) {
+    Objects.requireNonNull(kernels, "kernels");
+    String key = keyFor(kernels);
+    MachineProfile measured = measure(key, kernels, LARGE_SIDE, LARGE_SIDE);
+    LOADED.put(key, measured);
+    return measured;
+  }
+
+  /**
+   * Writes this profile as this machine's cache file in {@code directory} (created if needed),
+   * where {@link #forKernels} of later processes finds it.
+   *
+   * @return the file written
+   * @throws IOException if the directory cannot be created or written
+   */
+  public Path saveTo(Path directory) throws IOException {
+    Path file = directory.resolve(cacheFileName(key));
+    Files.createDirectories(directory);
+    writeTo(file);
+    return file;
+  }
+
+  /**
+   * Writes this profile as JSON to {@code file}, replacing it atomically (the form of the cache
+   * files and of the shipped defaults).
+   *
+   * @throws IOException if the file cannot be written
+   */
+  public void writeTo(Path file) throws IOException {
+    Path parent = file.toAbsolutePath().getParent();
+    Path temp = Files.createTempFile(parent, "machine-", ".tmp");
+    try {
+      JSON.writerWithDefaultPrettyPrinter().writeValue(temp.toFile(), toJson());
+      Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING,
+          StandardCopyOption.ATOMIC_MOVE);
+    } finally {
+      Files.deleteIfExists(temp);
+    }
+  }
+
+  /**
+   * Where machine profiles are cached: {@code -Dsparsenn.cache.dir} if set, else
+   * {@code $XDG_CACHE_HOME/sparsenn}, else {@code ~/.cache/sparsenn}.
+   */
+  public static Path cacheDirectory() {
+    String property = System.getProperty("sparsenn.cache.dir");
+    if (property != null && !property.isBlank()) {
+      return Path.of(property);
+    }
+    String xdg = System.getenv("XDG_CACHE_HOME");
+    if (xdg != null && !xdg.isBlank()) {
+      return Path.of(xdg, "sparsenn");
+    }
+    return Path.of(System.getProperty("user.home"), ".cache", "sparsenn");
+  }
+
+  /** Where the figures came from: measured in this process, a cache file, or shipped defaults. */
+  public String origin() {
+    return origin;
+  }
+
+  /** Whether these are the shipped defaults rather than figures measured on this machine. */
+  public boolean isDefault() {
+    return origin.startsWith(DEFAULTS_ORIGIN);
   }
 
   /** What this profile is for: CPU model, kernels, library version. */
@@ -111,13 +206,16 @@ public final class MachineProfile {
     return small + t * (large - small);
   }
 
-  /** The cached profile for {@code key} in {@code directory}, or a new measurement cached there. */
-  static MachineProfile loadOrMeasure(String key, Kernels kernels, Path directory,
-      int largeRows, int largeCols) {
-    Path file = directory.resolve("machine-" + digest(key) + ".json");
+  /**
+   * The cached profile for {@code key} in {@code directory}, else the shipped defaults for
+   * {@code kernels} (logged once per kernel set).
+   */
+  static MachineProfile load(String key, Kernels kernels, Path directory) {
+    Path file = directory.resolve(cacheFileName(key));
     if (Files.isRegularFile(file)) {
       try {
-        MachineProfile cached = fromJson(JSON.readValue(file.toFile(), Map.class));
+        MachineProfile cached = fromJson(JSON.readValue(file.toFile(), Map.class),
+            "cache " + file);
         if (cached.key.equals(key)) {
           LOG.log(Level.DEBUG, "machine profile read from {0}", file);
           return cached;
@@ -126,20 +224,45 @@ public final class MachineProfile {
         LOG.log(Level.INFO, "ignoring unreadable machine profile {0}: {1}", file, e.getMessage());
       }
     }
-    LOG.log(Level.INFO, "measuring kernel costs on this machine once (a few seconds), for {0}",
-        key);
-    MachineProfile measured = measure(key, kernels, largeRows, largeCols);
-    try {
-      Files.createDirectories(file.getParent());
-      Path temp = Files.createTempFile(file.getParent(), "machine-", ".tmp");
-      JSON.writerWithDefaultPrettyPrinter().writeValue(temp.toFile(), measured.toJson());
-      Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING,
-          StandardCopyOption.ATOMIC_MOVE);
-    } catch (IOException | RuntimeException e) {
-      LOG.log(Level.INFO, "machine profile kept in memory only, cannot write {0}: {1}", file,
-          e.getMessage());
+    MachineProfile defaults = defaults(kernels.name());
+    if (DEFAULTS_LOGGED.add(kernels.name())) {
+      LOG.log(Level.INFO, "using default kernel figures for {0}; run `sparsenn calibrate` to"
+          + " measure this machine", kernels.name());
     }
-    return measured;
+    return defaults;
+  }
+
+  /**
+   * The figures shipped for the kernel set {@code kernelsName} ({@code native-neon}, with no
+   * measurement of its own, borrows {@code native-scalar}'s).
+   *
+   * @throws IllegalStateException if the kernel set has none or they do not parse
+   */
+  static MachineProfile defaults(String kernelsName) {
+    String name = kernelsName.equals("native-neon") ? "native-scalar" : kernelsName;
+    String resource = "profiles/" + name + ".json";
+    InputStream stream = MachineProfile.class.getResourceAsStream(resource);
+    if (stream == null) {
+      throw new IllegalStateException("no default kernel figures for " + kernelsName
+          + " (no resource " + resource + ")");
+    }
+    try (InputStream in = stream) {
+      return fromJson(JSON.readValue(in, Map.class),
+          DEFAULTS_ORIGIN + " for " + kernelsName + " (" + resource + ")");
+    } catch (IOException | RuntimeException e) {
+      throw new IllegalStateException("unreadable default kernel figures " + resource + ": "
+          + e.getMessage(), e);
+    }
+  }
+
+  /** How many calibrations this process has run (tests check that sessions start without). */
+  static int measurements() {
+    return MEASUREMENTS.get();
+  }
+
+  /** Forgets the profiles of this process, so the next session looks again (for tests). */
+  static void forgetLoaded() {
+    LOADED.clear();
   }
 
   /**
@@ -150,6 +273,7 @@ public final class MachineProfile {
    * method and timed at every batch.
    */
   static MachineProfile measure(String key, Kernels kernels, int largeRows, int largeCols) {
+    MEASUREMENTS.incrementAndGet();
     Map<LayerMethod, KernelFigures> single = new EnumMap<>(LayerMethod.class);
     Map<LayerMethod, KernelFigures> batched = new EnumMap<>(LayerMethod.class);
     Map<LayerMethod, KernelFigures> wide = new EnumMap<>(LayerMethod.class);
@@ -172,7 +296,7 @@ public final class MachineProfile {
         ops.forEach(LinearOp::close);
       }
     }
-    return new MachineProfile(key, single, batched, wide);
+    return new MachineProfile(key, single, batched, wide, "measured");
   }
 
   private static LinearOp track(List<LinearOp> ops, LinearOp op) {
@@ -271,16 +395,8 @@ public final class MachineProfile {
         + " cpus";
   }
 
-  static Path cacheDirectory() {
-    String property = System.getProperty("sparsenn.cache.dir");
-    if (property != null && !property.isBlank()) {
-      return Path.of(property);
-    }
-    String xdg = System.getenv("XDG_CACHE_HOME");
-    if (xdg != null && !xdg.isBlank()) {
-      return Path.of(xdg, "sparsenn");
-    }
-    return Path.of(System.getProperty("user.home"), ".cache", "sparsenn");
+  private static String cacheFileName(String key) {
+    return "machine-" + digest(key) + ".json";
   }
 
   private static String digest(String key) {
@@ -293,7 +409,8 @@ public final class MachineProfile {
     }
   }
 
-  private Map<String, Object> toJson() {
+  /** The figures as JSON: {@code key}, then {@code single}, {@code batched}, {@code wide}. */
+  public Map<String, Object> toJson() {
     Map<String, Object> json = new LinkedHashMap<>();
     json.put("key", key);
     json.put("single", figuresJson(single));
@@ -307,20 +424,26 @@ public final class MachineProfile {
     figures.forEach((method, f) -> {
       List<Map<String, Object>> points = new ArrayList<>();
       for (KernelFigures.CostPoint p : f.points()) {
-        points.add(Map.of("bytes", p.bytes(), "nanosPerWeight", p.nanosPerWeight()));
+        Map<String, Object> point = new LinkedHashMap<>();
+        point.put("bytes", p.bytes());
+        point.put("nanosPerWeight", p.nanosPerWeight());
+        points.add(point);
       }
-      json.put(method.name(), Map.of("callMicros", f.callMicros(), "rowNanos", f.rowNanos(),
-          "points", points));
+      Map<String, Object> entry = new LinkedHashMap<>();
+      entry.put("callMicros", f.callMicros());
+      entry.put("rowNanos", f.rowNanos());
+      entry.put("points", points);
+      json.put(method.name(), entry);
     });
     return json;
   }
 
   @SuppressWarnings("unchecked")
-  private static MachineProfile fromJson(Map<?, ?> json) {
+  private static MachineProfile fromJson(Map<?, ?> json, String origin) {
     String key = (String) Objects.requireNonNull(json.get("key"), "key");
     return new MachineProfile(key, parseFigures((Map<String, Object>) json.get("single")),
         parseFigures((Map<String, Object>) json.get("batched")),
-        parseFigures((Map<String, Object>) json.get("wide")));
+        parseFigures((Map<String, Object>) json.get("wide")), origin);
   }
 
   @SuppressWarnings("unchecked")
@@ -342,6 +465,6 @@ public final class MachineProfile {
 
   @Override
   public String toString() {
-    return "MachineProfile[" + key + "]";
+    return "MachineProfile[" + key + "; " + origin + "]";
   }
 }

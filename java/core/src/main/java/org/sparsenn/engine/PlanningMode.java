@@ -3,9 +3,10 @@ package org.sparsenn.engine;
 /** How the {@link Planner} chooses each layer's storage and kernel. */
 public enum PlanningMode {
   /**
-   * Predict each candidate's time from a cost model fed by machine figures that are measured
-   * once per machine and cached (see {@link MachineProfile}). Fast to plan; within a few tens
-   * of percent of the best choice.
+   * Predict each candidate's time from a cost model fed by machine figures: this machine's
+   * cached calibration ({@code sparsenn calibrate}), else the defaults shipped for the kernel
+   * set (see {@link MachineProfile}). Never measures; within a few tens of percent of the best
+   * choice.
    */
   ESTIMATE,
   /**

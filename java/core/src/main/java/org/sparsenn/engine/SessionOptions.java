@@ -109,7 +109,10 @@ public final class SessionOptions {
     return plannedBatch;
   }
 
-  /** The machine figures to estimate with, or null to use this machine's cached profile. */
+  /**
+   * The machine figures to estimate with, or null for {@link MachineProfile#forKernels}: this
+   * machine's calibration if cached, else the shipped defaults.
+   */
   public MachineProfile profile() {
     return profile;
   }
@@ -231,7 +234,7 @@ public final class SessionOptions {
       return this;
     }
 
-    /** Machine figures to estimate with instead of this machine's cached profile. */
+    /** Machine figures to estimate with instead of {@link MachineProfile#forKernels}'s. */
     public Builder profile(MachineProfile profile) {
       this.profile = profile;
       return this;

@@ -1,9 +1,12 @@
 package org.sparsenn.engine;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.EnumMap;
@@ -11,23 +14,29 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.sparsenn.kernel.Kernels;
+import org.sparsenn.model.Network;
 
 class MachineProfileTest {
   @TempDir Path cache;
 
+  private static final int[] BATCHES =
+      {1, MachineProfile.SMALL_BATCH, MachineProfile.LARGE_BATCH};
+
   @Test
-  void measuresOnceThenReadsTheCache() throws Exception {
+  void aCalibrationIsSavedAndReadByLaterLoads() throws Exception {
     Kernels kernels = Kernels.best();
-    MachineProfile measured = MachineProfile.loadOrMeasure("test key", kernels, cache, 512, 512);
-    List<Path> files;
-    try (var list = Files.list(cache)) {
-      files = list.toList();
-    }
-    assertEquals(1, files.size(), "one cache file");
-    MachineProfile cached = MachineProfile.loadOrMeasure("test key", kernels, cache, 512, 512);
+    MachineProfile measured = MachineProfile.measure("test key", kernels, 512, 512);
+    assertEquals("measured", measured.origin());
+    Path file = measured.saveTo(cache.resolve("made/by/save"));
+    assertTrue(Files.isRegularFile(file), file.toString());
+    MachineProfile cached = MachineProfile.load("test key", kernels, file.getParent());
+    assertTrue(cached.origin().startsWith("cache "), cached.origin());
+    assertFalse(cached.isDefault());
     for (LayerMethod method : LayerMethod.values()) {
-      for (int batch : new int[] {1, MachineProfile.SMALL_BATCH, MachineProfile.LARGE_BATCH}) {
+      for (int batch : BATCHES) {
         KernelFigures f = measured.figures(method, batch);
         assertEquals(f, cached.figures(method, batch), method + " batch " + batch);
         assertTrue(f.callMicros() > 0 && f.rowNanos() >= 0, f.toString());
@@ -41,17 +50,87 @@ class MachineProfileTest {
   }
 
   @Test
-  void anUnreadableCacheIsMeasuredAgainAndReplaced() throws Exception {
+  void withoutACacheFileTheShippedDefaultsServeAndNothingIsMeasured() throws Exception {
     Kernels kernels = Kernels.best();
-    MachineProfile.loadOrMeasure("other key", kernels, cache, 256, 256);
-    Path file;
+    int before = MachineProfile.measurements();
+    MachineProfile profile = MachineProfile.load("fresh machine", kernels, cache);
+    assertTrue(profile.isDefault(), profile.origin());
+    assertTrue(profile.origin().contains(kernels.name()), profile.origin());
+    assertEquals(before, MachineProfile.measurements());
     try (var list = Files.list(cache)) {
-      file = list.findFirst().orElseThrow();
+      assertEquals(0, list.count(), "loading writes nothing");
     }
+  }
+
+  @Test
+  void anUnreadableCacheFileGivesTheDefaults() throws Exception {
+    Kernels kernels = Kernels.best();
+    Path file = MachineProfile.measure("other key", kernels, 256, 256).saveTo(cache);
     Files.writeString(file, "{ not json");
-    MachineProfile again = MachineProfile.loadOrMeasure("other key", kernels, cache, 256, 256);
-    assertEquals("other key", again.key());
-    assertTrue(Files.readString(file).contains("\"other key\""));
+    assertTrue(MachineProfile.load("other key", kernels, cache).isDefault());
+  }
+
+  @Test
+  void anUnwritableCacheDirectoryFailsToSaveAndTheDefaultsServe() throws Exception {
+    // A directory under a regular file cannot be created, even by root (who ignores modes).
+    Path blocker = Files.writeString(cache.resolve("not-a-directory"), "x");
+    Path directory = blocker.resolve("sparsenn");
+    Kernels kernels = Kernels.best();
+    MachineProfile measured = MachineProfile.measure("unwritable", kernels, 256, 256);
+    assertThrows(IOException.class, () -> measured.saveTo(directory));
+    assertTrue(MachineProfile.load("unwritable", kernels, directory).isDefault());
+  }
+
+  @Test
+  void aSessionInAFreshCacheDirectoryStartsOnTheDefaultsWithoutMeasuring() {
+    String old = System.getProperty("sparsenn.cache.dir");
+    System.setProperty("sparsenn.cache.dir", cache.resolve("fresh").toString());
+    MachineProfile.forgetLoaded();
+    try {
+      int before = MachineProfile.measurements();
+      Network net = SessionTest.network(37, 29, 11, 0.6, 5);
+      try (Session session = Session.create(net,
+          SessionOptions.builder().planning(PlanningMode.ESTIMATE).build())) {
+        assertEquals(11, session.run(new float[37]).length);
+      }
+      assertEquals(before, MachineProfile.measurements(), "no calibration on the way");
+      assertTrue(MachineProfile.forKernels(Kernels.best()).isDefault());
+      assertFalse(Files.exists(cache.resolve("fresh")), "nothing written");
+    } finally {
+      if (old == null) {
+        System.clearProperty("sparsenn.cache.dir");
+      } else {
+        System.setProperty("sparsenn.cache.dir", old);
+      }
+      MachineProfile.forgetLoaded();
+    }
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"native-avx512", "native-avx2", "native-scalar", "java"})
+  void theShippedDefaultsParseAndCoverEveryMethodAtEveryBatch(String kernels) {
+    MachineProfile defaults = MachineProfile.defaults(kernels);
+    assertTrue(defaults.isDefault());
+    // Made by `sparsenn calibrate --out` with this very cost model and kernel set.
+    assertTrue(defaults.key().startsWith("format " + MachineProfile.FORMAT + ";"),
+        "regenerate the defaults after changing FORMAT: " + defaults.key());
+    assertTrue(defaults.key().contains("; kernels " + kernels + " "), defaults.key());
+    for (LayerMethod method : LayerMethod.values()) {
+      for (int batch : BATCHES) {
+        KernelFigures f = defaults.figures(method, batch);
+        assertNotNull(f, method + " batch " + batch);
+        assertTrue(f.callMicros() > 0 && f.rowNanos() >= 0, f.toString());
+        assertTrue(f.points().size() >= 2, f.toString());
+        assertTrue(f.points().get(0).nanosPerWeight() > 0, f.toString());
+      }
+    }
+  }
+
+  @Test
+  void neonBorrowsTheScalarDefaultsAndAnUnknownKernelSetHasNone() {
+    MachineProfile neon = MachineProfile.defaults("native-neon");
+    assertTrue(neon.origin().contains("native-scalar"), neon.origin());
+    assertThrows(IllegalStateException.class, () -> MachineProfile.defaults("native-vax"));
   }
 
   @Test

@@ -158,12 +158,12 @@ final class PruneCommand implements Callable<Integer> {
           + " (default: ${DEFAULT-VALUE}).")
   double pruneStart;
 
-  @Option(names = "--prune-end", defaultValue = "0.5",
+  @Option(names = "--prune-end", defaultValue = "0.4",
       description = "For gradual: share of the steps by which the target is reached; the rest"
           + " recovers accuracy (default: ${DEFAULT-VALUE}).")
   double pruneEnd;
 
-  @Option(names = "--batch", defaultValue = "64",
+  @Option(names = "--batch", defaultValue = "16",
       description = "Fine-tune batch size (default: ${DEFAULT-VALUE}).")
   int batch;
 

@@ -101,6 +101,22 @@ class FineTuneRecipeTest {
   }
 
   @Test
+  void theSmallSampleRecipeKeepsItsOwnBatchAndRateWhateverTheFullDataDefaults() {
+    // The sweep's built-in sample was tuned on its own; the full-data default must not leak in.
+    assertEquals(0.5, FineTuneRecipe.smallSample(8).pruneEnd());
+    assertEquals(0.4, FineTuneRecipe.defaults(8).pruneEnd());
+    TrainerOptions small = FineTuneRecipe.smallSample(8).options();
+    assertEquals(64, small.batchSize());
+    assertEquals(1e-3, small.learningRate());
+    assertEquals(0, small.l1());
+    assertEquals(0.5, small.distillation());
+    TrainerOptions full = FineTuneRecipe.defaults(8).options();
+    assertEquals(16, full.batchSize());
+    assertEquals(2e-3, full.learningRate());
+    assertEquals(8, full.epochs());
+  }
+
+  @Test
   void badSettingsAreNamed() {
     TrainerOptions o = TrainerOptions.defaults();
     assertThrows(IllegalArgumentException.class, () -> o.withWarmup(1));

@@ -1,9 +1,13 @@
 package org.sparsenn.bench;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import org.openjdk.jmh.infra.BenchmarkParams;
 import org.sparsenn.engine.LayerMethod;
 import org.sparsenn.engine.LinearOp;
 import org.sparsenn.kernel.AlignedBuffer;
@@ -26,12 +30,18 @@ final class LayerFixture implements AutoCloseable {
   final AlignedBuffer x;
   final AlignedBuffer y;
   final int batch;
+  final long nonzeros;
   private final ExecutorService pool;
 
   LayerFixture(String kernel, int rows, int cols, double sparsity, int batch, int threads) {
     this.batch = batch;
     this.pool = threads > 1 ? Executors.newFixedThreadPool(threads - 1) : null;
     float[] weights = RandomWeights.dense(rows, cols, sparsity, WEIGHT_SEED);
+    long count = 0;
+    for (float w : weights) {
+      count += w != 0 ? 1 : 0;
+    }
+    this.nonzeros = count;
     this.op = LinearOp.create(weights, rows, cols, null, Epilogue.IDENTITY, method(kernel),
         kernels(kernel), threads, pool);
     this.x = AlignedBuffer.copyOf(RandomWeights.vector(cols * batch, INPUT_SEED));
@@ -70,6 +80,28 @@ final class LayerFixture implements AutoCloseable {
   /** {@code java_...} runs the pure-Java fallback; everything else the best native kernels. */
   static Kernels kernels(String kernel) {
     return kernel.startsWith(JAVA_PREFIX) ? JavaKernels.instance() : Kernels.best();
+  }
+
+  /**
+   * Appends this layer's figures to the benchmark record ({@link BenchRecord}): nonzeros and
+   * the bytes one call reads and writes (weights in the method's storage, inputs, outputs),
+   * from which the summarizer reckons nonzeros per second and the fraction of the roofline.
+   */
+  void record(String benchmark, BenchmarkParams params) {
+    if (!BenchRecord.enabled()) {
+      return;
+    }
+    Map<String, Object> values = new TreeMap<>();
+    params.getParamsKeys().forEach(k -> values.put(k, params.getParam(k)));
+    ObjectNode record = BenchRecord.start(benchmark, values);
+    record.put("rows", op.rows());
+    record.put("cols", op.cols());
+    record.put("batch", batch);
+    record.put("nonzeros", nonzeros);
+    record.put("weightBytes", op.weightBytes());
+    record.put("inputBytes", x.byteSize());
+    record.put("outputBytes", y.byteSize());
+    BenchRecord.write(record);
   }
 
   AlignedBuffer run() {

@@ -5,14 +5,19 @@ import ai.onnxruntime.OnnxValue;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.EnumSet;
+import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -27,13 +32,15 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
+import org.openjdk.jmh.infra.BenchmarkParams;
 import org.sparsenn.engine.LayerMethod;
+import org.sparsenn.engine.Plan;
 import org.sparsenn.engine.PlanningMode;
 import org.sparsenn.engine.Session;
 import org.sparsenn.engine.SessionOptions;
 import org.sparsenn.io.onnx.OnnxWriter;
+import org.sparsenn.model.DenseLayer;
 import org.sparsenn.model.Network;
-import org.sparsenn.sparse.RandomWeights;
 
 /**
  * A whole network, end to end from row-major inputs to row-major outputs, on each engine:
@@ -44,6 +51,16 @@ import org.sparsenn.sparse.RandomWeights;
  * and {@code onnxruntime} (ONNX Runtime's Java API on the same network exported by
  * {@link OnnxWriter}, with the same intra-op thread count and preallocated outputs). Every
  * engine runs the same weights, so ratios within one run are like for like.
+ *
+ * <p>{@code pruning} picks how the model is pruned to {@code sparsity} ({@link BenchPruning}:
+ * global magnitude, blocks, N:M); {@code data} what it is fed ({@link BenchInputs}: by default
+ * the Fashion-MNIST test sample for the models trained on it, cycling through up to
+ * {@value BenchInputs#MAX_BATCHES} batches, random values for the others).
+ *
+ * <p>With {@code -jvmArgsAppend -Dsparsenn.bench.record=FILE} each trial appends a line to FILE
+ * ({@link BenchRecord}): its fork's plan (each layer's shape, nonzeros and method) and each
+ * layer timed on its own ({@link LayerProfile}), for per-layer nonzeros per second and for
+ * seeing plans that differ between forks. The plan is printed in the log either way.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
@@ -52,7 +69,7 @@ import org.sparsenn.sparse.RandomWeights;
 @Measurement(iterations = 5, time = 300, timeUnit = TimeUnit.MILLISECONDS)
 @Fork(value = 1, jvmArgsAppend = {"-Xmx6g"})
 public class ModelBenchmark {
-  @Param({"mlp", "wide4096"})
+  @Param({"mlp", "mlp1024", "wide4096"})
   public String model;
 
   @Param({"0", "0.5", "0.7", "0.8", "0.9", "0.95", "0.98"})
@@ -67,22 +84,35 @@ public class ModelBenchmark {
   @Param({"sparsenn", "sparsenn_dense", "onnxruntime"})
   public String engine;
 
+  @Param({BenchPruning.MAGNITUDE})
+  public String pruning;
+
+  @Param({"default"})
+  public String data;
+
+  private Network network;
   private Session session;
-  private float[] input;
+  private List<float[]> inputs;
   private float[] output;
+  private int next;
   private OrtEnvironment ort;
   private OrtSession ortSession;
-  private OnnxTensor ortInput;
+  private List<OnnxTensor> ortInputTensors;
   private OnnxTensor ortOutput;
-  private Map<String, OnnxTensor> ortInputs;
+  private List<Map<String, OnnxTensor>> ortInputs;
   private Map<String, OnnxValue> ortOutputs;
   private Path onnxFile;
+  private ObjectNode record;
 
   @Setup(Level.Trial)
-  public void setUp() throws IOException, OrtException {
-    Network network = ModelFixture.network(model, sparsity);
-    input = RandomWeights.vector(batch * network.inputs(), LayerFixture.INPUT_SEED);
+  public void setUp(BenchmarkParams params) throws IOException, OrtException {
+    network = ModelFixture.network(model, sparsity, pruning);
+    inputs = BenchInputs.batches(data, model, network.inputs(), batch);
     output = new float[batch * network.outputs()];
+    Map<String, Object> values = new TreeMap<>();
+    params.getParamsKeys().forEach(k -> values.put(k, params.getParam(k)));
+    record = BenchRecord.start("ModelBenchmark", values);
+    record.put("batches", inputs.size());
     if (engine.equals("onnxruntime")) {
       setUpOnnxRuntime(network);
     } else {
@@ -118,13 +148,18 @@ public class ModelBenchmark {
       options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
       ortSession = ort.createSession(onnxFile.toString(), options);
     }
-    FloatBuffer in = direct(input.length).put(input).rewind();
-    ortInput = OnnxTensor.createTensor(ort, in, new long[] {batch, network.inputs()});
-    ortOutput = OnnxTensor.createTensor(ort, direct(output.length),
-        new long[] {batch, network.outputs()});
     String inputName = ortSession.getInputNames().iterator().next();
     String outputName = ortSession.getOutputNames().iterator().next();
-    ortInputs = Map.of(inputName, ortInput);
+    ortInputTensors = new ArrayList<>();
+    ortInputs = new ArrayList<>();
+    for (float[] input : inputs) {
+      FloatBuffer in = direct(input.length).put(input).rewind();
+      OnnxTensor tensor = OnnxTensor.createTensor(ort, in, new long[] {batch, network.inputs()});
+      ortInputTensors.add(tensor);
+      ortInputs.add(Map.of(inputName, tensor));
+    }
+    ortOutput = OnnxTensor.createTensor(ort, direct(output.length),
+        new long[] {batch, network.outputs()});
     ortOutputs = Map.of(outputName, ortOutput);
   }
 
@@ -135,12 +170,16 @@ public class ModelBenchmark {
 
   @TearDown(Level.Trial)
   public void tearDown() throws IOException, OrtException {
+    if (BenchRecord.enabled()) {
+      recordLayers();
+      BenchRecord.write(record);
+    }
     if (session != null) {
       session.close();
     }
     if (ortSession != null) {
       ortSession.close();
-      ortInput.close();
+      ortInputTensors.forEach(OnnxTensor::close);
       ortOutput.close();
     }
     if (onnxFile != null) {
@@ -148,14 +187,55 @@ public class ModelBenchmark {
     }
   }
 
+  /**
+   * Each layer's shape and nonzeros; for a sparsenn engine also the method this fork's plan
+   * chose for the benchmark's batch size, its weight bytes, and (1 thread) its time alone.
+   */
+  private void recordLayers() {
+    ArrayNode layers = record.putArray("layers");
+    List<LayerMethod> methods = new ArrayList<>();
+    for (int i = 0; i < network.layers().size(); i++) {
+      DenseLayer layer = network.layers().get(i);
+      ObjectNode node = layers.addObject();
+      node.put("rows", layer.outputs());
+      node.put("cols", layer.inputs());
+      node.put("nonzeros", layer.nonzeroWeights());
+      if (session != null) {
+        Plan.LayerPlan plan = session.plan().layers().get(i);
+        LayerMethod method = batch == 1 ? plan.single() : plan.batched();
+        methods.add(method);
+        node.put("method", method.label());
+        node.put("weightBytes",
+            method.storageBytes(layer.outputs(), layer.inputs(), layer.nonzeroWeights()));
+        // what the planner saw, so that forks that chose differently can be told apart
+        ArrayNode candidates = node.putArray("candidates");
+        for (Plan.Candidate c : batch == 1 ? plan.singleCandidates() : plan.batchedCandidates()) {
+          ObjectNode candidate = candidates.addObject().put("method", c.method().label())
+              .put("predicted", c.predictedMicros());
+          if (c.measured()) {
+            candidate.put("measured", c.measuredMicros());
+          }
+        }
+      }
+    }
+    if (session != null && threads == 1) {
+      double[] micros = LayerProfile.micros(network, methods, inputs, batch);
+      for (int i = 0; i < micros.length; i++) {
+        ((ObjectNode) layers.get(i)).put("micros", micros[i]);
+      }
+    }
+  }
+
   @Benchmark
   public Object run() throws OrtException {
+    int k = next;
+    next = k + 1 == inputs.size() ? 0 : k + 1;
     if (ortSession != null) {
       // Outputs are written into the preallocated tensor; the returned Result holds no new ones.
-      ortSession.run(ortInputs, ortOutputs).close();
+      ortSession.run(ortInputs.get(k), ortOutputs).close();
       return ortOutput;
     }
-    session.run(input, batch, output);
+    session.run(inputs.get(k), batch, output);
     return output;
   }
 }

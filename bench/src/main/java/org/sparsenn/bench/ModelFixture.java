@@ -19,29 +19,51 @@ import org.sparsenn.sparse.RandomWeights;
  * The networks {@link ModelBenchmark} runs, by name: {@code mlp}, the committed LeNet-300-100
  * (784-300-100-10) that sparsenn trained on Fashion-MNIST (the sweep's built-in model);
  * {@code mlp-neuron50}, the same with half of each hidden layer's neurons pruned (784-150-50-10);
- * {@code wide4096} (three 4096 x 4096 layers) and {@code tiny16} (one 16 x 16 layer, for
- * per-call overhead) with random weights; any other name is the path of a model file the
- * readers read.
+ * {@code mlp1024}, a 784-1024-1024-10 ReLU MLP that sparsenn trained on Fashion-MNIST (the
+ * command is in the README); {@code wide4096} (three 4096 x 4096 layers) and {@code tiny16} (one
+ * 16 x 16 layer, for per-call overhead) with random weights; any other name is the path of a
+ * model file the readers read.
  */
 final class ModelFixture {
   private static final String BUILTIN = "/org/sparsenn/cli/sweep/fashion-mnist-mlp.snn";
+  private static final String MLP1024 = "/org/sparsenn/bench/fashion-mnist-mlp1024.snn";
 
   private ModelFixture() {}
 
-  /**
-   * The named network at {@code sparsity}: the trained models and model files pruned by global
-   * magnitude (no fine-tuning), the random ones with that fraction of zeros at uniformly random
-   * places (what global magnitude pruning gives on i.i.d. weights).
-   */
+  /** The network pruned by global magnitude; see {@link #network(String, double, String)}. */
   static Network network(String model, double sparsity) {
-    return switch (model) {
-      case "mlp" -> pruned(builtin(), sparsity);
-      case "mlp-neuron50" -> pruned(
-          Pruners.neurons().l2().fraction(0.5).build().apply(builtin()), sparsity);
-      case "wide4096" -> random(new int[] {4096, 4096, 4096, 4096}, sparsity);
-      case "tiny16" -> random(new int[] {16, 16}, sparsity);
-      default -> fromFile(Path.of(model), sparsity);
+    return network(model, sparsity, BenchPruning.MAGNITUDE);
+  }
+
+  /**
+   * The named network at {@code sparsity}, pruned (without fine-tuning: speed needs no
+   * accuracy) by {@code pruning} ({@link BenchPruning}). Under global magnitude pruning the
+   * random networks get that fraction of zeros at uniformly random places (what global
+   * magnitude pruning gives on i.i.d. weights); under a structured method their dense weights
+   * are pruned by it like any other network's.
+   *
+   * @throws IllegalArgumentException for an unknown pruning method, or an N:M pattern at
+   *     another sparsity than its own
+   */
+  static Network network(String model, double sparsity, String pruning) {
+    BenchPruning method = BenchPruning.parse(pruning);
+    boolean random = model.equals("wide4096") || model.equals("tiny16");
+    Network unpruned = switch (model) {
+      case "mlp" -> resource(BUILTIN);
+      case "mlp-neuron50" -> Pruners.neurons().l2().fraction(0.5).build()
+          .apply(resource(BUILTIN));
+      case "mlp1024" -> resource(MLP1024);
+      case "wide4096" -> random(new int[] {4096, 4096, 4096, 4096},
+          method.isMagnitude() ? sparsity : 0);
+      case "tiny16" -> random(new int[] {16, 16}, method.isMagnitude() ? sparsity : 0);
+      default -> ModelReader.read(Path.of(model));
     };
+    return random && method.isMagnitude() ? unpruned : method.apply(unpruned, sparsity);
+  }
+
+  /** Whether {@code model} was trained on Fashion-MNIST images (784 inputs). */
+  static boolean trainedOnFashionMnist(String model) {
+    return model.equals("mlp") || model.equals("mlp-neuron50") || model.equals("mlp1024");
   }
 
   private static Network random(int[] widths, double sparsity) {
@@ -62,23 +84,11 @@ final class ModelFixture {
     return new Network(layers, false);
   }
 
-  private static Network fromFile(Path file, double sparsity) {
-    return pruned(ModelReader.read(file), sparsity);
-  }
-
-  /** Global magnitude pruning to {@code sparsity} (no fine-tuning: speed needs no accuracy). */
-  private static Network pruned(Network network, double sparsity) {
-    if (sparsity == 0) {
-      return network;
-    }
-    return Pruners.magnitude().global().sparsity(sparsity).build().apply(network);
-  }
-
-  /** The sweep's built-in model, read from the sparsenn jar. */
-  private static Network builtin() {
-    try (InputStream in = ModelFixture.class.getResourceAsStream(BUILTIN)) {
+  /** A model file on the class path (the sweep's built-in model, or this module's own). */
+  private static Network resource(String name) {
+    try (InputStream in = ModelFixture.class.getResourceAsStream(name)) {
       if (in == null) {
-        throw new IllegalStateException(BUILTIN + " is not on the class path");
+        throw new IllegalStateException(name + " is not on the class path");
       }
       Path file = Files.createTempFile("sparsenn-mlp-", ".snn");
       try {

@@ -14,6 +14,7 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
+import org.openjdk.jmh.infra.BenchmarkParams;
 import org.sparsenn.kernel.AlignedBuffer;
 
 /**
@@ -55,8 +56,9 @@ public class SpmmBenchmark {
   private LayerFixture layer;
 
   @Setup(Level.Trial)
-  public void setUp() {
+  public void setUp(BenchmarkParams params) {
     layer = new LayerFixture(kernel, rows, cols, sparsity, batch, threads);
+    layer.record("SpmmBenchmark", params);
   }
 
   @TearDown(Level.Trial)

@@ -14,6 +14,7 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
+import org.openjdk.jmh.infra.BenchmarkParams;
 import org.sparsenn.kernel.AlignedBuffer;
 
 /**
@@ -53,8 +54,9 @@ public class SpmvBenchmark {
   private LayerFixture layer;
 
   @Setup(Level.Trial)
-  public void setUp() {
+  public void setUp(BenchmarkParams params) {
     layer = new LayerFixture(kernel, rows, cols, sparsity, 1, threads);
+    layer.record("SpmvBenchmark", params);
   }
 
   @TearDown(Level.Trial)

@@ -2,6 +2,7 @@ package org.sparsenn.engine;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
@@ -269,6 +270,19 @@ class SessionTest {
       float[] input = RandomWeights.vector(300, 2);
       assertClose(ReferenceForward.forward(net, input, 1), session.run(input), "measured plan");
     }
+  }
+
+  @Test
+  void nearlyEqualPredictionsFavourTheSmallerStorage() {
+    // the 784-1024-1024-10 model's first layer at 90%: csr predicted 0.1% faster than csr16
+    Plan.Candidate csr = new Plan.Candidate(LayerMethod.CSR, 887_252, 26.21, 29.4);
+    Plan.Candidate csr16 = new Plan.Candidate(LayerMethod.CSR16, 666_440, 26.24, 28.5);
+    assertTrue(Planner.predictedBetter(csr16, csr));
+    assertFalse(Planner.predictedBetter(csr, csr16));
+    // beyond the noise band the prediction decides, whatever the storage
+    Plan.Candidate dense = new Plan.Candidate(LayerMethod.DENSE_PACKED, 3_211_264, 48.4, 38.8);
+    assertTrue(Planner.predictedBetter(csr, dense));
+    assertFalse(Planner.predictedBetter(dense, csr16));
   }
 
   @Test

@@ -49,7 +49,7 @@ enum InputKind {
   void copy(Object value, float[] dest, int offset, int width, String column) {
     switch (this) {
       case VECTOR -> copyVector((Vector) value, dest, offset, width, column);
-      case FLOAT_ARRAY, DOUBLE_ARRAY -> copyArray((Seq<?>) value, dest, offset, width, column);
+      case FLOAT_ARRAY, DOUBLE_ARRAY -> copyArray(value, dest, offset, width, column);
       default -> throw new AssertionError(this);
     }
   }
@@ -73,17 +73,54 @@ enum InputKind {
     }
   }
 
-  private static void copyArray(Seq<?> array, float[] dest, int offset, int width,
+  /**
+   * Copies an array cell, held as Spark decodes it (a Scala {@code ArraySeq} over a primitive
+   * or boxed array) or as an upstream typed operation left it (a Java array or {@code List}:
+   * Spark skips decoding between object operations).
+   */
+  private static void copyArray(Object value, float[] dest, int offset, int width,
       String column) {
-    requireWidth(array.length(), width, column);
-    for (int i = 0; i < width; i++) {
-      Object element = array.apply(i);
-      if (element == null) {
-        throw new IllegalArgumentException("input column '" + column + "' holds an array with a"
-            + " null at index " + i + "; fill or drop such rows before scoring");
-      }
-      dest[offset + i] = ((Number) element).floatValue();
+    Object array = value;
+    if (value instanceof scala.collection.immutable.ArraySeq<?> seq) {
+      array = seq.unsafeArray();
+    } else if (value instanceof scala.collection.mutable.ArraySeq<?> seq) {
+      array = seq.array();
     }
+    if (array instanceof float[] floats) {
+      requireWidth(floats.length, width, column);
+      System.arraycopy(floats, 0, dest, offset, width);
+    } else if (array instanceof double[] doubles) {
+      requireWidth(doubles.length, width, column);
+      for (int i = 0; i < width; i++) {
+        dest[offset + i] = (float) doubles[i];
+      }
+    } else if (array instanceof Object[] boxed) {
+      requireWidth(boxed.length, width, column);
+      for (int i = 0; i < width; i++) {
+        dest[offset + i] = element(boxed[i], i, column);
+      }
+    } else if (array instanceof Seq<?> seq) {
+      requireWidth(seq.length(), width, column);
+      for (int i = 0; i < width; i++) {
+        dest[offset + i] = element(seq.apply(i), i, column);
+      }
+    } else if (array instanceof java.util.List<?> list) {
+      requireWidth(list.size(), width, column);
+      for (int i = 0; i < width; i++) {
+        dest[offset + i] = element(list.get(i), i, column);
+      }
+    } else {
+      throw new IllegalArgumentException("input column '" + column + "' holds a "
+          + value.getClass().getName() + ", not an array of numbers");
+    }
+  }
+
+  private static float element(Object element, int index, String column) {
+    if (element == null) {
+      throw new IllegalArgumentException("input column '" + column + "' holds an array with a"
+          + " null at index " + index + "; fill or drop such rows before scoring");
+    }
+    return ((Number) element).floatValue();
   }
 
   private static void requireWidth(int actual, int expected, String column) {

@@ -153,7 +153,8 @@ final class PartitionScorer implements MapPartitionsFunction<Row, Row> {
         if (writeOutputs) {
           float[] result = new float[outputs];
           System.arraycopy(out, from, result, 0, outputs);
-          values[c++] = result;
+          // A Seq, as Spark itself gives array cells to typed operations that follow.
+          values[c++] = new scala.collection.immutable.ArraySeq.ofFloat(result);
         }
         if (writePrediction) {
           values[c++] = (double) argMax(out, from, outputs);

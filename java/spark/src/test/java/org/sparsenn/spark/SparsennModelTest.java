@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.spark.SparkException;
+import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.ml.Pipeline;
 import org.apache.spark.ml.PipelineModel;
 import org.apache.spark.ml.PipelineStage;
@@ -61,7 +62,7 @@ class SparsennModelTest {
     }
   }
 
-  /** The rows as a DataFrame of {@code id} and {@code features} of the given kind, 3 partitions. */
+  /** The rows as a DataFrame of {@code id} and {@code features} of the given kind. */
   private static Dataset<Row> frame(String kind, int width, boolean withNulls) {
     DataType type = switch (kind) {
       case "float" -> DataTypes.createArrayType(DataTypes.FloatType);
@@ -80,7 +81,9 @@ class SparsennModelTest {
       };
       rows.add(RowFactory.create(r, withNulls && r % 5 == 2 ? null : value));
     }
-    return spark.createDataFrame(rows, schema).repartition(3);
+    // Three partitions without a shuffle: each ends in a short batch.
+    return spark.createDataFrame(
+        JavaSparkContext.fromSparkContext(spark.sparkContext()).parallelize(rows, 3), schema);
   }
 
   private static double[] doubles(float[] x) {

@@ -74,8 +74,8 @@ class SparsennModelTest {
     for (int r = 0; r < ROWS; r++) {
       float[] x = java.util.Arrays.copyOf(TestModels.features(r, WIDTH), width);
       Object value = switch (kind) {
-        case "float" -> boxed(x);
-        case "double" -> boxedDoubles(x);
+        case "float" -> x;
+        case "double" -> doubles(x);
         case "sparse" -> Vectors.dense(doubles(x)).toSparse();
         default -> Vectors.dense(doubles(x));
       };
@@ -92,22 +92,6 @@ class SparsennModelTest {
       d[i] = x[i];
     }
     return d;
-  }
-
-  private static List<Float> boxed(float[] x) {
-    List<Float> list = new ArrayList<>();
-    for (float v : x) {
-      list.add(v);
-    }
-    return list;
-  }
-
-  private static List<Double> boxedDoubles(float[] x) {
-    List<Double> list = new ArrayList<>();
-    for (float v : x) {
-      list.add((double) v);
-    }
-    return list;
   }
 
   private static SparsennModel transformer() {

@@ -66,8 +66,9 @@ record ModelBytes(String path, byte[] bytes, String extension, String sha256)
     String name = path.substring(path.lastIndexOf('/') + 1).toLowerCase(Locale.ROOT);
     int dot = name.lastIndexOf('.');
     if (dot < 0) {
-      throw new IllegalArgumentException("modelPath " + path + " has no extension; sparsenn picks the"
-          + " reader by extension (formats: " + String.join(", ", ModelReader.formats()) + ")");
+      throw new IllegalArgumentException("modelPath " + path + " has no extension; sparsenn"
+          + " picks the reader by extension (formats: "
+          + String.join(", ", ModelReader.formats()) + ")");
     }
     return name.substring(dot);
   }

@@ -20,6 +20,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -65,6 +66,8 @@ struct Rng {
 
 // --- test data -------------------------------------------------------------------------------
 
+struct Csc16;
+
 struct Csr {
   int32_t rows = 0, cols = 0;
   std::vector<int32_t> row_ptr;
@@ -72,6 +75,8 @@ struct Csr {
   std::vector<uint16_t> col_idx16;  // filled when cols <= 65536
   std::vector<float> values;
   std::vector<float> dense;  // row-major, zeros where no nonzero
+  // The csc16 layout of this matrix, built on first use (csc16_of); reset when values change.
+  mutable std::shared_ptr<const Csc16> csc;
 };
 
 // Random CSR with the given density; rows with r % 5 == 2 are forced empty when `empty_rows`;
@@ -330,6 +335,12 @@ struct Csc16 {
 // Panel heights for the tests: several panels and panels cut by the ranges.
 int32_t csc_panel_rows(const Csr& m) { return m.rows > 100 ? 64 : 5; }
 
+// m in the csc16 layout, built once per matrix (large ones are run many times).
+const Csc16& csc16_of(const Csr& m) {
+  if (!m.csc) m.csc = std::make_shared<const Csc16>(m, csc_panel_rows(m));
+  return *m.csc;
+}
+
 int32_t call_kernel(Kind kind, int32_t isa, const Csr& m, int32_t r0, int32_t r1, const float* x,
                     int32_t batch, const float* bias, float* y, const Act& a) {
   switch (kind) {
@@ -357,12 +368,12 @@ int32_t call_kernel(Kind kind, int32_t isa, const Csr& m, int32_t r0, int32_t r1
                                  a.alpha);
     }
     case SPMV_CSC16: {
-      const Csc16 c(m, csc_panel_rows(m));
+      const Csc16& c = csc16_of(m);
       return snn_f32_spmv_csc16(isa, r0, r1, m.cols, c.panel_rows, c.col_ptr.data(),
                                 c.row_off.data(), c.values.data(), x, bias, y, a.act, a.alpha);
     }
     case SPMM_CSC16: {
-      const Csc16 c(m, csc_panel_rows(m));
+      const Csc16& c = csc16_of(m);
       return snn_f32_spmm_csc16(isa, r0, r1, m.cols, c.panel_rows, c.col_ptr.data(),
                                 c.row_off.data(), c.values.data(), x, batch, bias, y, a.act,
                                 a.alpha);
@@ -812,6 +823,7 @@ Csr abs_of(const Csr& m) {
   Csr a = m;
   a.values = abs_of(m.values);
   a.dense = abs_of(m.dense);
+  a.csc.reset();
   return a;
 }
 
@@ -932,7 +944,7 @@ std::vector<float> with_zeros(const float* x, size_t n) {
 
 void check_spmv_csc16(const char* name, snn_spmv_csc16_kernel* fn, snn_spmv_csc16_kernel* ref) {
   check_weighted(name, fn, ref, false, [](snn_spmv_csc16_kernel* f, const Call& c) {
-    const Csc16 w(*c.m, csc_panel_rows(*c.m));
+    const Csc16& w = csc16_of(*c.m);
     const std::vector<float> x = with_zeros(c.x, (size_t)c.m->cols);
     f(c.r0, c.r1, c.m->cols, w.panel_rows, w.col_ptr.data(), w.row_off.data(), w.values.data(),
       x.data(), c.bias, c.y, c.act, c.alpha);
@@ -941,7 +953,7 @@ void check_spmv_csc16(const char* name, snn_spmv_csc16_kernel* fn, snn_spmv_csc1
 
 void check_spmm_csc16(const char* name, snn_spmm_csc16_kernel* fn, snn_spmm_csc16_kernel* ref) {
   check_weighted(name, fn, ref, true, [](snn_spmm_csc16_kernel* f, const Call& c) {
-    const Csc16 w(*c.m, csc_panel_rows(*c.m));
+    const Csc16& w = csc16_of(*c.m);
     const std::vector<float> x = with_zeros(c.x, (size_t)c.m->cols * c.batch);
     f(c.r0, c.r1, c.m->cols, w.panel_rows, w.col_ptr.data(), w.row_off.data(), w.values.data(),
       x.data(), c.batch, c.bias, c.y, c.act, c.alpha);

@@ -1,7 +1,9 @@
 package org.sparsenn.bench;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.SplittableRandom;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import org.sparsenn.engine.LayerMethod;
@@ -28,13 +30,23 @@ final class LayerFixture implements AutoCloseable {
   final int batch;
   private final ExecutorService pool;
 
-  LayerFixture(String kernel, int rows, int cols, double sparsity, int batch, int threads) {
+  /**
+   * A layer and its input, whose features are zero with probability {@code inputZeros}, in
+   * every sample of the batch (as ReLU zeros tend to be; 0 leaves the input dense).
+   *
+   * @throws IllegalArgumentException if {@code inputZeros} is outside [0, 1]
+   */
+  LayerFixture(String kernel, int rows, int cols, double sparsity, double inputZeros, int batch,
+      int threads) {
+    if (!(inputZeros >= 0 && inputZeros <= 1)) {
+      throw new IllegalArgumentException("inputZeros must be in [0, 1], got " + inputZeros);
+    }
     this.batch = batch;
     this.pool = threads > 1 ? Executors.newFixedThreadPool(threads - 1) : null;
     float[] weights = RandomWeights.dense(rows, cols, sparsity, WEIGHT_SEED);
     this.op = LinearOp.create(weights, rows, cols, null, Epilogue.IDENTITY, method(kernel),
         kernels(kernel), threads, pool);
-    this.x = AlignedBuffer.copyOf(RandomWeights.vector(cols * batch, INPUT_SEED));
+    this.x = AlignedBuffer.copyOf(input(cols, batch, inputZeros));
     this.y = AlignedBuffer.allocateFloats((long) rows * batch);
   }
 
@@ -70,6 +82,20 @@ final class LayerFixture implements AutoCloseable {
   /** {@code java_...} runs the pure-Java fallback; everything else the best native kernels. */
   static Kernels kernels(String kernel) {
     return kernel.startsWith(JAVA_PREFIX) ? JavaKernels.instance() : Kernels.best();
+  }
+
+  /** The random input of {@code INPUT_SEED} with a fraction of its features zeroed. */
+  static float[] input(int cols, int batch, double inputZeros) {
+    float[] x = RandomWeights.vector(cols * batch, INPUT_SEED);
+    if (inputZeros > 0) {
+      SplittableRandom random = new SplittableRandom(INPUT_SEED);
+      for (int c = 0; c < cols; c++) {
+        if (random.nextDouble() < inputZeros) {
+          Arrays.fill(x, c * batch, (c + 1) * batch, 0f);
+        }
+      }
+    }
+    return x;
   }
 
   AlignedBuffer run() {

@@ -20,6 +20,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -65,6 +66,8 @@ struct Rng {
 
 // --- test data -------------------------------------------------------------------------------
 
+struct Csc16;
+
 struct Csr {
   int32_t rows = 0, cols = 0;
   std::vector<int32_t> row_ptr;
@@ -72,6 +75,8 @@ struct Csr {
   std::vector<uint16_t> col_idx16;  // filled when cols <= 65536
   std::vector<float> values;
   std::vector<float> dense;  // row-major, zeros where no nonzero
+  // The csc16 layout of this matrix, built on first use (csc16_of); reset when values change.
+  mutable std::shared_ptr<const Csc16> csc;
 };
 
 // Random CSR with the given density; rows with r % 5 == 2 are forced empty when `empty_rows`;
@@ -251,7 +256,9 @@ enum Kind {
   GEMV_BLAS,
   GEMM,
   GEMM_PACKED,
-  GEMM_BLAS
+  GEMM_BLAS,
+  SPMV_CSC16,
+  SPMM_CSC16
 };
 const char* kind_name(Kind k) {
   switch (k) {
@@ -271,6 +278,10 @@ const char* kind_name(Kind k) {
       return "gemm";
     case GEMM_PACKED:
       return "gemm_packed";
+    case SPMV_CSC16:
+      return "spmv_csc16";
+    case SPMM_CSC16:
+      return "spmm_csc16";
     default:
       return "gemm_blas";
   }
@@ -295,6 +306,40 @@ struct PackedWeights {
   PackedWeights(const PackedWeights&) = delete;
   PackedWeights& operator=(const PackedWeights&) = delete;
 };
+
+// The csc16 layout of m (kernels.h): panels of panel_rows rows, each column-major.
+struct Csc16 {
+  int32_t panel_rows;
+  std::vector<int32_t> col_ptr;
+  std::vector<uint16_t> row_off;
+  std::vector<float> values;
+  Csc16(const Csr& m, int32_t panel_rows_) : panel_rows(panel_rows_) {
+    const int32_t panels = (m.rows + panel_rows - 1) / panel_rows;
+    col_ptr.push_back(0);
+    for (int32_t p = 0; p < panels; p++) {
+      for (int32_t c = 0; c < m.cols; c++) {
+        for (int32_t r = p * panel_rows; r < m.rows && r < (p + 1) * panel_rows; r++) {
+          const float v = m.dense[(size_t)r * m.cols + c];
+          if (v == 0.0f) continue;
+          row_off.push_back((uint16_t)(r - p * panel_rows));
+          values.push_back(v);
+        }
+        col_ptr.push_back((int32_t)values.size());
+      }
+    }
+    row_off.reserve(1);
+    values.reserve(1);
+  }
+};
+
+// Panel heights for the tests: several panels and panels cut by the ranges.
+int32_t csc_panel_rows(const Csr& m) { return m.rows > 100 ? 64 : 5; }
+
+// m in the csc16 layout, built once per matrix (large ones are run many times).
+const Csc16& csc16_of(const Csr& m) {
+  if (!m.csc) m.csc = std::make_shared<const Csc16>(m, csc_panel_rows(m));
+  return *m.csc;
+}
 
 int32_t call_kernel(Kind kind, int32_t isa, const Csr& m, int32_t r0, int32_t r1, const float* x,
                     int32_t batch, const float* bias, float* y, const Act& a) {
@@ -321,6 +366,17 @@ int32_t call_kernel(Kind kind, int32_t isa, const Csr& m, int32_t r0, int32_t r1
       const PackedWeights packed(m);
       return snn_f32_gemm_packed(isa, r0, r1, m.cols, packed.data, x, batch, bias, y, a.act,
                                  a.alpha);
+    }
+    case SPMV_CSC16: {
+      const Csc16& c = csc16_of(m);
+      return snn_f32_spmv_csc16(isa, r0, r1, m.cols, c.panel_rows, c.col_ptr.data(),
+                                c.row_off.data(), c.values.data(), x, bias, y, a.act, a.alpha);
+    }
+    case SPMM_CSC16: {
+      const Csc16& c = csc16_of(m);
+      return snn_f32_spmm_csc16(isa, r0, r1, m.cols, c.panel_rows, c.col_ptr.data(),
+                                c.row_off.data(), c.values.data(), x, batch, bias, y, a.act,
+                                a.alpha);
     }
     default:
       return snn_f32_gemm_blas(isa, r0, r1, m.cols, m.dense.data(), x, batch, bias, y, a.act,
@@ -389,6 +445,7 @@ void test_matrices() {
           if (batch == 1) {
             run_matrix_case(SPMV_CSR, m, x, 1, bias, ref, label);
             if (s.cols <= 65536) run_matrix_case(SPMV_CSR16, m, x, 1, bias, ref, label);
+            run_matrix_case(SPMV_CSC16, m, x, 1, bias, ref, label);
             if ((double)s.rows * s.cols <= 1e6) {
               run_matrix_case(GEMV, m, x, 1, bias, ref, label);
               run_matrix_case(GEMM_PACKED, m, x, 1, bias, ref, label);
@@ -397,6 +454,7 @@ void test_matrices() {
           }
           run_matrix_case(SPMM_CSR, m, x, batch, bias, ref, label);
           if (s.cols <= 65536) run_matrix_case(SPMM_CSR16, m, x, batch, bias, ref, label);
+          run_matrix_case(SPMM_CSC16, m, x, batch, bias, ref, label);
           if ((double)s.rows * s.cols * batch <= 2e6) {
             run_matrix_case(GEMM, m, x, batch, bias, ref, label);
             run_matrix_case(GEMM_PACKED, m, x, batch, bias, ref, label);
@@ -452,11 +510,13 @@ void test_row_lengths() {
       if (batch == 1) {
         run_matrix_case(SPMV_CSR, m, x, 1, bias, ref, label);
         run_matrix_case(SPMV_CSR16, m, x, 1, bias, ref, label);
+        run_matrix_case(SPMV_CSC16, m, x, 1, bias, ref, label);
         run_matrix_case(GEMV, m, x, 1, bias, dref, label);
         run_matrix_case(GEMM_PACKED, m, x, 1, bias, dref, label);
       }
       run_matrix_case(SPMM_CSR, m, x, batch, bias, ref, label);
       run_matrix_case(SPMM_CSR16, m, x, batch, bias, ref, label);
+      run_matrix_case(SPMM_CSC16, m, x, batch, bias, ref, label);
       run_matrix_case(GEMM, m, x, batch, bias, dref, label);
       run_matrix_case(GEMM_PACKED, m, x, batch, bias, dref, label);
     }
@@ -482,15 +542,60 @@ void test_non_finite() {
     if (batch == 1) {
       run_matrix_case(SPMV_CSR, m, x, 1, bias, ref, "non-finite");
       run_matrix_case(SPMV_CSR16, m, x, 1, bias, ref, "non-finite");
+      run_matrix_case(SPMV_CSC16, m, x, 1, bias, ref, "non-finite");
       run_matrix_case(GEMV, m, x, 1, bias, dref, "non-finite");
       run_matrix_case(GEMM_PACKED, m, x, 1, bias, dref, "non-finite");
       run_matrix_case(GEMV_BLAS, m, x, 1, bias, dref, "non-finite");
     }
     run_matrix_case(SPMM_CSR, m, x, batch, bias, ref, "non-finite");
     run_matrix_case(SPMM_CSR16, m, x, batch, bias, ref, "non-finite");
+    run_matrix_case(SPMM_CSC16, m, x, batch, bias, ref, "non-finite");
     run_matrix_case(GEMM, m, x, batch, bias, dref, "non-finite");
     run_matrix_case(GEMM_PACKED, m, x, batch, bias, dref, "non-finite");
     run_matrix_case(GEMM_BLAS, m, x, batch, bias, dref, "non-finite");
+  }
+}
+
+// csc16 skips zero inputs: inputs with a fraction of exact zeros (none, some, most, all),
+// whole features zero across the batch, zeros beside NaN and +-inf, and -0.0 (a zero too).
+void test_csc16_zero_inputs() {
+  struct ZeroShape {
+    int32_t rows, cols;
+  };
+  const ZeroShape shapes[] = {{1, 1}, {3, 70}, {37, 129}, {100, 300}, {130, 65}};
+  uint64_t seed = 5000;
+  for (const ZeroShape& s : shapes) {
+    for (double density : {0.1, 0.5, 1.0}) {
+      const Csr m = make_csr(s.rows, s.cols, density, true, false, seed++);
+      const std::vector<float> bias = random_vec((size_t)s.rows, seed++);
+      for (double zeros : {0.0, 0.5, 0.87, 1.0}) {
+        for (int32_t batch : {1, 3, 16, 17}) {
+          Rng rng(seed++);
+          std::vector<float> x = random_vec((size_t)s.cols * batch, seed++);
+          for (int32_t c = 0; c < s.cols; c++) {
+            // half the zeros by whole features (skippable in a batch), half by single samples
+            const bool feature = rng.uniform() < zeros / 2;
+            for (int32_t b = 0; b < batch; b++) {
+              if (feature || rng.uniform() < zeros) x[(size_t)c * batch + b] = b % 3 ? 0.0f : -0.0f;
+            }
+          }
+          char label[96];
+          snprintf(label, sizeof(label), "zero-inputs density=%g zeros=%g", density, zeros);
+          const Ref ref = ref_product(m, x.data(), batch);
+          if (batch == 1) run_matrix_case(SPMV_CSC16, m, x, 1, bias, ref, label);
+          run_matrix_case(SPMM_CSC16, m, x, batch, bias, ref, label);
+          if (zeros == 0.5 && s.cols > 3) {
+            x[1] = NAN;
+            x[(size_t)2 * batch] = INFINITY;
+            x[(size_t)3 * batch + batch - 1] = -INFINITY;
+            snprintf(label, sizeof(label), "zero-inputs non-finite density=%g", density);
+            const Ref nref = ref_product(m, x.data(), batch);
+            if (batch == 1) run_matrix_case(SPMV_CSC16, m, x, 1, bias, nref, label);
+            run_matrix_case(SPMM_CSC16, m, x, batch, bias, nref, label);
+          }
+        }
+      }
+    }
   }
 }
 
@@ -718,6 +823,7 @@ Csr abs_of(const Csr& m) {
   Csr a = m;
   a.values = abs_of(m.values);
   a.dense = abs_of(m.dense);
+  a.csc.reset();
   return a;
 }
 
@@ -826,6 +932,31 @@ void check_gemm_packed(const char* name, snn_gemm_packed_kernel* fn,
   check_weighted(name, fn, ref, true, [](snn_gemm_packed_kernel* f, const Call& c) {
     const PackedWeights packed(*c.m);
     f(c.r0, c.r1, c.m->cols, packed.data, c.x, c.batch, c.bias, c.y, c.act, c.alpha);
+  });
+}
+
+// Half the inputs zero, so the skipping paths run too.
+std::vector<float> with_zeros(const float* x, size_t n) {
+  std::vector<float> z(x, x + n);
+  for (size_t i = 0; i < n; i += 2) z[i] = 0.0f;
+  return z;
+}
+
+void check_spmv_csc16(const char* name, snn_spmv_csc16_kernel* fn, snn_spmv_csc16_kernel* ref) {
+  check_weighted(name, fn, ref, false, [](snn_spmv_csc16_kernel* f, const Call& c) {
+    const Csc16& w = csc16_of(*c.m);
+    const std::vector<float> x = with_zeros(c.x, (size_t)c.m->cols);
+    f(c.r0, c.r1, c.m->cols, w.panel_rows, w.col_ptr.data(), w.row_off.data(), w.values.data(),
+      x.data(), c.bias, c.y, c.act, c.alpha);
+  });
+}
+
+void check_spmm_csc16(const char* name, snn_spmm_csc16_kernel* fn, snn_spmm_csc16_kernel* ref) {
+  check_weighted(name, fn, ref, true, [](snn_spmm_csc16_kernel* f, const Call& c) {
+    const Csc16& w = csc16_of(*c.m);
+    const std::vector<float> x = with_zeros(c.x, (size_t)c.m->cols * c.batch);
+    f(c.r0, c.r1, c.m->cols, w.panel_rows, w.col_ptr.data(), w.row_off.data(), w.values.data(),
+      x.data(), c.batch, c.bias, c.y, c.act, c.alpha);
   });
 }
 
@@ -985,7 +1116,11 @@ void test_dispatch_and_memory() {
             snn_f32_gemv_blas(bad_isa, 0, 2, 1, values, x, NULL, y, 0, 0) ==
                 SNN_ERR_ISA_UNSUPPORTED &&
             snn_f32_gemm_blas(bad_isa, 0, 2, 1, values, x, 1, NULL, y, 0, 0) ==
-                SNN_ERR_ISA_UNSUPPORTED,
+                SNN_ERR_ISA_UNSUPPORTED &&
+            snn_f32_spmv_csc16(bad_isa, 0, 2, 1, 2, row_ptr, col_idx16, values, x, NULL, y, 0,
+                               0) == SNN_ERR_ISA_UNSUPPORTED &&
+            snn_f32_spmm_csc16(bad_isa, 0, 2, 1, 2, row_ptr, col_idx16, values, x, 1, NULL, y, 0,
+                               0) == SNN_ERR_ISA_UNSUPPORTED,
         fmt("isa %d must give SNN_ERR_ISA_UNSUPPORTED", bad_isa));
   }
   for (int32_t isa : kIsas) {
@@ -1012,7 +1147,11 @@ void test_dispatch_and_memory() {
                snn_f32_gemv_blas(0, 0, 2, 1, values, x, NULL, y, bad_act, 0) ==
                    SNN_ERR_BAD_ACTIVATION &&
                snn_f32_gemm_blas(0, 0, 2, 1, values, x, 1, NULL, y, bad_act, 0) ==
-                   SNN_ERR_BAD_ACTIVATION,
+                   SNN_ERR_BAD_ACTIVATION &&
+               snn_f32_spmv_csc16(0, 0, 2, 1, 2, row_ptr, col_idx16, values, x, NULL, y, bad_act,
+                                  0) == SNN_ERR_BAD_ACTIVATION &&
+               snn_f32_spmm_csc16(0, 0, 2, 1, 2, row_ptr, col_idx16, values, x, 1, NULL, y,
+                                  bad_act, 0) == SNN_ERR_BAD_ACTIVATION,
            fmt("act %d must give SNN_ERR_BAD_ACTIVATION", bad_act));
   }
   record(y[0] == kSentinel && y[1] == kSentinel, "a rejected call wrote its output");
@@ -1067,6 +1206,7 @@ int main() {
   test_row_lengths();
   test_matrices();
   test_gemm();
+  test_csc16_zero_inputs();
   test_transpose();
   test_registry();
   printf("%d passed, %d failed\n", g_passed, g_failed);

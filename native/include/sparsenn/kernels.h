@@ -176,6 +176,31 @@ int32_t snn_f32_gemm_blas(int32_t isa, int32_t row_begin, int32_t row_end, int32
                           const float* w, const float* x, int32_t batch, const float* bias,
                           float* y, int32_t act, float alpha);
 
+/* --- Column panels: only the nonzero inputs are walked (activation sparsity) ---------------- */
+
+/* csc16 matrix with `rows` rows, `cols` columns and panels of `panel_rows` rows
+ * (1 <= panel_rows <= 65536), P = ceil(rows / panel_rows) panels:
+ *   col_ptr[P * cols + 1]  col_ptr[0] == 0, non-decreasing; the nonzeros of column c within
+ *                          panel p are k in [col_ptr[p * cols + c], col_ptr[p * cols + c + 1])
+ *   row_off[nnz]           uint16: the row minus the panel's first row, p * panel_rows; within
+ *                          a panel column strictly increasing and below the panel's row count
+ *   values[nnz]            fp32, parallel to row_off
+ * A zero input costs one test: the kernels add only the columns whose input is nonzero (NaN and
+ * +-inf are nonzero), each row in column order. So a stored weight that is not finite meets a
+ * zero input never, where CSR would make 0 * inf = NaN. Any row range; ranges on panel
+ * boundaries waste nothing. cols == 0 gives act(bias). */
+int32_t snn_f32_spmv_csc16(int32_t isa, int32_t row_begin, int32_t row_end, int32_t cols,
+                           int32_t panel_rows, const int32_t* col_ptr, const uint16_t* row_off,
+                           const float* values, const float* x, const float* bias, float* y,
+                           int32_t act, float alpha);
+
+/* Batched csc16, feature-major as above: an input feature is skipped when it is zero in every
+ * sample of the batch, otherwise each nonzero weight adds a vector over the batch. */
+int32_t snn_f32_spmm_csc16(int32_t isa, int32_t row_begin, int32_t row_end, int32_t cols,
+                           int32_t panel_rows, const int32_t* col_ptr, const uint16_t* row_off,
+                           const float* values, const float* x, int32_t batch,
+                           const float* bias, float* y, int32_t act, float alpha);
+
 #ifdef __cplusplus
 }
 #endif

@@ -2,8 +2,10 @@ package org.sparsenn.bench;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.SplittableRandom;
 import java.util.TreeMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -33,7 +35,17 @@ final class LayerFixture implements AutoCloseable {
   final long nonzeros;
   private final ExecutorService pool;
 
-  LayerFixture(String kernel, int rows, int cols, double sparsity, int batch, int threads) {
+  /**
+   * A layer and its input, whose features are zero with probability {@code inputZeros}, in
+   * every sample of the batch (as ReLU zeros tend to be; 0 leaves the input dense).
+   *
+   * @throws IllegalArgumentException if {@code inputZeros} is outside [0, 1]
+   */
+  LayerFixture(String kernel, int rows, int cols, double sparsity, double inputZeros, int batch,
+      int threads) {
+    if (!(inputZeros >= 0 && inputZeros <= 1)) {
+      throw new IllegalArgumentException("inputZeros must be in [0, 1], got " + inputZeros);
+    }
     this.batch = batch;
     this.pool = threads > 1 ? Executors.newFixedThreadPool(threads - 1) : null;
     float[] weights = RandomWeights.dense(rows, cols, sparsity, WEIGHT_SEED);
@@ -44,7 +56,7 @@ final class LayerFixture implements AutoCloseable {
     this.nonzeros = count;
     this.op = LinearOp.create(weights, rows, cols, null, Epilogue.IDENTITY, method(kernel),
         kernels(kernel), threads, pool);
-    this.x = AlignedBuffer.copyOf(RandomWeights.vector(cols * batch, INPUT_SEED));
+    this.x = AlignedBuffer.copyOf(input(cols, batch, inputZeros));
     this.y = AlignedBuffer.allocateFloats((long) rows * batch);
   }
 
@@ -102,6 +114,20 @@ final class LayerFixture implements AutoCloseable {
     record.put("inputBytes", x.byteSize());
     record.put("outputBytes", y.byteSize());
     BenchRecord.write(record);
+  }
+
+  /** The random input of {@code INPUT_SEED} with a fraction of its features zeroed. */
+  static float[] input(int cols, int batch, double inputZeros) {
+    float[] x = RandomWeights.vector(cols * batch, INPUT_SEED);
+    if (inputZeros > 0) {
+      SplittableRandom random = new SplittableRandom(INPUT_SEED);
+      for (int c = 0; c < cols; c++) {
+        if (random.nextDouble() < inputZeros) {
+          Arrays.fill(x, c * batch, (c + 1) * batch, 0f);
+        }
+      }
+    }
+    return x;
   }
 
   AlignedBuffer run() {

@@ -47,6 +47,11 @@ public class SpmmBenchmark {
   @Param({"1"})
   int threads;
 
+  // Fraction of input features that are exact zeros (in every sample), as after a ReLU: the
+  // formats that skip zero inputs (csc16) depend on it; 0 keeps the dense random input.
+  @Param({"0"})
+  double inputZeros;
+
   // JMH needs constant defaults: the baseline, the general sparse method and the pure-Java
   // fallback. run-benchmarks.sh passes every layer method (Formats), so a new method is
   // measured there without an edit here.
@@ -57,7 +62,7 @@ public class SpmmBenchmark {
 
   @Setup(Level.Trial)
   public void setUp(BenchmarkParams params) {
-    layer = new LayerFixture(kernel, rows, cols, sparsity, batch, threads);
+    layer = new LayerFixture(kernel, rows, cols, sparsity, inputZeros, batch, threads);
     layer.record("SpmmBenchmark", params);
   }
 

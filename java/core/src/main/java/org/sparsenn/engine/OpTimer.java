@@ -30,7 +30,7 @@ final class OpTimer {
   /** Median microseconds of one run of each op, from the samples of {@link #sample}. */
   static double[] medianMicros(List<LinearOp> ops, AlignedBuffer x, int batch, AlignedBuffer y,
       int samples, long budgetNanos) {
-    double[][] micros = sample(ops, x, batch, y, samples, budgetNanos);
+    double[][] micros = sample(ops, List.of(x), batch, y, samples, budgetNanos);
     double[] medians = new double[ops.size()];
     for (int i = 0; i < ops.size(); i++) {
       double[] sorted = micros[i].clone();
@@ -47,7 +47,17 @@ final class OpTimer {
    */
   static double[] fastestMicros(List<LinearOp> ops, AlignedBuffer x, int batch,
       AlignedBuffer y, int samples, long budgetNanos) {
-    double[][] micros = sample(ops, x, batch, y, samples, budgetNanos);
+    return fastestMicros(ops, List.of(x), batch, y, samples, budgetNanos);
+  }
+
+  /**
+   * As {@link #fastestMicros(List, AlignedBuffer, int, AlignedBuffer, int, long)}, each op's
+   * runs cycling through the inputs {@code xs} (real inputs differ, and some kernels' speed
+   * depends on them): one run's time is the mean over the inputs.
+   */
+  static double[] fastestMicros(List<LinearOp> ops, List<AlignedBuffer> xs, int batch,
+      AlignedBuffer y, int samples, long budgetNanos) {
+    double[][] micros = sample(ops, xs, batch, y, samples, budgetNanos);
     double[] fastest = new double[ops.size()];
     for (int i = 0; i < ops.size(); i++) {
       fastest[i] = Arrays.stream(micros[i]).min().orElseThrow();
@@ -64,16 +74,19 @@ final class OpTimer {
    * op (under a millisecond) runs once untimed before each sample: it is timed warm, as it
    * runs in a model whose layers fit the caches, not from the next cache level down.
    */
-  private static double[][] sample(List<LinearOp> ops, AlignedBuffer x, int batch,
+  private static double[][] sample(List<LinearOp> ops, List<AlignedBuffer> xs, int batch,
       AlignedBuffer y, int samples, long budgetNanos) {
     long start = System.nanoTime();
     int[] loops = new int[ops.size()];
     boolean[] warm = new boolean[ops.size()];
+    AlignedBuffer x = xs.get(0);
     for (int i = 0; i < ops.size(); i++) {
       long t0 = System.nanoTime();
       ops.get(i).runOnCaller(x, batch, y);
       long single = Math.max(1, System.nanoTime() - t0);
       loops[i] = (int) Math.max(1, Math.min(100_000, MIN_SAMPLE_NANOS / single));
+      // every input once per sample at least
+      loops[i] = (loops[i] + xs.size() - 1) / xs.size() * xs.size();
       warm[i] = ops.size() > 1 && single < WARM_BELOW_NANOS;
     }
     double[][] micros = new double[ops.size()][samples];
@@ -86,7 +99,7 @@ final class OpTimer {
         }
         long t0 = System.nanoTime();
         for (int j = 0; j < loops[i]; j++) {
-          op.runOnCaller(x, batch, y);
+          op.runOnCaller(xs.get(j % xs.size()), batch, y);
         }
         micros[i][taken] = (System.nanoTime() - t0) / 1000.0 / loops[i];
       }

@@ -25,6 +25,8 @@ public final class Planner {
   // MEASURE times only candidates the cost model puts within this factor of its best guess.
   private static final double SHORTLIST_FACTOR = 2.0;
   private static final int MEASURE_SAMPLES = 9;
+  // MEASURE on calibration inputs cycles through at most this many inputs (or batches).
+  private static final int MEASURE_INPUTS = 8;
   // Measured differences below this fraction are treated as noise (see preferPredictedWithinNoise);
   // no wider than the 5% a measured choice may lose to the fastest candidate.
   static final double MEASURE_NOISE = 0.05;
@@ -84,6 +86,8 @@ public final class Planner {
     MachineProfile profile = options.profile() != null
         ? options.profile() : MachineProfile.forKernels(kernels);
     long layerBudgetNanos = options.measureBudget().toNanos() / Math.max(1, 2L * layers.size());
+    LayerInputs inputs = options.calibrationInputs() == null || layers.isEmpty() ? null
+        : LayerInputs.propagate(network, options.calibrationInputs());
     List<Plan.LayerPlan> plans = new ArrayList<>();
     List<LinearOp> single = new ArrayList<>();
     List<LinearOp> batched = new ArrayList<>();
@@ -93,7 +97,7 @@ public final class Planner {
         LayerBuilder builder = new LayerBuilder(layers.get(i), matrix, kernels,
             options.threads(), executor);
         try {
-          plans.add(builder.plan(i, options, profile, layerBudgetNanos));
+          plans.add(builder.plan(i, options, profile, layerBudgetNanos, inputs));
           single.add(builder.take(plans.get(i).single()));
           batched.add(builder.take(plans.get(i).batched()));
         } finally {
@@ -162,8 +166,12 @@ public final class Planner {
       this.nonzeros = layer.nonzeroWeights();
     }
 
+    /**
+     * The layer's plan; {@code inputs} (null when there are none) are the calibration inputs
+     * propagated to every layer.
+     */
     Plan.LayerPlan plan(int index, SessionOptions options, MachineProfile profile,
-        long budgetNanos) {
+        long budgetNanos, LayerInputs inputs) {
       LayerMethod forced = options.overrides().get(index);
       List<LayerMethod> methods = forced != null ? List.of(forced) : feasible(options);
       if (methods.isEmpty()) {
@@ -176,9 +184,10 @@ public final class Planner {
             + " inputs; " + forced.limitDescription());
       }
       boolean measure = forced == null && options.planning() == PlanningMode.MEASURE;
-      List<Plan.Candidate> single = choose(methods, profile, 1, measure, budgetNanos);
+      List<Plan.Candidate> single = choose(methods, profile, 1, measure, budgetNanos, inputs,
+          index);
       List<Plan.Candidate> batch = choose(methods, profile, options.plannedBatch(), measure,
-          budgetNanos);
+          budgetNanos, inputs, index);
       String reason = forced != null ? "override" : measure ? "measured" : "estimated";
       return new Plan.LayerPlan(index, layer.outputs(), layer.inputs(), nonzeros,
           single.get(0).method(), batch.get(0).method(), single, batch, reason);
@@ -204,15 +213,24 @@ public final class Planner {
       return String.join(", ", limits);
     }
 
-    /** Candidates ranked fastest first: by prediction, then by timing for the shortlist. */
+    /**
+     * Candidates ranked fastest first: by prediction, then by timing for the shortlist. A
+     * method that skips zero inputs is predicted to read only the weights of the inputs the
+     * calibration inputs leave nonzero (all of them without calibration inputs); timings run
+     * on the calibration inputs when there are some.
+     */
     private List<Plan.Candidate> choose(List<LayerMethod> methods, MachineProfile profile,
-        int batch, boolean measure, long budgetNanos) {
+        int batch, boolean measure, long budgetNanos, LayerInputs inputs, int index) {
       int rows = layer.outputs();
       int cols = layer.inputs();
+      double skipped = inputs == null ? 0 : inputs.skippedFraction(index, batch);
       List<Plan.Candidate> ranked = new ArrayList<>();
       for (LayerMethod method : methods) {
         long bytes = method.storageBytes(rows, cols, nonzeros);
         long stored = method.storedWeights(rows, cols, nonzeros);
+        if (method.skipsZeroInputs()) {
+          stored = Math.round(stored * (1 - skipped));
+        }
         double predicted = profile.predictMicros(method, rows, stored, bytes, batch);
         ranked.add(new Plan.Candidate(method, bytes, predicted, Double.NaN));
       }
@@ -233,15 +251,19 @@ public final class Planner {
       for (int i = 0; i < shortlist; i++) {
         ops.add(op(ranked.get(i).method()));
       }
-      try (AlignedBuffer x = AlignedBuffer.copyOf(RandomWeights.vector(cols * batch, 11));
-          AlignedBuffer y = AlignedBuffer.allocateFloats((long) rows * batch)) {
+      List<AlignedBuffer> xs = inputs != null ? inputs.batches(index, batch, MEASURE_INPUTS)
+          : List.of(AlignedBuffer.copyOf(RandomWeights.vector(cols * batch, 11)));
+      try (AlignedBuffer y = AlignedBuffer.allocateFloats((long) rows * batch)) {
         // in rounds over the shortlist: a busy spell slows every candidate, not just one
-        double[] micros = OpTimer.fastestMicros(ops, x, batch, y, MEASURE_SAMPLES, budgetNanos);
+        double[] micros = OpTimer.fastestMicros(ops, xs, batch, y, MEASURE_SAMPLES,
+            budgetNanos);
         for (int i = 0; i < shortlist; i++) {
           Plan.Candidate c = ranked.get(i);
           ranked.set(i, new Plan.Candidate(c.method(), c.weightBytes(), c.predictedMicros(),
               micros[i]));
         }
+      } finally {
+        xs.forEach(AlignedBuffer::close);
       }
       ranked.sort(Comparator.comparingDouble((Plan.Candidate c) -> c.measured() ? 0 : 1)
           .thenComparingDouble(Plan.Candidate::decidingMicros));

@@ -24,6 +24,7 @@ public final class SessionOptions {
   private final Boolean softmax;
   private final int plannedBatch;
   private final MachineProfile profile;
+  private final float[][] calibrationInputs;
 
   private SessionOptions(Builder b) {
     this.threads = b.threads;
@@ -36,6 +37,7 @@ public final class SessionOptions {
     this.softmax = b.softmax;
     this.plannedBatch = b.plannedBatch;
     this.profile = b.profile;
+    this.calibrationInputs = b.calibrationInputs;
   }
 
   /** One thread, {@link PlanningMode#ESTIMATE}, every method, the model's own softmax flag. */
@@ -61,6 +63,7 @@ public final class SessionOptions {
     b.softmax = softmax;
     b.plannedBatch = plannedBatch;
     b.profile = profile;
+    b.calibrationInputs = calibrationInputs;
     return b;
   }
 
@@ -117,12 +120,26 @@ public final class SessionOptions {
     return profile;
   }
 
+  /** How many calibration inputs the planner was given (0: none). */
+  public int calibrationRows() {
+    return calibrationInputs == null ? 0 : calibrationInputs.length;
+  }
+
+  /** The calibration inputs, shared and never modified; null when none were given. */
+  float[][] calibrationInputs() {
+    return calibrationInputs;
+  }
+
   @Override
   public String toString() {
     return "SessionOptions[threads=" + threads + (executor != null ? " (app executor)" : "")
         + ", planning=" + planning + ", candidates=" + candidates + ", overrides=" + overrides
-        + ", requireNative=" + requireNative + ", softmax=" + softmax + "]";
+        + ", requireNative=" + requireNative + ", softmax=" + softmax
+        + ", calibrationRows=" + calibrationRows() + "]";
   }
+
+  /** The most calibration inputs {@link Builder#calibrationInputs} accepts. */
+  public static final int MAX_CALIBRATION_ROWS = 4096;
 
   /** Builds {@link SessionOptions}; every setter validates its argument. */
   public static final class Builder {
@@ -136,6 +153,7 @@ public final class SessionOptions {
     private Boolean softmax;
     private int plannedBatch = 32;
     private MachineProfile profile;
+    private float[][] calibrationInputs;
 
     private Builder() {}
 
@@ -237,6 +255,43 @@ public final class SessionOptions {
     /** Machine figures to estimate with instead of {@link MachineProfile#forKernels}'s. */
     public Builder profile(MachineProfile profile) {
       this.profile = profile;
+      return this;
+    }
+
+    /**
+     * Real inputs for the planner (e.g. a sample of the data the model will see), one array
+     * per sample. Some formats' speed depends on the inputs (csc16 skips inputs that are exact
+     * zeros, as most are after a ReLU): with calibration inputs, {@link PlanningMode#ESTIMATE}
+     * prices them by the zeros each layer sees when these inputs run through the model, and
+     * {@link PlanningMode#MEASURE} times candidates on them; without, inputs are assumed to have
+     * no zeros. The first {@value LayerInputs#MAX_PLANNING_ROWS} are used. The width is checked
+     * against the model when a session is created. Copied; null clears them.
+     *
+     * @throws IllegalArgumentException if there are no rows or more than
+     *     {@link #MAX_CALIBRATION_ROWS}, a row is null or empty, or the rows differ in width
+     */
+    public Builder calibrationInputs(float[][] rows) {
+      if (rows == null) {
+        this.calibrationInputs = null;
+        return this;
+      }
+      if (rows.length == 0 || rows.length > MAX_CALIBRATION_ROWS) {
+        throw new IllegalArgumentException("calibration inputs need 1 to " + MAX_CALIBRATION_ROWS
+            + " rows, got " + rows.length);
+      }
+      float[][] copy = new float[rows.length][];
+      for (int i = 0; i < rows.length; i++) {
+        if (rows[i] == null || rows[i].length == 0) {
+          throw new IllegalArgumentException("calibration input " + i + " is "
+              + (rows[i] == null ? "null" : "empty"));
+        }
+        if (rows[i].length != rows[0].length) {
+          throw new IllegalArgumentException("calibration input " + i + " has " + rows[i].length
+              + " features, input 0 has " + rows[0].length);
+        }
+        copy[i] = rows[i].clone();
+      }
+      this.calibrationInputs = copy;
       return this;
     }
 

@@ -160,6 +160,64 @@ public final class JavaKernels implements Kernels, RawKernels {
     gemm(w, rowBegin, rowEnd, x, batch, bias, y, epilogue);
   }
 
+  @Override
+  public void spmvCsc(CscOperand a, int rowBegin, int rowEnd, AlignedBuffer x,
+      AlignedBuffer bias, AlignedBuffer y, Epilogue epilogue) {
+    spmmCsc(a, rowBegin, rowEnd, x, 1, bias, y, epilogue);
+  }
+
+  /**
+   * Panel by panel, the columns in order, skipping a column whose inputs are all zero, each
+   * column's nonzeros added into their rows: each row sums its terms in column order, as the
+   * native kernels do.
+   */
+  @Override
+  public void spmmCsc(CscOperand a, int rowBegin, int rowEnd, AlignedBuffer x, int batch,
+      AlignedBuffer bias, AlignedBuffer y, Epilogue epilogue) {
+    IntBuffer colPtr = a.colPointers().intView();
+    ShortBuffer offsets = a.rowOffsets().shortView();
+    FloatBuffer values = a.values().floatView();
+    FloatBuffer ys = y.floatView();
+    FloatBuffer biasView = bias == null ? null : bias.floatView();
+    int cols = a.cols();
+    float[] xa = new float[cols * batch];
+    x.floatView().get(0, xa);
+    boolean[] zero = new boolean[cols];
+    for (int c = 0; c < cols; c++) {
+      zero[c] = true;
+      for (int j = 0; j < batch; j++) {
+        zero[c] &= xa[c * batch + j] == 0f;
+      }
+    }
+    float[] acc = new float[Math.max(0, rowEnd - rowBegin) * batch];
+    int panelRows = a.panelRows();
+    for (int p = rowBegin / panelRows; p * (long) panelRows < rowEnd; p++) {
+      int first = p * panelRows;
+      for (int c = 0; c < cols; c++) {
+        if (zero[c]) {
+          continue;
+        }
+        for (int k = colPtr.get(p * cols + c), end = colPtr.get(p * cols + c + 1); k < end;
+            k++) {
+          int r = first + Short.toUnsignedInt(offsets.get(k));
+          if (r < rowBegin || r >= rowEnd) {
+            continue;
+          }
+          float v = values.get(k);
+          int out = (r - rowBegin) * batch;
+          for (int j = 0; j < batch; j++) {
+            acc[out + j] += v * xa[c * batch + j];
+          }
+        }
+      }
+    }
+    float[] row = new float[batch];
+    for (int r = rowBegin; r < rowEnd; r++) {
+      System.arraycopy(acc, (r - rowBegin) * batch, row, 0, batch);
+      store(row, r, batch, biasView, ys, epilogue);
+    }
+  }
+
   private static void store(float[] acc, int row, int batch, FloatBuffer bias, FloatBuffer ys,
       Epilogue epilogue) {
     float b = bias == null ? 0f : bias.get(row);

@@ -195,6 +195,24 @@ public final class NativeKernels implements Kernels, RawKernels {
   }
 
   @Override
+  public void spmvCsc(CscOperand a, int rowBegin, int rowEnd, AlignedBuffer x,
+      AlignedBuffer bias, AlignedBuffer y, Epilogue epilogue) {
+    check(snn_f32_spmv_csc16(isa.code(), rowBegin, rowEnd, a.cols(), a.panelRows(),
+        a.colPointers().address(), a.rowOffsets().address(), a.values().address(), x.address(),
+        addressOf(bias), y.address(), epilogue.function().code(), epilogue.alpha()),
+        "spmv_csc16");
+  }
+
+  @Override
+  public void spmmCsc(CscOperand a, int rowBegin, int rowEnd, AlignedBuffer x, int batch,
+      AlignedBuffer bias, AlignedBuffer y, Epilogue epilogue) {
+    check(snn_f32_spmm_csc16(isa.code(), rowBegin, rowEnd, a.cols(), a.panelRows(),
+        a.colPointers().address(), a.rowOffsets().address(), a.values().address(), x.address(),
+        batch, addressOf(bias), y.address(), epilogue.function().code(), epilogue.alpha()),
+        "spmm_csc16");
+  }
+
+  @Override
   public void gemmBlas(DenseOperand w, int rowBegin, int rowEnd, AlignedBuffer x, int batch,
       AlignedBuffer bias, AlignedBuffer y, Epilogue epilogue) {
     check(snn_f32_gemm_blas(isa.code(), rowBegin, rowEnd, w.cols(), w.weights().address(),
@@ -357,5 +375,15 @@ public final class NativeKernels implements Kernels, RawKernels {
 
   @NoException static native int snn_f32_gemm_blas(int isa, int rowBegin, int rowEnd, int cols,
       @Cast("const float*") long w, @Cast("const float*") long x, int batch,
+      @Cast("const float*") long bias, @Cast("float*") long y, int act, float alpha);
+
+  @NoException static native int snn_f32_spmv_csc16(int isa, int rowBegin, int rowEnd, int cols,
+      int panelRows, @Cast("const int32_t*") long colPtr, @Cast("const uint16_t*") long rowOff,
+      @Cast("const float*") long values, @Cast("const float*") long x,
+      @Cast("const float*") long bias, @Cast("float*") long y, int act, float alpha);
+
+  @NoException static native int snn_f32_spmm_csc16(int isa, int rowBegin, int rowEnd, int cols,
+      int panelRows, @Cast("const int32_t*") long colPtr, @Cast("const uint16_t*") long rowOff,
+      @Cast("const float*") long values, @Cast("const float*") long x, int batch,
       @Cast("const float*") long bias, @Cast("float*") long y, int act, float alpha);
 }

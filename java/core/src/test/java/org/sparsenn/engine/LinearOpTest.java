@@ -320,7 +320,11 @@ class LinearOpTest {
       assertEquals(COLS, op.cols());
       assertEquals(method, op.method());
       assertSame(k, op.kernels());
-      if (method.isSparse()) {
+      if (method == LayerMethod.CSC16) {
+        // one panel: a pointer per column and one more, then 2-byte row offsets and values
+        assertEquals(nonzeros, op.storedWeights());
+        assertEquals(4L * (COLS + 1) + 6L * nonzeros, op.weightBytes());
+      } else if (method.isSparse()) {
         assertEquals(nonzeros, op.storedWeights());
         int index = method == LayerMethod.CSR16 ? 2 : 4;
         assertEquals(4L * (ROWS + 1) + (4L + index) * nonzeros, op.weightBytes());

@@ -23,6 +23,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.sparsenn.kernel.internal.RawKernels;
+import org.sparsenn.sparse.CscMatrix;
 import org.sparsenn.sparse.CsrMatrix;
 import org.sparsenn.sparse.DenseMatrix;
 import org.sparsenn.sparse.PackedMatrix;
@@ -64,11 +65,14 @@ class KernelConformanceTest {
     SPMV_CSR, SPMV_CSR16, SPMM_CSR, SPMM_CSR16, GEMV, GEMV_BLAS, GEMM, GEMM_BLAS,
     /** The packed kernel at batch 1 (one kernel serves every batch). */
     GEMV_PACKED,
-    GEMM_PACKED;
+    GEMM_PACKED,
+    /** Column panels of CSC_TEST_PANEL_ROWS rows (several panels, ranges cutting them). */
+    SPMV_CSC16,
+    SPMM_CSC16;
 
     boolean batched() {
       return this == SPMM_CSR || this == SPMM_CSR16 || this == GEMM || this == GEMM_BLAS
-          || this == GEMM_PACKED;
+          || this == GEMM_PACKED || this == SPMM_CSC16;
     }
 
     boolean blas() {
@@ -77,11 +81,13 @@ class KernelConformanceTest {
   }
 
   private static final Op[] VECTOR_OPS = {
-    Op.SPMV_CSR, Op.SPMV_CSR16, Op.GEMV, Op.GEMV_BLAS, Op.GEMV_PACKED
+    Op.SPMV_CSR, Op.SPMV_CSR16, Op.GEMV, Op.GEMV_BLAS, Op.GEMV_PACKED, Op.SPMV_CSC16
   };
   private static final Op[] BATCH_OPS = {
-    Op.SPMM_CSR, Op.SPMM_CSR16, Op.GEMM, Op.GEMM_BLAS, Op.GEMM_PACKED
+    Op.SPMM_CSR, Op.SPMM_CSR16, Op.GEMM, Op.GEMM_BLAS, Op.GEMM_PACKED, Op.SPMM_CSC16
   };
+  // Panel height of the csc16 ops: off every SIMD width, so most shapes have several panels.
+  private static final int CSC_TEST_PANEL_ROWS = 7;
 
   // --- providers -----------------------------------------------------------------------------
 
@@ -276,6 +282,16 @@ class KernelConformanceTest {
           }
           break;
         }
+        case SPMV_CSC16:
+        case SPMM_CSC16:
+          try (CscMatrix a = CscMatrix.fromDense(p.w, p.rows, p.cols, CSC_TEST_PANEL_ROWS)) {
+            if (op.batched()) {
+              k.spmmCsc(a, rowBegin, rowEnd, x, p.batch, b, y, e);
+            } else {
+              k.spmvCsc(a, rowBegin, rowEnd, x, b, y, e);
+            }
+          }
+          break;
         case GEMV_PACKED:
         case GEMM_PACKED:
           try (PackedMatrix a = PackedMatrix.of(p.w, p.rows, p.cols)) {
@@ -938,6 +954,115 @@ class KernelConformanceTest {
           }
         }
       }
+    }
+  }
+
+  // csc16 skips zero inputs: inputs none, half, most and all zero (by whole features, which a
+  // batch may skip, and by single samples; -0.0 is a zero too), NaN and +-inf beside them
+  // (nonzero: a row storing a weight at a NaN input is NaN, as in CSR), panels of one row, an
+  // odd height, 64 and one panel for everything, ranges cutting panels.
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("providers")
+  void cscSkipsZeroInputsAndPropagatesNanAndInfinity(String provider) {
+    RawKernels k = kernels(provider);
+    int[][] shapes = {{1, 1}, {3, 70}, {37, 129}, {100, 300}, {130, 65}};
+    long seed = 1;
+    for (int[] s : shapes) {
+      int rows = s[0];
+      int cols = s[1];
+      for (double density : new double[] {0.1, 0.5, 1}) {
+        SplittableRandom random = new SplittableRandom(seed++);
+        float[] w = randomWeights(rows, cols, density, random, 1);
+        float[] bias = randomBias(rows, seed++);
+        for (double zeros : new double[] {0, 0.5, 0.87, 1}) {
+          for (int batch : new int[] {1, 3, 17}) {
+            float[] x = randomVector(cols * batch, random, 1);
+            for (int c = 0; c < cols; c++) {
+              boolean feature = random.nextDouble() < zeros / 2;
+              for (int b = 0; b < batch; b++) {
+                if (feature || random.nextDouble() < zeros) {
+                  x[c * batch + b] = b % 3 == 0 ? -0f : 0f;
+                }
+              }
+            }
+            for (boolean special : new boolean[] {false, true}) {
+              if (special) {
+                if (cols < 4) {
+                  continue;
+                }
+                x[1] = Float.NaN;
+                x[2 * batch] = Float.POSITIVE_INFINITY;
+                x[3 * batch + batch - 1] = Float.NEGATIVE_INFINITY;
+              }
+              for (int panelRows : new int[] {1, 7, 64, 65536}) {
+                int begin = rows > 5 ? 3 : 0;
+                int end = rows > 5 ? rows - 2 : rows;
+                Epilogue e = batch == 3 ? Epilogue.SIGMOID : Epilogue.RELU;
+                float[] got = runCsc(k, w, rows, cols, panelRows, x, batch, bias, e, begin, end);
+                String what = k.name() + " csc16 " + rows + "x" + cols + " density " + density
+                    + " zeros " + zeros + " batch " + batch + " panels " + panelRows
+                    + (special ? " nan/inf" : "");
+                checkAgainstSparseReference(what, got, w, rows, cols, x, batch, bias, e, begin,
+                    end);
+              }
+            }
+          }
+        }
+      }
+    }
+  }
+
+  private static float[] runCsc(RawKernels k, float[] w, int rows, int cols, int panelRows,
+      float[] x, int batch, float[] bias, Epilogue e, int begin, int end) {
+    float[] out = new float[rows * batch + PAD];
+    Arrays.fill(out, SENTINEL);
+    try (CscMatrix a = CscMatrix.fromDense(w, rows, cols, panelRows);
+        AlignedBuffer xb = AlignedBuffer.copyOf(x);
+        AlignedBuffer b = AlignedBuffer.copyOf(bias);
+        AlignedBuffer y = AlignedBuffer.copyOf(out)) {
+      if (batch == 1) {
+        k.spmvCsc(a, begin, end, xb, b, y, e);
+      } else {
+        k.spmmCsc(a, begin, end, xb, batch, b, y, e);
+      }
+      y.getFloats(0, out);
+    }
+    return out;
+  }
+
+  // The stored weights (nonzeros) times every input, NaN and infinities included, in double.
+  private static void checkAgainstSparseReference(String what, float[] got, float[] w, int rows,
+      int cols, float[] x, int batch, float[] bias, Epilogue e, int begin, int end) {
+    for (int r = 0; r < rows; r++) {
+      for (int b = 0; b < batch; b++) {
+        float v = got[r * batch + b];
+        if (r < begin || r >= end) {
+          assertEquals(Float.floatToRawIntBits(SENTINEL), Float.floatToRawIntBits(v),
+              what + ": row " + r + " outside the range was written");
+          continue;
+        }
+        double pre = bias[r];
+        double mag = Math.abs(bias[r]);
+        for (int c = 0; c < cols; c++) {
+          if (w[r * cols + c] != 0f) {
+            pre += (double) w[r * cols + c] * x[c * batch + b];
+            mag += Math.abs((double) w[r * cols + c] * x[c * batch + b]);
+          }
+        }
+        double ref = act(e, pre);
+        String where = what + ": row " + r + " sample " + b;
+        if (Double.isNaN(ref)) {
+          assertTrue(Float.isNaN(v), where + ": expected NaN, got " + v);
+        } else if (Double.isInfinite(ref)) {
+          assertEquals(ref, v, where);
+        } else {
+          assertEquals(ref, v, 1e-5 * mag * lipschitz(e) + 1e-6, where);
+        }
+      }
+    }
+    for (int i = rows * batch; i < got.length; i++) {
+      assertEquals(Float.floatToRawIntBits(SENTINEL), Float.floatToRawIntBits(got[i]),
+          what + ": wrote past the end of y at " + i);
     }
   }
 

@@ -36,6 +36,9 @@ import org.sparsenn.train.TrainingListener;
  * and dense-only at batch 1 and the batch size. Level 0 is the unpruned model.
  */
 public final class SweepRunner {
+  // Real inputs the planner prices and times formats on (see calibrationInputs).
+  private static final int CALIBRATION_ROWS = 64;
+
   /**
    * What a sweep runs.
    *
@@ -154,7 +157,8 @@ public final class SweepRunner {
   /** Measured plans: on small layers call overheads decide, which only timing gets right. */
   private SessionOptions plannedOptions() {
     return SessionOptions.builder().threads(settings.threads()).planning(PlanningMode.MEASURE)
-        .plannedBatch(Math.max(2, settings.batch())).softmax(false).build();
+        .plannedBatch(Math.max(2, settings.batch())).softmax(false)
+        .calibrationInputs(calibrationInputs()).build();
   }
 
   private SessionOptions denseOptions() {
@@ -190,6 +194,19 @@ public final class SweepRunner {
   }
 
   /** Inputs for the latency runs: the first test rows (repeated if there are few). */
+  /**
+   * The planner's calibration inputs: the first test images (real inputs, whose zeros decide
+   * formats that skip them).
+   */
+  private float[][] calibrationInputs() {
+    int features = original.originalInputs();
+    float[][] rows = new float[Math.min(test.size(), CALIBRATION_ROWS)][features];
+    for (int r = 0; r < rows.length; r++) {
+      test.copyFeatures(r, r + 1, rows[r], 0);
+    }
+    return rows;
+  }
+
   private float[] sampleInputs() {
     int rows = Math.max(1, settings.batch());
     int features = original.originalInputs();

@@ -1,6 +1,7 @@
 package org.sparsenn.kernel.internal;
 
 import org.sparsenn.kernel.AlignedBuffer;
+import org.sparsenn.kernel.CscOperand;
 import org.sparsenn.kernel.CsrOperand;
 import org.sparsenn.kernel.DenseOperand;
 import org.sparsenn.kernel.Epilogue;
@@ -83,4 +84,19 @@ public interface RawKernels {
    * the same.
    */
   void transpose(int rows, int cols, AlignedBuffer src, AlignedBuffer dst);
+
+  /**
+   * Sparse matrix in column panels times vector: only the columns whose input is nonzero are
+   * read (NaN and infinities are nonzero). Any row range; ranges on panel boundaries waste
+   * nothing.
+   */
+  void spmvCsc(CscOperand a, int rowBegin, int rowEnd, AlignedBuffer x, AlignedBuffer bias,
+      AlignedBuffer y, Epilogue epilogue);
+
+  /**
+   * Sparse matrix in column panels times a batch, feature-major: a feature is skipped when it
+   * is zero in every sample.
+   */
+  void spmmCsc(CscOperand a, int rowBegin, int rowEnd, AlignedBuffer x, int batch,
+      AlignedBuffer bias, AlignedBuffer y, Epilogue epilogue);
 }

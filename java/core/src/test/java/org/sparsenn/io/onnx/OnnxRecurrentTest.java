@@ -20,7 +20,11 @@ import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.sparsenn.engine.Session;
+import org.sparsenn.engine.SessionOptions;
 import org.sparsenn.io.ModelFormatException;
+import org.sparsenn.kernel.JavaKernels;
+import org.sparsenn.kernel.Kernels;
 import org.sparsenn.model.Network;
 import org.sparsenn.model.ReferenceSequenceForward;
 
@@ -93,6 +97,27 @@ class OnnxRecurrentTest {
     Network net = OnnxReader.read(fixture.file());
     assertClose(expected, ReferenceSequenceForward.forward(net, ref.input(), ref.batch(),
         ref.steps()), fixture.name() + " vs ONNX Runtime");
+  }
+
+  @ParameterizedTest
+  @MethodSource("validFixtures")
+  void sessionsOnNativeAndJavaKernelsMatchPyTorch(Fixture fixture) throws IOException {
+    Network net = OnnxReader.read(fixture.file());
+    Reference ref = reference(fixture.name());
+    for (Kernels kernels : List.of(Kernels.best(), JavaKernels.instance())) {
+      try (Session session = Session.create(net, SessionOptions.defaults(), kernels)) {
+        assertClose(ref.output(), session.runSequences(ref.input(), ref.batch(), ref.steps()),
+            fixture.name() + " on " + kernels.name());
+        int per = ref.input().length / ref.batch();
+        int outputs = ref.output().length / ref.batch();
+        for (int b = 0; b < ref.batch(); b++) {
+          float[] one = Arrays.copyOfRange(ref.input(), b * per, (b + 1) * per);
+          assertClose(Arrays.copyOfRange(ref.output(), b * outputs, (b + 1) * outputs),
+              session.runSequences(one, 1, ref.steps()),
+              fixture.name() + " sequence " + b + " alone on " + kernels.name());
+        }
+      }
+    }
   }
 
   @ParameterizedTest

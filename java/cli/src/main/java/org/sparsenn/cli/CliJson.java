@@ -17,6 +17,7 @@ import org.sparsenn.io.LoadedModel;
 import org.sparsenn.io.TensorMapping;
 import org.sparsenn.model.DenseLayer;
 import org.sparsenn.model.Network;
+import org.sparsenn.model.RecurrentLayer;
 import org.sparsenn.train.Evaluation;
 
 /**
@@ -86,9 +87,34 @@ final class CliJson {
       l.put("sparsity", number(layer.sparsity()));
       layers.add(l);
     }
+    List<Map<String, Object>> recurrent = new ArrayList<>();
+    for (int i = 0; i < net.recurrentLayers().size(); i++) {
+      RecurrentLayer layer = net.recurrentLayers().get(i);
+      long layerWeights = layer.inputWeights().length + (long) layer.recurrentWeights().length;
+      weights += layerWeights;
+      nonzeros += layer.nonzeroWeights();
+      Map<String, Object> l = new LinkedHashMap<>();
+      l.put("index", i);
+      l.put("cell", layer.cell().name());
+      l.put("direction", layer.direction().name().toLowerCase(Locale.ROOT));
+      l.put("inputs", layer.inputs());
+      l.put("hidden", layer.hidden());
+      l.put("outputs", layer.outputs());
+      l.put("activation", layer.activation().toString());
+      l.put("linearBeforeReset", layer.linearBeforeReset());
+      l.put("parameters", layer.parameterCount());
+      l.put("nonzeroWeights", layer.nonzeroWeights());
+      l.put("sparsity", number(1.0 - (double) layer.nonzeroWeights() / layerWeights));
+      recurrent.add(l);
+    }
     Map<String, Object> doc = new LinkedHashMap<>();
     doc.put("description", net.toString());
     doc.put("inputs", net.inputs());
+    if (net.isRecurrent()) {
+      doc.put("readsSequences", true);
+      doc.put("sequenceOutput", net.sequenceOutput().name().toLowerCase(Locale.ROOT));
+      doc.put("recurrentLayers", recurrent);
+    }
     doc.put("outputs", net.outputs());
     doc.put("softmaxOutput", net.softmaxOutput());
     doc.put("parameters", net.parameterCount());

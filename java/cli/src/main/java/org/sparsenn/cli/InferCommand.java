@@ -12,6 +12,7 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.sparsenn.engine.Plan;
 import org.sparsenn.engine.PlanningMode;
+import org.sparsenn.engine.RecurrentMatrixPlan;
 import org.sparsenn.engine.Session;
 import org.sparsenn.engine.SessionOptions;
 import org.sparsenn.io.AtomicFiles;
@@ -35,7 +36,8 @@ import picocli.CommandLine.Spec;
  * output file appears whole or not at all (a device or FIFO is written directly). A
  * {@code .snn} model's CSR layers run from their stored arrays, copied into owned memory, or
  * with {@code --mmap} from the mapped file. A model whose input features were pruned takes
- * full-width inputs, as the library does.
+ * full-width inputs, as the library does. A recurrent model reads
+ * {@code [batch, steps, features]} sequences.
  */
 @Command(
     name = "infer",
@@ -43,7 +45,8 @@ import picocli.CommandLine.Spec;
     header = "Run a model on a .npy batch and write the outputs as .npy.",
     description = {
       "Run a model on a [batch, features] float32 .npy array (float64 is converted) and",
-      "write the [batch, outputs] float32 results (raw last-layer outputs) to a .npy file."
+      "write the [batch, outputs] float32 results (raw last-layer outputs) to a .npy file.",
+      "A recurrent model reads [batch, steps, features] (or [steps, features])."
     })
 final class InferCommand implements Callable<Integer> {
   // Rows per session call: large enough for the batched kernels, small enough for the cache.
@@ -58,7 +61,8 @@ final class InferCommand implements Callable<Integer> {
   Path model;
 
   @Option(names = {"-i", "--input"}, required = true, paramLabel = "X.npy",
-      description = "Inputs: a [batch, features] array, or [features] for one input.")
+      description = "Inputs: a [batch, features] array, or [features] for one input;"
+          + " [batch, steps, features] or [steps, features] for a recurrent model.")
   Path input;
 
   @Option(names = {"-o", "--output"}, required = true, paramLabel = "Y.npy",
@@ -119,6 +123,20 @@ final class InferCommand implements Callable<Integer> {
   private int infer(Network network, List<CsrMatrix> stored, PlanningMode mode) {
     NpyArray x = NpyReader.read(input);
     int[] shape = x.shape();
+    int steps = 0;
+    if (network.isRecurrent()) {
+      if (shape.length != 2 && shape.length != 3) {
+        throw new IllegalArgumentException(input + ": the model reads sequences; expected a"
+            + " [batch, steps, features] array (or [steps, features] for one), got shape "
+            + Arrays.toString(shape));
+      }
+      steps = shape[shape.length - 2];
+      if (steps < 1) {
+        throw new IllegalArgumentException(input + ": sequences need at least one step, got"
+            + " shape " + Arrays.toString(shape));
+      }
+      shape = shape.length == 2 ? new int[] {shape[1]} : new int[] {shape[0], shape[2]};
+    }
     if (shape.length != 1 && shape.length != 2) {
       throw new IllegalArgumentException(input + ": expected a [batch, features] array, got shape "
           + Arrays.toString(shape));
@@ -143,10 +161,13 @@ final class InferCommand implements Callable<Integer> {
     try (Session session = Session.create(network, stored, options)) {
       plan = printPlan ? session.plan() : null;
       if (printPlan && !json) {
+        for (RecurrentMatrixPlan matrix : session.recurrentPlans()) {
+          spec.commandLine().getErr().println(matrix.describe());
+        }
         spec.commandLine().getErr().print(session.plan().describe());
         spec.commandLine().getErr().flush();
       }
-      runInChunks(session, x.data(), batch, results);
+      runInChunks(session, x.data(), batch, Math.max(steps, 1), results);
     }
     NpyArray y = NpyArray.matrix(batch, network.outputs(), results);
     AtomicFiles.write(output, channel -> {
@@ -165,8 +186,10 @@ final class InferCommand implements Callable<Integer> {
     return 0;
   }
 
-  private static void runInChunks(Session session, float[] inputs, int batch, float[] results) {
-    int in = session.inputs();
+  /** Runs rows (or sequences of {@code steps} steps, for a recurrent model) in chunks. */
+  private static void runInChunks(Session session, float[] inputs, int batch, int steps,
+      float[] results) {
+    int in = session.inputs() * steps;
     int out = session.outputs();
     float[] chunkIn = new float[Math.min(batch, CHUNK) * in];
     float[] chunkOut = new float[Math.min(batch, CHUNK) * out];
@@ -175,7 +198,11 @@ final class InferCommand implements Callable<Integer> {
       float[] xs = rows * in == chunkIn.length ? chunkIn : new float[rows * in];
       float[] ys = rows * out == chunkOut.length ? chunkOut : new float[rows * out];
       System.arraycopy(inputs, first * in, xs, 0, rows * in);
-      session.run(xs, rows, ys);
+      if (session.readsSequences()) {
+        session.runSequences(xs, rows, steps, ys);
+      } else {
+        session.run(xs, rows, ys);
+      }
       System.arraycopy(ys, 0, results, first * out, rows * out);
     }
   }

@@ -12,6 +12,7 @@ import org.sparsenn.io.ReadOptions;
 import org.sparsenn.io.TensorMapping;
 import org.sparsenn.model.DenseLayer;
 import org.sparsenn.model.Network;
+import org.sparsenn.model.RecurrentLayer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -61,6 +62,10 @@ final class InspectCommand implements Callable<Integer> {
     Network net = loaded.network();
     long weights = 0;
     long nonzeros = 0;
+    for (RecurrentLayer layer : net.recurrentLayers()) {
+      weights += layer.inputWeights().length + (long) layer.recurrentWeights().length;
+      nonzeros += layer.nonzeroWeights();
+    }
     for (DenseLayer layer : net.layers()) {
       weights += (long) layer.inputs() * layer.outputs();
       nonzeros += layer.nonzeroWeights();
@@ -68,12 +73,27 @@ final class InspectCommand implements Callable<Integer> {
     out.printf(Locale.ROOT, "model:      %s%n", loaded.source());
     out.printf(Locale.ROOT, "format:     %s%n", loaded.format());
     out.printf(Locale.ROOT, "sha256:     %s%n", loaded.sha256());
-    out.printf(Locale.ROOT, "network:    %s, %d inputs, %d outputs%s%n", net,
-        net.inputs(), net.outputs(), net.softmaxOutput() ? ", softmax output" : "");
+    out.printf(Locale.ROOT, "network:    %s, %d %s, %d outputs%s%n", net,
+        net.inputs(), net.isRecurrent() ? "features per step of [batch, steps, features]"
+            : "inputs", net.outputs(), net.softmaxOutput() ? ", softmax output" : "");
     out.printf(Locale.ROOT, "parameters: %d (%d weights, %d nonzero, sparsity %.2f%%)%n",
         net.parameterCount(), weights, nonzeros,
         weights == 0 ? 0.0 : 100.0 * (weights - nonzeros) / weights);
     out.println();
+    if (net.isRecurrent()) {
+      out.printf(Locale.ROOT, "%5s  %-34s %-14s %12s %12s %9s%n", "recur", "cell",
+          "in -> out", "parameters", "nonzeros", "sparsity");
+      for (int i = 0; i < net.recurrentLayers().size(); i++) {
+        RecurrentLayer layer = net.recurrentLayers().get(i);
+        long layerWeights = layer.inputWeights().length + (long) layer.recurrentWeights().length;
+        out.printf(Locale.ROOT, "%5d  %-34s %-14s %12d %12d %8.2f%%%n", i,
+            layer.toString().replace("RecurrentLayer", ""),
+            layer.inputs() + " -> " + layer.outputs(), layer.parameterCount(),
+            layer.nonzeroWeights(), 100.0 * (layerWeights - layer.nonzeroWeights()) / layerWeights);
+      }
+      out.printf(Locale.ROOT, "then the %s of the last recurrent layer into the dense layers:%n",
+          net.sequenceOutput().name().toLowerCase(Locale.ROOT).replace('_', ' '));
+    }
     List<TensorMapping> mapping = loaded.mapping();
     out.printf(Locale.ROOT, "%5s  %-20s %-14s %-16s %12s %12s %9s%n", "layer", "name",
         "out x in", "activation", "parameters", "nonzeros", "sparsity");

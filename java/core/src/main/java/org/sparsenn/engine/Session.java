@@ -36,6 +36,11 @@ import org.sparsenn.sparse.CsrMatrix;
  * <p>A network whose input features were pruned ({@link Network#hasInputSelection()}) takes
  * full-width inputs of {@link Network#originalInputs()} features and reads the kept ones.
  *
+ * <p>A network with recurrent layers ({@link Network#isRecurrent()}) reads sequences: run it with
+ * {@link #runSequences}, {@code [batch][steps][features]} in, {@code [batch][outputs]} out; the
+ * other {@code run} forms are for feed-forward networks. Its recurrent layers are planned
+ * matrix by matrix ({@link #recurrentPlans()}); {@link #plan()} covers the dense layers.
+ *
  * <p>{@link #close()} frees the native memory. A run started after {@code close} throws
  * {@link IllegalStateException}; {@code close} waits for runs already in flight, so closing
  * while other threads run never frees memory under them.
@@ -50,6 +55,8 @@ public final class Session implements AutoCloseable {
   private final Kernels kernels;
   private final RawKernels raw;
   private final Plan plan;
+  // The recurrent front end, or null for a feed-forward network.
+  private final SequenceFront front;
   private final List<LinearOp> singleOps;
   private final List<LinearOp> batchedOps;
   private final int inputs;
@@ -67,15 +74,16 @@ public final class Session implements AutoCloseable {
   private final ThreadLocal<Scratch> scratch = new ThreadLocal<>();
   private volatile boolean closed;
 
-  private Session(Kernels kernels, Planner.Built built, Network network, boolean softmax,
-      int threads, Executor executor, WorkerPool ownedPool) {
+  private Session(Kernels kernels, Planner.Built built, SequenceFront front, Network network,
+      boolean softmax, int threads, Executor executor, WorkerPool ownedPool) {
     this.kernels = kernels;
     this.raw = RawKernels.of(kernels);
     this.plan = built.plan();
+    this.front = front;
     this.singleOps = built.singleOps();
     this.batchedOps = built.batchedOps();
     this.inputs = network.originalInputs();
-    this.modelInputs = network.inputs();
+    this.modelInputs = network.layers().get(0).inputs();
     this.selectedFeatures = network.hasInputSelection() ? network.inputFeatures() : null;
     this.outputs = network.outputs();
     int widest = Math.max(inputs, modelInputs);
@@ -128,11 +136,19 @@ public final class Session implements AutoCloseable {
       pool = new WorkerPool(options.threads() - 1);
       executor = pool;
     }
+    SequenceFront front = null;
     try {
+      if (network.isRecurrent()) {
+        front = SequenceFront.build(network, options, kernels, executor);
+      }
       Planner.Built built = Planner.build(network, stored, options, kernels, executor);
       boolean softmax = options.softmax() != null ? options.softmax() : network.softmaxOutput();
-      return new Session(kernels, built, network, softmax, options.threads(), executor, pool);
+      return new Session(kernels, built, front, network, softmax, options.threads(), executor,
+          pool);
     } catch (RuntimeException | Error e) {
+      if (front != null) {
+        front.close();
+      }
       if (pool != null) {
         pool.close();
       }
@@ -159,14 +175,28 @@ public final class Session implements AutoCloseable {
     return create(network, stored, options, Kernels.best());
   }
 
-  /** What was chosen for each layer, and why. */
+  /** What was chosen for each dense layer, and why. */
   public Plan plan() {
     return plan;
   }
 
   /**
+   * What was chosen for each matrix of the recurrent layers, layer by layer; empty for a
+   * feed-forward network.
+   */
+  public List<RecurrentMatrixPlan> recurrentPlans() {
+    return front == null ? List.of() : front.plans();
+  }
+
+  /** Whether the network reads sequences ({@link #runSequences}). */
+  public boolean readsSequences() {
+    return front != null;
+  }
+
+  /**
    * Features one input has. For a network whose input features were pruned this is the
    * original feature count: callers pass full inputs and the session reads the kept features.
+   * For a network that reads sequences, the features of one step.
    */
   public int inputs() {
     return inputs;
@@ -186,7 +216,8 @@ public final class Session implements AutoCloseable {
    * Runs one input.
    *
    * @return a new array of {@link #outputs()} values
-   * @throws IllegalArgumentException if {@code input.length != inputs()}
+   * @throws IllegalArgumentException if {@code input.length != inputs()}, or the network reads
+   *     sequences
    * @throws IllegalStateException if the session is closed
    */
   public float[] run(float[] input) {
@@ -199,10 +230,11 @@ public final class Session implements AutoCloseable {
    * Runs one input into the caller's array (allocates nothing once warm).
    *
    * @throws IllegalArgumentException if {@code input.length != inputs()} or
-   *     {@code output.length != outputs()}
+   *     {@code output.length != outputs()}, or the network reads sequences
    * @throws IllegalStateException if the session is closed
    */
   public void run(float[] input, float[] output) {
+    requireFeedForward();
     Objects.requireNonNull(input, "input");
     Objects.requireNonNull(output, "output");
     requireLength("input", input.length, inputs);
@@ -214,10 +246,12 @@ public final class Session implements AutoCloseable {
    * Runs a batch given as rows.
    *
    * @return {@code batch.length} new rows of {@link #outputs()} values
-   * @throws IllegalArgumentException if a row's length is not {@link #inputs()}
+   * @throws IllegalArgumentException if a row's length is not {@link #inputs()}, or the network
+   *     reads sequences
    * @throws IllegalStateException if the session is closed
    */
   public float[][] run(float[][] batch) {
+    requireFeedForward();
     Objects.requireNonNull(batch, "batch");
     int rows = batch.length;
     float[] flat = new float[Math.multiplyExact(rows, inputs)];
@@ -246,11 +280,12 @@ public final class Session implements AutoCloseable {
    * Runs a batch held row-major in flat arrays: {@code input[b * inputs() + f]} into
    * {@code output[b * outputs() + o]} (allocates nothing once warm).
    *
-   * @throws IllegalArgumentException if {@code batch < 1} or an array's length is not
-   *     {@code batch} times the features
+   * @throws IllegalArgumentException if {@code batch < 1}, an array's length is not
+   *     {@code batch} times the features, or the network reads sequences
    * @throws IllegalStateException if the session is closed
    */
   public void run(float[] input, int batch, float[] output) {
+    requireFeedForward();
     Objects.requireNonNull(input, "input");
     Objects.requireNonNull(output, "output");
     requireBatch(batch);
@@ -270,12 +305,13 @@ public final class Session implements AutoCloseable {
    * Runs a batch held row-major in NIO buffers (heap or direct), read from index 0 of
    * {@code input} and written from index 0 of {@code output}; positions are left unchanged.
    *
-   * @throws IllegalArgumentException if {@code batch < 1} or a buffer holds fewer than
-   *     {@code batch} times the features below its limit
+   * @throws IllegalArgumentException if {@code batch < 1}, a buffer holds fewer than
+   *     {@code batch} times the features below its limit, or the network reads sequences
    * @throws java.nio.ReadOnlyBufferException if {@code output} is read-only
    * @throws IllegalStateException if the session is closed
    */
   public void run(FloatBuffer input, int batch, FloatBuffer output) {
+    requireFeedForward();
     Objects.requireNonNull(input, "input");
     Objects.requireNonNull(output, "output");
     requireBatch(batch);
@@ -301,6 +337,60 @@ public final class Session implements AutoCloseable {
       rowMajor(s, forward(s, batch), batch).getFloats(0, output, 0, batch * outputs);
     } finally {
       exit();
+    }
+  }
+
+  /**
+   * Runs {@code batch} sequences of {@code steps} steps each.
+   *
+   * @param input {@code batch * steps * inputs()} values, row-major {@code [batch][steps][inputs]}
+   * @return a new array of {@code batch * outputs()} values, row-major
+   * @throws IllegalArgumentException if the network reads no sequences, {@code batch} or
+   *     {@code steps} is less than 1, or the input's length is not their product with the
+   *     features
+   * @throws IllegalStateException if the session is closed
+   */
+  public float[] runSequences(float[] input, int batch, int steps) {
+    float[] output = new float[Math.multiplyExact(Math.max(batch, 0), outputs)];
+    runSequences(input, batch, steps, output);
+    return output;
+  }
+
+  /**
+   * Runs {@code batch} sequences of {@code steps} steps each into the caller's array,
+   * {@code output[b * outputs() + o]}.
+   *
+   * @param input {@code batch * steps * inputs()} values, row-major {@code [batch][steps][inputs]}
+   * @throws IllegalArgumentException if the network reads no sequences, {@code batch} or
+   *     {@code steps} is less than 1, or an array's length does not fit them
+   * @throws IllegalStateException if the session is closed
+   */
+  public void runSequences(float[] input, int batch, int steps, float[] output) {
+    Objects.requireNonNull(input, "input");
+    Objects.requireNonNull(output, "output");
+    if (front == null) {
+      throw new IllegalArgumentException("this network is feed-forward and reads no sequences;"
+          + " use run");
+    }
+    requireBatch(batch);
+    if (steps < 1) {
+      throw new IllegalArgumentException("steps must be >= 1, got " + steps);
+    }
+    requireLength("input", input.length, (long) batch * steps * inputs);
+    requireLength("output", output.length, (long) batch * outputs);
+    enter();
+    try {
+      Scratch s = scratch(batch);
+      front.run(input, batch, steps, s.in);
+      rowMajor(s, forward(s, batch), batch).getFloats(0, output, 0, batch * outputs);
+    } finally {
+      exit();
+    }
+  }
+
+  private void requireFeedForward() {
+    if (front != null) {
+      throw new IllegalArgumentException("this network reads sequences; use runSequences");
     }
   }
 
@@ -444,6 +534,9 @@ public final class Session implements AutoCloseable {
     }
     singleOps.forEach(LinearOp::close);
     batchedOps.forEach(LinearOp::close);
+    if (front != null) {
+      front.close();
+    }
     Scratch s;
     while ((s = allScratch.poll()) != null) {
       s.close();

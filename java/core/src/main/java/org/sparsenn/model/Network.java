@@ -5,9 +5,17 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * A feed-forward network as plain immutable data: fully connected layers applied in order,
- * each one's outputs the next one's inputs, and optionally a softmax over the last outputs.
- * It knows nothing of files, pruning or kernels.
+ * A network as plain immutable data: fully connected layers applied in order, each one's
+ * outputs the next one's inputs, and optionally a softmax over the last outputs. It knows
+ * nothing of files, pruning or kernels.
+ *
+ * <p>A network may start with a <em>recurrent front end</em> ({@link #sequence}): recurrent
+ * layers that read a sequence {@code [steps][inputs()]} (stacked: each layer reads the output
+ * sequence of the one before), and a {@link SequenceOutput} that picks one vector per sequence
+ * from the last of them for the dense layers. Such a network {@link #isRecurrent() is
+ * recurrent}; its {@link #inputs()} are the features of one step, and {@link #layers()} are
+ * the dense layers after the front end. Code that handles feed-forward networks only calls
+ * {@link #requireFeedForward(String)}.
  *
  * <p>A network may carry an <em>input selection</em>: after input-feature pruning it takes only
  * some of the original features, and {@link #inputFeatures()} says which (original indices,
@@ -16,6 +24,8 @@ import java.util.Objects;
  * pick the selected features with {@link #selectInputs(float[])} before running the network.
  */
 public final class Network {
+  private final List<RecurrentLayer> recurrent;
+  private final SequenceOutput sequenceOutput;
   private final List<DenseLayer> layers;
   private final boolean softmaxOutput;
   /** Original feature indices kept, or null when the network takes every feature. */
@@ -28,14 +38,53 @@ public final class Network {
    * @throws IllegalArgumentException if there are no layers or two neighbours do not chain
    */
   public Network(List<DenseLayer> layers, boolean softmaxOutput) {
-    this(layers, softmaxOutput, null, -1);
+    this(List.of(), null, layers, softmaxOutput, null, -1);
   }
 
-  private Network(List<DenseLayer> layers, boolean softmaxOutput, int[] inputFeatures,
-      int originalInputs) {
+  /**
+   * A network with a recurrent front end: {@code recurrent} read the sequence in order, then
+   * {@code output} picks one vector per sequence from the last of them for {@code layers}.
+   *
+   * @throws IllegalArgumentException if there is no recurrent or no dense layer, or two
+   *     neighbours do not chain (a recurrent layer's inputs are the outputs of the one before;
+   *     the first dense layer's inputs are the last recurrent layer's outputs)
+   * @throws NullPointerException if an argument is null
+   */
+  public static Network sequence(List<RecurrentLayer> recurrent, SequenceOutput output,
+      List<DenseLayer> layers, boolean softmaxOutput) {
+    Objects.requireNonNull(recurrent, "recurrent");
+    Objects.requireNonNull(output, "output");
+    if (recurrent.isEmpty()) {
+      throw new IllegalArgumentException("a sequence network needs at least one recurrent layer");
+    }
+    return new Network(recurrent, output, layers, softmaxOutput, null, -1);
+  }
+
+  private Network(List<RecurrentLayer> recurrent, SequenceOutput sequenceOutput,
+      List<DenseLayer> layers, boolean softmaxOutput, int[] inputFeatures, int originalInputs) {
     Objects.requireNonNull(layers, "layers");
     if (layers.isEmpty()) {
       throw new IllegalArgumentException("a network needs at least one layer");
+    }
+    this.recurrent = List.copyOf(recurrent);
+    this.sequenceOutput = sequenceOutput;
+    for (int i = 1; i < this.recurrent.size(); i++) {
+      int produced = this.recurrent.get(i - 1).outputs();
+      int expected = this.recurrent.get(i).inputs();
+      if (produced != expected) {
+        throw new IllegalArgumentException("recurrent layer " + (i - 1) + " has " + produced
+            + " outputs per step but recurrent layer " + i + " takes " + expected + " inputs");
+      }
+    }
+    if (!this.recurrent.isEmpty()) {
+      int produced = this.recurrent.get(this.recurrent.size() - 1).outputs();
+      if (produced != layers.get(0).inputs()) {
+        throw new IllegalArgumentException("the last recurrent layer has " + produced
+            + " outputs but layer 0 takes " + layers.get(0).inputs() + " inputs");
+      }
+      if (inputFeatures != null) {
+        throw new IllegalArgumentException("a recurrent network takes no input selection");
+      }
     }
     for (int i = 1; i < layers.size(); i++) {
       int produced = layers.get(i - 1).outputs();
@@ -49,7 +98,7 @@ public final class Network {
     this.softmaxOutput = softmaxOutput;
     if (inputFeatures == null) {
       this.inputFeatures = null;
-      this.originalInputs = this.layers.get(0).inputs();
+      this.originalInputs = inputs();
     } else {
       requireValidSelection(originalInputs, inputFeatures, this.layers.get(0).inputs());
       this.inputFeatures = inputFeatures.clone();
@@ -88,9 +137,41 @@ public final class Network {
     return softmaxOutput;
   }
 
-  /** Number of inputs of the first layer. */
+  /**
+   * Number of inputs of the first layer: for a recurrent network, the features of one step of
+   * the sequence.
+   */
   public int inputs() {
-    return layers.get(0).inputs();
+    return recurrent.isEmpty() ? layers.get(0).inputs() : recurrent.get(0).inputs();
+  }
+
+  /** Whether the network starts with recurrent layers and reads sequences. */
+  public boolean isRecurrent() {
+    return !recurrent.isEmpty();
+  }
+
+  /** The recurrent front end, in order; empty for a feed-forward network. */
+  public List<RecurrentLayer> recurrentLayers() {
+    return recurrent;
+  }
+
+  /** What the recurrent front end hands to the dense layers, or null for a feed-forward one. */
+  public SequenceOutput sequenceOutput() {
+    return sequenceOutput;
+  }
+
+  /**
+   * Checks that the network is feed-forward, for code that handles no recurrent layers yet.
+   *
+   * @param operation what the caller does, for the message (e.g. "training")
+   * @throws IllegalArgumentException if the network has recurrent layers
+   */
+  public void requireFeedForward(String operation) {
+    if (isRecurrent()) {
+      throw new IllegalArgumentException(operation + " supports feed-forward networks only;"
+          + " this one starts with " + recurrent.size() + " recurrent layer(s) ("
+          + recurrent.get(0) + ")");
+    }
   }
 
   /** Number of outputs of the last layer. */
@@ -132,12 +213,13 @@ public final class Network {
    */
   public Network withInputSelection(int originalInputs, int[] features) {
     Objects.requireNonNull(features, "features");
-    return new Network(layers, softmaxOutput, features, originalInputs);
+    return new Network(recurrent, sequenceOutput, layers, softmaxOutput, features,
+        originalInputs);
   }
 
   /** The same network taking all of its inputs, without a selection. */
   public Network withoutInputSelection() {
-    return new Network(layers, softmaxOutput);
+    return new Network(recurrent, sequenceOutput, layers, softmaxOutput, null, -1);
   }
 
   /**
@@ -167,6 +249,9 @@ public final class Network {
   /** Weights and biases in all layers. */
   public long parameterCount() {
     long count = 0;
+    for (RecurrentLayer layer : recurrent) {
+      count += layer.parameterCount();
+    }
     for (DenseLayer layer : layers) {
       count += (long) layer.inputs() * layer.outputs() + layer.outputs();
     }
@@ -174,19 +259,26 @@ public final class Network {
   }
 
   /**
-   * The same network with other layers of the same shapes (e.g. pruned); the softmax flag and
-   * any input selection are kept.
+   * The same network with other dense layers of the same shapes (e.g. pruned); the recurrent
+   * front end, the softmax flag and any input selection are kept.
    *
    * @throws IllegalArgumentException if the layers do not chain, or the network has an input
    *     selection and the new first layer takes a different number of inputs
    */
   public Network withLayers(List<DenseLayer> newLayers) {
-    return new Network(newLayers, softmaxOutput, inputFeatures, originalInputs);
+    return new Network(recurrent, sequenceOutput, newLayers, softmaxOutput, inputFeatures,
+        originalInputs);
   }
 
   @Override
   public String toString() {
     StringBuilder shape = new StringBuilder().append(inputs());
+    for (RecurrentLayer layer : recurrent) {
+      shape.append('-').append(layer.cell()).append(layer.outputs());
+    }
+    if (!recurrent.isEmpty()) {
+      shape.append('-').append(sequenceOutput.name().toLowerCase(java.util.Locale.ROOT));
+    }
     for (DenseLayer layer : layers) {
       shape.append('-').append(layer.outputs());
     }

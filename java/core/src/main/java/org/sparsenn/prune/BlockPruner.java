@@ -81,6 +81,7 @@ public final class BlockPruner implements Pruner {
   @Override
   public PruneResult prune(Network network) {
     Objects.requireNonNull(network, "network");
+    network.requireFeedForward("pruning");
     List<DenseLayer> layers = network.layers();
     Checks.overridesFit(overrides, layers.size(), layers.size(), "");
     long[] blockCounts = new long[layers.size()];

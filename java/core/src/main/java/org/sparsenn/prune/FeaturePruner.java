@@ -174,6 +174,7 @@ public final class FeaturePruner implements Pruner {
   @Override
   public PruneResult prune(Network network) {
     Objects.requireNonNull(network, "network");
+    network.requireFeedForward("pruning");
     int inputs = network.inputs();
     if (keep > inputs) {
       throw new IllegalArgumentException(

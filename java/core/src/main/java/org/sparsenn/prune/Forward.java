@@ -16,6 +16,7 @@ final class Forward {
 
   /** Each layer's activated outputs for one input; entry {@code i} is layer {@code i}'s. */
   static float[][] layerOutputs(Network network, float[] input) {
+    network.requireFeedForward("pruning");
     List<DenseLayer> layers = network.layers();
     float[][] outputs = new float[layers.size()][];
     float[] x = input;
@@ -28,6 +29,7 @@ final class Forward {
 
   /** The last layer's outputs (the logits, before any softmax). */
   static float[] logits(Network network, float[] input) {
+    network.requireFeedForward("pruning");
     float[] x = input;
     for (DenseLayer layer : network.layers()) {
       x = layer(layer, x);

@@ -75,6 +75,7 @@ public final class MagnitudePruner implements Pruner {
   @Override
   public PruneResult prune(Network network) {
     Objects.requireNonNull(network, "network");
+    network.requireFeedForward("pruning");
     List<DenseLayer> layers = network.layers();
     Checks.overridesFit(overrides, layers.size(), layers.size(), "");
     if (Float.isNaN(threshold)) {

@@ -127,6 +127,7 @@ public final class NeuronPruner implements Pruner {
   @Override
   public PruneResult prune(Network network) {
     Objects.requireNonNull(network, "network");
+    network.requireFeedForward("pruning");
     List<DenseLayer> layers = network.layers();
     Checks.overridesFit(overrides, layers.size(), layers.size() - 1,
         " and only hidden layers (not the last) lose neurons");

@@ -53,6 +53,7 @@ public final class NmPruner implements Pruner {
   @Override
   public PruneResult prune(Network network) {
     Objects.requireNonNull(network, "network");
+    network.requireFeedForward("pruning");
     List<boolean[]> keep = new ArrayList<>();
     long[] keys = new long[m];
     for (DenseLayer layer : network.layers()) {

@@ -65,6 +65,7 @@ public final class RandomPruner implements Pruner {
   @Override
   public PruneResult prune(Network network) {
     Objects.requireNonNull(network, "network");
+    network.requireFeedForward("pruning");
     List<DenseLayer> layers = network.layers();
     Checks.overridesFit(overrides, layers.size(), layers.size(), "");
     Selection.checkTargets(Selection.weightCounts(layers), scope, sparsity, overrides,

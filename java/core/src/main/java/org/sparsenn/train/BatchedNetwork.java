@@ -52,6 +52,7 @@ final class BatchedNetwork implements AutoCloseable {
   private final float[][] deltas;
 
   BatchedNetwork(Network network, Gemm gemm, int capacity, boolean training) {
+    network.requireFeedForward("training");
     this.gemm = gemm;
     this.capacity = capacity;
     this.template = network.layers();

@@ -334,6 +334,7 @@ public final class Trainer {
    * @throws IllegalArgumentException naming the mismatch
    */
   public static void checkData(Network network, Dataset data, Loss loss) {
+    network.requireFeedForward("training and evaluation");
     if (data.isEmpty()) {
       throw new IllegalArgumentException("the data set is empty");
     }

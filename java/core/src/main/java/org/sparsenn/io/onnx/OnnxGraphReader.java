@@ -29,7 +29,7 @@ import org.sparsenn.model.Network;
 final class OnnxGraphReader {
   private static final double GELU_CONSTANT_TOLERANCE = 1e-5;
 
-  private final GraphProto graph;
+  final GraphProto graph;
   private final long opset;
   private final Path baseDir;
   private final OnnxTensors.Budget budget;
@@ -37,8 +37,8 @@ final class OnnxGraphReader {
   private final Map<String, Constant> constants = new HashMap<>();
   /** Constant values defined by nodes (Constant, Cast of a constant): value to node index. */
   private final Map<String, Integer> constantNodes = new HashMap<>();
-  private final Map<String, List<Integer>> consumers = new HashMap<>();
-  private final boolean[] visited;
+  final Map<String, List<Integer>> consumers = new HashMap<>();
+  final boolean[] visited;
   /** Conversions to float32, by constant name, for {@link OnnxModel#conversions()}. */
   private final Map<String, String> converted = new LinkedHashMap<>();
 
@@ -55,6 +55,8 @@ final class OnnxGraphReader {
   private boolean softmax;
   // The input features the model keeps (a leading Gather on axis 1), or null for all.
   private int[] selectedFeatures;
+  // Whether a recurrent front end (OnnxRecurrentReader) was read before the walk.
+  private boolean readsSequences;
   private long originalInputs;
 
   /** A layer whose bias and activation may still come. */
@@ -107,6 +109,13 @@ final class OnnxGraphReader {
     String output = graph.getOutput(0).getName();
     current = input.getName();
     dims = declaredDims(input);
+    OnnxRecurrentReader.Front front = null;
+    if (OnnxRecurrentReader.hasRecurrentNode(graph)) {
+      front = new OnnxRecurrentReader(this, current).read(dims);
+      readsSequences = true;
+      current = front.value();
+      dims = new long[] {dims == null ? -1 : dims[0], front.width()};
+    }
     if (dims != null && dims.length < 2) {
       throw new ModelFormatException("graph input '" + input.getName() + "' has rank "
           + dims.length + "; sparsenn reads inputs of shape [batch, features, ...]");
@@ -127,7 +136,8 @@ final class OnnxGraphReader {
       throw new ModelFormatException("the graph has no Gemm or MatMul: there is no layer to read");
     }
     checkDeclaredOutput(graph.getOutput(0));
-    Network network = new Network(layers, softmax);
+    Network network = front == null ? new Network(layers, softmax)
+        : Network.sequence(front.layers(), front.output(), layers, softmax);
     if (selectedFeatures != null) {
       if (selectedFeatures.length != network.inputs()) {
         throw new ModelFormatException("the input Gather keeps " + selectedFeatures.length
@@ -189,12 +199,12 @@ final class OnnxGraphReader {
     visited[index] = true;
   }
 
-  private boolean isConstant(String name) {
+  boolean isConstant(String name) {
     return initializers.containsKey(name) || constantNodes.containsKey(name);
   }
 
   /** The constant named {@code name}, decoded on first use; float data converted to float32. */
-  private Constant constant(int user, String name) {
+  Constant constant(int user, String name) {
     Constant c = constants.get(name);
     if (c != null) {
       return c;
@@ -308,7 +318,7 @@ final class OnnxGraphReader {
     return new Constant(name, dims, null, t, TensorProto.DataType.INT64_VALUE);
   }
 
-  private float[] floatConstant(int user, String name, String role) {
+  float[] floatConstant(int user, String name, String role) {
     Constant c = constant(user, name);
     if (c.floats() == null) {
       throw error(user, role + " '" + name + "' is an integer tensor, not a float tensor");
@@ -952,7 +962,7 @@ final class OnnxGraphReader {
    */
   private void gather(int index, NodeProto node) {
     boolean atInput = layers.isEmpty() && pending == null && selectedFeatures == null
-        && dims != null && dims.length == 2 && dims[1] > 0;
+        && !readsSequences && dims != null && dims.length == 2 && dims[1] > 0;
     if (!atInput || node.getInputCount() != 2 || !node.getInput(0).equals(current)
         || !isConstant(node.getInput(1)) || intAttr(index, "axis", 0) != 1) {
       throw viewOnly(index);
@@ -1263,7 +1273,7 @@ final class OnnxGraphReader {
         && Math.abs(c.floats()[0] - expected) <= GELU_CONSTANT_TOLERANCE * expected;
   }
 
-  private boolean isGraphOutput(String value) {
+  boolean isGraphOutput(String value) {
     for (ValueInfoProto out : graph.getOutputList()) {
       if (out.getName().equals(value)) {
         return true;
@@ -1274,11 +1284,11 @@ final class OnnxGraphReader {
 
   // ---- attributes and messages -------------------------------------------------------------
 
-  private static boolean isDefaultDomain(NodeProto node) {
+  static boolean isDefaultDomain(NodeProto node) {
     return node.getDomain().isEmpty() || node.getDomain().equals("ai.onnx");
   }
 
-  private AttributeProto attr(int index, String name) {
+  AttributeProto attr(int index, String name) {
     for (AttributeProto a : graph.getNode(index).getAttributeList()) {
       if (a.getName().equals(name)) {
         return a;
@@ -1287,7 +1297,7 @@ final class OnnxGraphReader {
     return null;
   }
 
-  private long intAttr(int index, String name, long otherwise) {
+  long intAttr(int index, String name, long otherwise) {
     AttributeProto a = attr(index, name);
     if (a == null) {
       return otherwise;
@@ -1313,7 +1323,7 @@ final class OnnxGraphReader {
     return a.getF();
   }
 
-  private String stringAttr(int index, String name, String otherwise) {
+  String stringAttr(int index, String name, String otherwise) {
     AttributeProto a = attr(index, name);
     if (a == null) {
       return otherwise;
@@ -1344,7 +1354,7 @@ final class OnnxGraphReader {
     return f;
   }
 
-  private static String shapeText(long[] d) {
+  static String shapeText(long[] d) {
     StringBuilder s = new StringBuilder("[");
     for (int i = 0; i < d.length; i++) {
       s.append(i == 0 ? "" : ", ").append(d[i] < 0 ? "?" : String.valueOf(d[i]));
@@ -1353,13 +1363,13 @@ final class OnnxGraphReader {
   }
 
   /** "node 3 'fc1' (Gemm)". */
-  private String describe(int index) {
+  String describe(int index) {
     NodeProto node = graph.getNode(index);
     String name = node.getName().isEmpty() ? "" : " '" + node.getName() + "'";
     return "node " + index + name + " (" + node.getOpType() + ")";
   }
 
-  private ModelFormatException error(int index, String what) {
+  ModelFormatException error(int index, String what) {
     if (index < 0) {
       return new ModelFormatException(what);
     }

@@ -38,6 +38,16 @@ import org.sparsenn.model.Network;
  * float64 weights are converted to float32 and the conversion is recorded in
  * {@link OnnxModel#conversions()}.
  *
+ * <p>Recurrent models as {@code torch.onnx.export} writes a {@code batch_first} {@code nn.LSTM},
+ * {@code nn.GRU} or {@code nn.RNN} (one or more layers, one-way or bidirectional) followed by
+ * the graphs above on the last step ({@code y[:, -1, :]}) or on {@code h_n[-1]}: the input is
+ * {@code [batch, steps, features]} and the network {@link Network#isRecurrent() is recurrent}.
+ * The {@code LSTM}, {@code GRU} and {@code RNN} operators are read with their default
+ * activations (or {@code Relu} for RNN), both GRU reset forms, initial states absent, zeros or
+ * constants the same for every sequence, and the glue PyTorch writes around them (see
+ * {@code OnnxRecurrentReader}); peepholes, {@code clip}, other activations, {@code input_forget},
+ * {@code layout = 1} and {@code sequence_lens} are refused by name.
+ *
  * <p>Anything else is a {@link ModelFormatException} naming the node (index, name and op
  * type) and what is wrong; a model is either read completely and exactly or not at all.
  * Sizes are checked against the file before arrays are allocated. A model file may be at most

@@ -49,6 +49,9 @@ import org.sparsenn.model.Network;
  * <p>A protobuf message cannot exceed 2 GiB: a network whose weights and biases take more than
  * {@link #MAX_INITIALIZER_BYTES} is written to a file with them as ONNX external data in
  * {@code <file name>.data} beside it, and refused by the in-memory forms.
+ *
+ * <p>Networks with recurrent layers are not exported yet: every form throws
+ * {@link IllegalArgumentException} for them.
  */
 public final class OnnxWriter {
   /** The ONNX IR version written. */
@@ -199,6 +202,7 @@ public final class OnnxWriter {
 
   private static ModelProto build(Network network, Map<String, String> metadata,
       Initializers initializers) {
+    network.requireFeedForward("ONNX export");
     GraphProto.Builder graph = GraphProto.newBuilder().setName("sparsenn");
     graph.addInput(floatInfo(INPUT, network.originalInputs()));
     List<DenseLayer> layers = network.layers();

@@ -112,11 +112,13 @@ public final class SnnWriter {
    *
    * @return the storage chosen for each layer, in order
    * @throws UncheckedIOException if the file cannot be written (nothing is left behind)
+   * @throws IllegalArgumentException if the network has recurrent layers (not stored yet)
    */
   public static List<LayerStorage> write(Network network, Path file, SnnWriteOptions options) {
     Objects.requireNonNull(network, "network");
     Objects.requireNonNull(file, "file");
     Objects.requireNonNull(options, "options");
+    network.requireFeedForward("writing .snn");
     List<LayerStorage> storages = new ArrayList<>();
     List<Object[]> arrays = new ArrayList<>();
     List<Kind> kinds = new ArrayList<>();

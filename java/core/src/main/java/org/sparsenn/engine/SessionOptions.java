@@ -10,8 +10,8 @@ import java.util.concurrent.Executor;
 
 /**
  * How a {@link Session} runs: threads (or an application's executor), how layers are planned,
- * which layer methods it may use, per-layer overrides, whether the native library is required,
- * and whether a softmax follows the last layer. Immutable; start from {@link #defaults()}.
+ * which layer methods it may use and at which weight {@link Precision}, per-layer overrides,
+ * whether the native library is required, and whether a softmax follows the last layer. Immutable; start from {@link #defaults()}.
  */
 public final class SessionOptions {
   private final int threads;
@@ -24,6 +24,7 @@ public final class SessionOptions {
   private final Boolean softmax;
   private final int plannedBatch;
   private final MachineProfile profile;
+  private final Precision precision;
 
   private SessionOptions(Builder b) {
     this.threads = b.threads;
@@ -36,6 +37,7 @@ public final class SessionOptions {
     this.softmax = b.softmax;
     this.plannedBatch = b.plannedBatch;
     this.profile = b.profile;
+    this.precision = b.precision;
   }
 
   /** One thread, {@link PlanningMode#ESTIMATE}, every method, the model's own softmax flag. */
@@ -61,6 +63,7 @@ public final class SessionOptions {
     b.softmax = softmax;
     b.plannedBatch = plannedBatch;
     b.profile = profile;
+    b.precision = precision;
     return b;
   }
 
@@ -117,11 +120,21 @@ public final class SessionOptions {
     return profile;
   }
 
+  /**
+   * The weight precision the session may run at: the planner considers only the candidates
+   * whose {@link LayerMethod#precision()} it allows, and an override with a method it does not
+   * allow is rejected. Default {@link Precision#FP32} (exact).
+   */
+  public Precision precision() {
+    return precision;
+  }
+
   @Override
   public String toString() {
     return "SessionOptions[threads=" + threads + (executor != null ? " (app executor)" : "")
         + ", planning=" + planning + ", candidates=" + candidates + ", overrides=" + overrides
-        + ", requireNative=" + requireNative + ", softmax=" + softmax + "]";
+        + ", requireNative=" + requireNative + ", softmax=" + softmax + ", precision="
+        + precision.label() + "]";
   }
 
   /** Builds {@link SessionOptions}; every setter validates its argument. */
@@ -136,6 +149,7 @@ public final class SessionOptions {
     private Boolean softmax;
     private int plannedBatch = 32;
     private MachineProfile profile;
+    private Precision precision = Precision.FP32;
 
     private Builder() {}
 
@@ -237,6 +251,15 @@ public final class SessionOptions {
     /** Machine figures to estimate with instead of {@link MachineProfile#forKernels}'s. */
     public Builder profile(MachineProfile profile) {
       this.profile = profile;
+      return this;
+    }
+
+    /**
+     * The weight precision the session may run at (default {@link Precision#FP32}, exact);
+     * {@link Precision#BF16} lets the planner choose methods that round the weights to bf16.
+     */
+    public Builder precision(Precision precision) {
+      this.precision = Objects.requireNonNull(precision, "precision");
       return this;
     }
 

@@ -85,6 +85,8 @@ final class InferCommand implements Callable<Integer> {
 
   @Mixin ReadOptionsMixin reading;
 
+  @Mixin PrecisionMixin precision;
+
   @Option(names = "--json", description = "Print one JSON object instead of text; with --plan"
       + " it holds the plan.")
   boolean json;
@@ -130,7 +132,7 @@ final class InferCommand implements Callable<Integer> {
               ? " (it reads " + network.inputs() + " of them)" : ""));
     }
     SessionOptions options = SessionOptions.builder().threads(threads).planning(mode)
-        .softmax(softmax).build();
+        .softmax(softmax).precision(precision.precision()).build();
     float[] results = new float[Math.multiplyExact(batch, network.outputs())];
     Plan plan;
     try (Session session = Session.create(network, stored, options)) {

@@ -32,6 +32,15 @@ extern "C" {
       int32_t act, float alpha
 #define SNN_SPMM_ARGS \
   (row_begin, row_end, row_ptr, col_idx, values, x, batch, bias, y, act, alpha)
+/* The CSR operations with bf16 values (snn_bf16), same arguments. */
+#define SNN_SPMV_BF16_PARAMS(Index)                                                           \
+  int32_t row_begin, int32_t row_end, const int32_t *row_ptr, const Index *col_idx,          \
+      const snn_bf16 *values, const float *x, const float *bias, float *y, int32_t act,      \
+      float alpha
+#define SNN_SPMM_BF16_PARAMS(Index)                                                           \
+  int32_t row_begin, int32_t row_end, const int32_t *row_ptr, const Index *col_idx,          \
+      const snn_bf16 *values, const float *x, int32_t batch, const float *bias, float *y,    \
+      int32_t act, float alpha
 #define SNN_GEMV_PARAMS                                                                       \
   int32_t row_begin, int32_t row_end, int32_t cols, const float *w, const float *x,          \
       const float *bias, float *y, int32_t act, float alpha

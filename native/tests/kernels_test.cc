@@ -74,10 +74,47 @@ struct Csr {
   std::vector<int32_t> col_idx;
   std::vector<uint16_t> col_idx16;  // filled when cols <= 65536
   std::vector<float> values;
+  std::vector<snn_bf16> values_bf16;  // values rounded to bf16 (fill_bf16)
   std::vector<float> dense;  // row-major, zeros where no nonzero
   // The csc16 layout of this matrix, built on first use (csc16_of); reset when values change.
   mutable std::shared_ptr<const Csc16> csc;
 };
+
+// fp32 -> bf16, round to nearest, ties to even; NaN stays NaN (quiet). The same rule as the
+// Java side that builds bf16 matrices.
+snn_bf16 to_bf16(float f) {
+  uint32_t u;
+  memcpy(&u, &f, sizeof(u));
+  if ((u & 0x7FFFFFFFu) > 0x7F800000u) return snn_bf16{(uint16_t)((u >> 16) | 0x40u)};
+  u += 0x7FFFu + ((u >> 16) & 1u);
+  return snn_bf16{(uint16_t)(u >> 16)};
+}
+
+float from_bf16(snn_bf16 h) {
+  const uint32_t u = (uint32_t)h.bits << 16;
+  float f;
+  memcpy(&f, &u, sizeof(f));
+  return f;
+}
+
+void fill_bf16(Csr& m) {
+  m.values_bf16.clear();
+  for (float v : m.values) m.values_bf16.push_back(to_bf16(v));
+  if (m.values_bf16.empty()) m.values_bf16.reserve(1);
+}
+
+// The matrix the bf16 kernels compute with: values and dense weights rounded to bf16, so that
+// the double-precision reference of the rounded matrix is the bf16 kernels' reference.
+Csr rounded_to_bf16(const Csr& m) {
+  Csr r = m;
+  for (size_t k = 0; k < r.values.size(); k++) r.values[k] = from_bf16(r.values_bf16[k]);
+  for (int32_t row = 0; row < r.rows; row++) {
+    for (int32_t k = r.row_ptr[row]; k < r.row_ptr[row + 1]; k++) {
+      r.dense[(size_t)row * r.cols + r.col_idx[k]] = r.values[k];
+    }
+  }
+  return r;
+}
 
 // Random CSR with the given density; rows with r % 5 == 2 are forced empty when `empty_rows`;
 // `last_col` forces column cols-1 into every non-empty row.
@@ -114,6 +151,7 @@ Csr make_csr(int32_t rows, int32_t cols, double density, bool empty_rows, bool l
     m.col_idx16.reserve(1);
     m.values.reserve(1);
   }
+  fill_bf16(m);
   return m;
 }
 
@@ -258,7 +296,9 @@ enum Kind {
   GEMM_PACKED,
   GEMM_BLAS,
   SPMV_CSC16,
-  SPMM_CSC16
+  SPMM_CSC16,
+  SPMV_CSR16_BF16,
+  SPMM_CSR16_BF16
 };
 const char* kind_name(Kind k) {
   switch (k) {
@@ -282,6 +322,10 @@ const char* kind_name(Kind k) {
       return "spmv_csc16";
     case SPMM_CSC16:
       return "spmm_csc16";
+    case SPMV_CSR16_BF16:
+      return "spmv_csr16_bf16";
+    case SPMM_CSR16_BF16:
+      return "spmm_csr16_bf16";
     default:
       return "gemm_blas";
   }
@@ -378,6 +422,12 @@ int32_t call_kernel(Kind kind, int32_t isa, const Csr& m, int32_t r0, int32_t r1
                                 c.row_off.data(), c.values.data(), x, batch, bias, y, a.act,
                                 a.alpha);
     }
+    case SPMV_CSR16_BF16:
+      return snn_f32_spmv_csr16_bf16(isa, r0, r1, m.row_ptr.data(), m.col_idx16.data(),
+                                     m.values_bf16.data(), x, bias, y, a.act, a.alpha);
+    case SPMM_CSR16_BF16:
+      return snn_f32_spmm_csr16_bf16(isa, r0, r1, m.row_ptr.data(), m.col_idx16.data(),
+                                     m.values_bf16.data(), x, batch, bias, y, a.act, a.alpha);
     default:
       return snn_f32_gemm_blas(isa, r0, r1, m.cols, m.dense.data(), x, batch, bias, y, a.act,
                                a.alpha);
@@ -436,12 +486,16 @@ void test_matrices() {
       for (int empty = 0; empty < 2; empty++) {
         if (big && empty == 1 && d != 0.1) continue;
         const Csr m = make_csr(s.rows, s.cols, d, empty == 1, s.last_col, seed++);
+        const Csr mb = rounded_to_bf16(m);
         const std::vector<float> bias = random_vec((size_t)s.rows, seed++);
         char label[64];
         snprintf(label, sizeof(label), "density=%g empty_rows=%d", d, empty);
         for (int32_t batch : s.batches) {
           const std::vector<float> x = random_vec((size_t)s.cols * batch, seed++);
           const Ref ref = ref_product(m, x.data(), batch);
+          const Ref bref = ref_product(mb, x.data(), batch);
+          if (s.cols <= 65536) run_matrix_case(batch == 1 ? SPMV_CSR16_BF16 : SPMM_CSR16_BF16, mb, x,
+                                               batch, bias, bref, label);
           if (batch == 1) {
             run_matrix_case(SPMV_CSR, m, x, 1, bias, ref, label);
             if (s.cols <= 65536) run_matrix_case(SPMV_CSR16, m, x, 1, bias, ref, label);
@@ -487,6 +541,8 @@ void test_row_lengths() {
     }
     m.row_ptr.push_back((int32_t)m.col_idx.size());
   }
+  fill_bf16(m);
+  const Csr mb = rounded_to_bf16(m);
   const std::vector<float> bias = random_vec(rows, 17);
   for (int32_t batch : {1, 2, 5, 15, 16, 31, 33, 48, 63, 65, 128, 130}) {
     for (int special = 0; special < 3; special++) {
@@ -507,6 +563,8 @@ void test_row_lengths() {
       }
       const Ref ref = ref_product(m, x.data(), batch);
       const Ref dref = ref_dense(m, x.data(), batch);
+      run_matrix_case(batch == 1 ? SPMV_CSR16_BF16 : SPMM_CSR16_BF16, mb, x, batch, bias,
+                      ref_product(mb, x.data(), batch), label);
       if (batch == 1) {
         run_matrix_case(SPMV_CSR, m, x, 1, bias, ref, label);
         run_matrix_case(SPMV_CSR16, m, x, 1, bias, ref, label);
@@ -539,6 +597,9 @@ void test_non_finite() {
     for (double v : ref.sum) nonfinite += !isfinite(v);
     record(nonfinite > 0, fmt("non-finite setup: %d non-finite reference sums", nonfinite));
     const Ref dref = ref_dense(m, x.data(), batch);
+    const Csr mb = rounded_to_bf16(m);
+    run_matrix_case(batch == 1 ? SPMV_CSR16_BF16 : SPMM_CSR16_BF16, mb, x, batch, bias,
+                    ref_product(mb, x.data(), batch), "non-finite");
     if (batch == 1) {
       run_matrix_case(SPMV_CSR, m, x, 1, bias, ref, "non-finite");
       run_matrix_case(SPMV_CSR16, m, x, 1, bias, ref, "non-finite");
@@ -824,6 +885,7 @@ Csr abs_of(const Csr& m) {
   a.values = abs_of(m.values);
   a.dense = abs_of(m.dense);
   a.csc.reset();
+  for (snn_bf16& h : a.values_bf16) h.bits &= 0x7FFFu;
   return a;
 }
 
@@ -912,6 +974,22 @@ void check_spmm_csr16(const char* name, snn_spmm_csr16_kernel* fn, snn_spmm_csr1
   check_weighted(name, fn, ref, true, [](snn_spmm_csr16_kernel* f, const Call& c) {
     f(c.r0, c.r1, c.m->row_ptr.data(), c.m->col_idx16.data(), c.m->values.data(), c.x, c.batch,
       c.bias, c.y, c.act, c.alpha);
+  });
+}
+
+void check_spmv_csr16_bf16(const char* name, snn_spmv_csr16_bf16_kernel* fn,
+                          snn_spmv_csr16_bf16_kernel* ref) {
+  check_weighted(name, fn, ref, false, [](snn_spmv_csr16_bf16_kernel* f, const Call& c) {
+    f(c.r0, c.r1, c.m->row_ptr.data(), c.m->col_idx16.data(), c.m->values_bf16.data(), c.x,
+      c.bias, c.y, c.act, c.alpha);
+  });
+}
+
+void check_spmm_csr16_bf16(const char* name, snn_spmm_csr16_bf16_kernel* fn,
+                          snn_spmm_csr16_bf16_kernel* ref) {
+  check_weighted(name, fn, ref, true, [](snn_spmm_csr16_bf16_kernel* f, const Call& c) {
+    f(c.r0, c.r1, c.m->row_ptr.data(), c.m->col_idx16.data(), c.m->values_bf16.data(), c.x,
+      c.batch, c.bias, c.y, c.act, c.alpha);
   });
 }
 
@@ -1093,6 +1171,7 @@ void test_dispatch_and_memory() {
   const int32_t col_idx[2] = {0, 1};
   const uint16_t col_idx16[2] = {0, 1};
   const float values[2] = {1.0f, 2.0f};
+  const snn_bf16 values_bf16[2] = {{0x3F80}, {0x4000}};  // 1.0f, 2.0f
   const float x[2] = {1.0f, 1.0f};
   float y[4] = {kSentinel, kSentinel, kSentinel, kSentinel};
   for (int32_t bad_isa : {-1, SNN_ISA_COUNT, 99}) {
@@ -1120,7 +1199,11 @@ void test_dispatch_and_memory() {
             snn_f32_spmv_csc16(bad_isa, 0, 2, 1, 2, row_ptr, col_idx16, values, x, NULL, y, 0,
                                0) == SNN_ERR_ISA_UNSUPPORTED &&
             snn_f32_spmm_csc16(bad_isa, 0, 2, 1, 2, row_ptr, col_idx16, values, x, 1, NULL, y, 0,
-                               0) == SNN_ERR_ISA_UNSUPPORTED,
+                               0) == SNN_ERR_ISA_UNSUPPORTED &&
+            snn_f32_spmv_csr16_bf16(bad_isa, 0, 2, row_ptr, col_idx16, values_bf16, x, NULL, y, 0,
+                                    0) == SNN_ERR_ISA_UNSUPPORTED &&
+            snn_f32_spmm_csr16_bf16(bad_isa, 0, 2, row_ptr, col_idx16, values_bf16, x, 1, NULL, y,
+                                    0, 0) == SNN_ERR_ISA_UNSUPPORTED,
         fmt("isa %d must give SNN_ERR_ISA_UNSUPPORTED", bad_isa));
   }
   for (int32_t isa : kIsas) {
@@ -1151,7 +1234,11 @@ void test_dispatch_and_memory() {
                snn_f32_spmv_csc16(0, 0, 2, 1, 2, row_ptr, col_idx16, values, x, NULL, y, bad_act,
                                   0) == SNN_ERR_BAD_ACTIVATION &&
                snn_f32_spmm_csc16(0, 0, 2, 1, 2, row_ptr, col_idx16, values, x, 1, NULL, y,
-                                  bad_act, 0) == SNN_ERR_BAD_ACTIVATION,
+                                  bad_act, 0) == SNN_ERR_BAD_ACTIVATION &&
+               snn_f32_spmv_csr16_bf16(0, 0, 2, row_ptr, col_idx16, values_bf16, x, NULL, y,
+                                       bad_act, 0) == SNN_ERR_BAD_ACTIVATION &&
+               snn_f32_spmm_csr16_bf16(0, 0, 2, row_ptr, col_idx16, values_bf16, x, 1, NULL, y,
+                                       bad_act, 0) == SNN_ERR_BAD_ACTIVATION,
            fmt("act %d must give SNN_ERR_BAD_ACTIVATION", bad_act));
   }
   record(y[0] == kSentinel && y[1] == kSentinel, "a rejected call wrote its output");

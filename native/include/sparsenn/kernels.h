@@ -12,7 +12,9 @@
  *   row_ptr[rows + 1]   row_ptr[0] == 0, non-decreasing, row_ptr[rows] == nnz
  *   col_idx[nnz]        int32 (csr) or uint16 (csr16, only when cols <= 65536); within a row
  *                       strictly increasing and in [0, cols)
- *   values[nnz]         fp32, parallel to col_idx
+ *   values[nnz]         fp32, parallel to col_idx; or bf16 (csr16_bf16: snn_bf16, the upper
+ *                       16 bits of an fp32, 4 bytes per nonzero with the uint16 index), which
+ *                       the kernels widen exactly to fp32 before multiplying in fp32
  * Dense weights: row-major [rows][cols], leading dimension == cols.
  * Vectors and batches:
  *   batch 1 (spmv, gemv): x[cols], y[rows], bias[rows] indexed by the absolute row number, so a
@@ -65,6 +67,13 @@ extern "C" {
 #define SNN_ACT_GELU 5
 #define SNN_ACT_COUNT 6
 
+/* A bf16 weight: the upper 16 bits of an IEEE fp32 (sign, 8 exponent bits, 7 mantissa bits).
+ * Widening to fp32 is exact; the rounding happens once, when the matrix is built (Java rounds to
+ * nearest, ties to even, and keeps NaN a NaN). */
+typedef struct snn_bf16 {
+  uint16_t bits;
+} snn_bf16;
+
 /* --- Library and CPU --------------------------------------------------------------------- */
 
 /* The library version, e.g. "0.1.0". */
@@ -100,6 +109,11 @@ int32_t snn_f32_spmv_csr16(int32_t isa, int32_t row_begin, int32_t row_end,
                            const float* x, const float* bias, float* y,
                            int32_t act, float alpha);
 
+int32_t snn_f32_spmv_csr16_bf16(int32_t isa, int32_t row_begin, int32_t row_end,
+                                const int32_t* row_ptr, const uint16_t* col_idx,
+                                const snn_bf16* values, const float* x, const float* bias,
+                                float* y, int32_t act, float alpha);
+
 /* --- Sparse x dense batch ------------------------------------------------------------------ */
 
 int32_t snn_f32_spmm_csr(int32_t isa, int32_t row_begin, int32_t row_end,
@@ -111,6 +125,11 @@ int32_t snn_f32_spmm_csr16(int32_t isa, int32_t row_begin, int32_t row_end,
                            const int32_t* row_ptr, const uint16_t* col_idx, const float* values,
                            const float* x, int32_t batch, const float* bias, float* y,
                            int32_t act, float alpha);
+
+int32_t snn_f32_spmm_csr16_bf16(int32_t isa, int32_t row_begin, int32_t row_end,
+                                const int32_t* row_ptr, const uint16_t* col_idx,
+                                const snn_bf16* values, const float* x, int32_t batch,
+                                const float* bias, float* y, int32_t act, float alpha);
 
 /* --- Dense, our own SIMD ------------------------------------------------------------------- */
 

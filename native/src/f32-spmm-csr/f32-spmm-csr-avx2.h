@@ -18,6 +18,7 @@
 #include <stdint.h>
 
 #include "f32-spmm-csr/spmm-csr-loop.h"
+#include "math/bf16.h"
 #include "math/avx2-math.h"
 
 namespace {
@@ -28,10 +29,10 @@ static const int64_t kPrefetchDistance = 12;
 
 // One block of NV vectors (NV constant after inlining) starting at sample b0; the last vector
 // uses lane mask `ml` (all ones for full blocks).
-template <typename Index>
+template <typename Index, typename Value>
 static inline __attribute__((always_inline)) void snn_spmm_block(
     const int NV, __m256i ml, int64_t k, int64_t end, int64_t pf_end, const Index* col_idx,
-    const float* values, const float* x, int64_t nb, int64_t b0, float b, float* yr, int32_t act,
+    const Value* values, const float* x, int64_t nb, int64_t b0, float b, float* yr, int32_t act,
     __m256 valpha) {
   const __m256i ones = _mm256_set1_epi32(-1);
   const __m256i m0 = NV == 1 ? ml : ones;
@@ -49,7 +50,7 @@ static inline __attribute__((always_inline)) void snn_spmm_block(
       _mm_prefetch(p, _MM_HINT_T0);
       _mm_prefetch(p + 64, _MM_HINT_T0);
     }
-    const __m256 v = _mm256_set1_ps(values[k]);
+    const __m256 v = _mm256_set1_ps(snn_weight(values[k]));
     const float* xp = xb + (int64_t)col_idx[k] * nb;
     acc0 = _mm256_fmadd_ps(v, NV == 1 ? _mm256_maskload_ps(xp, m0) : _mm256_loadu_ps(xp), acc0);
     if (NV > 1)
@@ -69,9 +70,9 @@ static inline __attribute__((always_inline)) void snn_spmm_block(
 }
 
 // Full block of 32 samples: plain loads and stores.
-template <typename Index>
+template <typename Index, typename Value>
 static inline void snn_spmm_block32(int64_t k, int64_t end, int64_t pf_end, const Index* col_idx,
-                                    const float* values, const float* x, int64_t nb, int64_t b0,
+                                    const Value* values, const float* x, int64_t nb, int64_t b0,
                                     float b, float* yr, int32_t act, __m256 valpha) {
   __m256 acc0 = _mm256_setzero_ps();
   __m256 acc1 = _mm256_setzero_ps();
@@ -84,7 +85,7 @@ static inline void snn_spmm_block32(int64_t k, int64_t end, int64_t pf_end, cons
       _mm_prefetch(p, _MM_HINT_T0);
       _mm_prefetch(p + 64, _MM_HINT_T0);
     }
-    const __m256 v = _mm256_set1_ps(values[k]);
+    const __m256 v = _mm256_set1_ps(snn_weight(values[k]));
     const float* xp = xb + (int64_t)col_idx[k] * nb;
     acc0 = _mm256_fmadd_ps(v, _mm256_loadu_ps(xp), acc0);
     acc1 = _mm256_fmadd_ps(v, _mm256_loadu_ps(xp + 8), acc1);
@@ -117,9 +118,9 @@ struct SpmmCsrAvx2 {
     pf_end = row_end > row_begin ? row_ptr[row_end] : 0;
   }
 
-  template <typename Index>
+  template <typename Index, typename Value>
   inline __attribute__((always_inline)) void row(int64_t k, int64_t end, const Index* col_idx,
-                                                 const float* values, const float* x, float b,
+                                                 const Value* values, const float* x, float b,
                                                  float* yr, int32_t act) const {
     // body: blocks of 32 samples
     for (int64_t b0 = 0; b0 < full; b0 += 32) {

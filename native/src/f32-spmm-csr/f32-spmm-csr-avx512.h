@@ -19,6 +19,7 @@
 #include <stdint.h>
 
 #include "f32-spmm-csr/spmm-csr-loop.h"
+#include "math/bf16.h"
 #include "math/avx512-math.h"
 
 namespace {
@@ -29,10 +30,10 @@ static const int64_t kPrefetchDistance = 12;
 
 // One block of NV vectors (NV constant after inlining) starting at sample b0; the last vector
 // uses mask `ml` (all ones for full blocks).
-template <typename Index>
+template <typename Index, typename Value>
 static inline __attribute__((always_inline)) void snn_spmm_block(
     const int NV, __mmask16 ml, int64_t k, int64_t end, int64_t pf_end, const Index* col_idx,
-    const float* values, const float* x, int64_t nb, int64_t b0, float b, float* yr, int32_t act,
+    const Value* values, const float* x, int64_t nb, int64_t b0, float b, float* yr, int32_t act,
     __m512 valpha) {
   const __mmask16 m0 = NV == 1 ? ml : (__mmask16)0xFFFF;
   const __mmask16 m1 = NV == 2 ? ml : (__mmask16)0xFFFF;
@@ -51,7 +52,7 @@ static inline __attribute__((always_inline)) void snn_spmm_block(
       if (NV > 2) _mm_prefetch(p + 128, _MM_HINT_T0);
       if (NV > 3) _mm_prefetch(p + 192, _MM_HINT_T0);
     }
-    const __m512 v = _mm512_set1_ps(values[k]);
+    const __m512 v = _mm512_set1_ps(snn_weight(values[k]));
     const float* xp = xb + (int64_t)col_idx[k] * nb;
     acc0 = _mm512_fmadd_ps(v, _mm512_maskz_loadu_ps(m0, xp), acc0);
     if (NV > 1) acc1 = _mm512_fmadd_ps(v, _mm512_maskz_loadu_ps(m1, xp + 16), acc1);
@@ -87,9 +88,9 @@ struct SpmmCsrAvx512 {
     pf_end = row_end > row_begin ? row_ptr[row_end] : 0;
   }
 
-  template <typename Index>
+  template <typename Index, typename Value>
   inline __attribute__((always_inline)) void row(int64_t k, int64_t end, const Index* col_idx,
-                                                 const float* values, const float* x, float b,
+                                                 const Value* values, const float* x, float b,
                                                  float* yr, int32_t act) const {
     // body: blocks of 64 samples
     for (int64_t b0 = 0; b0 < full; b0 += 64) {

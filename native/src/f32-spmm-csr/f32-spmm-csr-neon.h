@@ -17,6 +17,7 @@
 #include <stdint.h>
 
 #include "f32-spmm-csr/spmm-csr-loop.h"
+#include "math/bf16.h"
 #include "math/neon-math.h"
 
 namespace {
@@ -29,9 +30,9 @@ struct SpmmCsrNeon {
   SpmmCsrNeon(int32_t, int32_t, const int32_t*, int32_t batch, float alpha)
       : valpha(vdupq_n_f32(alpha)), nb(batch) {}
 
-  template <typename Index>
+  template <typename Index, typename Value>
   inline __attribute__((always_inline)) void row(int64_t k0, int64_t end, const Index* col_idx,
-                                                 const float* values, const float* x, float b,
+                                                 const Value* values, const float* x, float b,
                                                  float* yr, int32_t act) const {
     const float32x4_t vb = vdupq_n_f32(b);
     int64_t b0 = 0;
@@ -40,7 +41,7 @@ struct SpmmCsrNeon {
       float32x4_t acc0 = vdupq_n_f32(0.0f), acc1 = vdupq_n_f32(0.0f);
       float32x4_t acc2 = vdupq_n_f32(0.0f), acc3 = vdupq_n_f32(0.0f);
       for (int64_t k = k0; k < end; k++) {
-        const float32x4_t v = vdupq_n_f32(values[k]);
+        const float32x4_t v = vdupq_n_f32(snn_weight(values[k]));
         const float* xp = x + (int64_t)col_idx[k] * nb + b0;
         acc0 = vfmaq_f32(acc0, v, vld1q_f32(xp));
         acc1 = vfmaq_f32(acc1, v, vld1q_f32(xp + 4));
@@ -56,8 +57,8 @@ struct SpmmCsrNeon {
     for (; b0 + 4 <= nb; b0 += 4) {
       float32x4_t acc0 = vdupq_n_f32(0.0f);
       for (int64_t k = k0; k < end; k++) {
-        acc0 =
-            vfmaq_f32(acc0, vdupq_n_f32(values[k]), vld1q_f32(x + (int64_t)col_idx[k] * nb + b0));
+        acc0 = vfmaq_f32(acc0, vdupq_n_f32(snn_weight(values[k])),
+                         vld1q_f32(x + (int64_t)col_idx[k] * nb + b0));
       }
       vst1q_f32(yr + b0, snn_neon_act(vaddq_f32(acc0, vb), act, valpha));
     }
@@ -67,7 +68,7 @@ struct SpmmCsrNeon {
       float acc[4] = {0.0f, 0.0f, 0.0f, 0.0f};
       for (int64_t k = k0; k < end; k++) {
         const float* xp = x + (int64_t)col_idx[k] * nb + b0;
-        for (int32_t j = 0; j < t; j++) acc[j] += values[k] * xp[j];
+        for (int32_t j = 0; j < t; j++) acc[j] += snn_weight(values[k]) * xp[j];
       }
       const float bb[4] = {b, b, b, b};
       snn_neon_store_partial(yr + b0, t, acc, bb, act, valpha);

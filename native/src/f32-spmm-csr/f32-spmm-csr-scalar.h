@@ -12,6 +12,7 @@
 #include <stdint.h>
 
 #include "f32-spmm-csr/spmm-csr-loop.h"
+#include "math/bf16.h"
 #include "math/scalar-act.h"
 
 namespace {
@@ -24,13 +25,13 @@ struct SpmmCsrScalar {
   SpmmCsrScalar(int32_t, int32_t, const int32_t*, int32_t batch, float alpha_)
       : alpha(alpha_), nb(batch) {}
 
-  template <typename Index>
-  void row(int64_t k0, int64_t end, const Index* col_idx, const float* values, const float* x,
+  template <typename Index, typename Value>
+  void row(int64_t k0, int64_t end, const Index* col_idx, const Value* values, const float* x,
            float b0, float* yr, int32_t act) const {
     for (int64_t b = 0; b < nb; b++) {
       float acc = 0.0f;
       for (int32_t k = (int32_t)k0; k < (int32_t)end; k++) {
-        acc += values[k] * x[(int64_t)col_idx[k] * nb + b];
+        acc += snn_weight(values[k]) * x[(int64_t)col_idx[k] * nb + b];
       }
       yr[b] = snn_act_scalar(acc + b0, act, alpha);
     }

@@ -1,5 +1,6 @@
 /*
- * The CSR SpMM loop (batch contiguous), written once for every ISA and both column index types:
+ * The CSR SpMM loop (batch contiguous), written once for every ISA, both column index types and
+ * both value types (fp32, or bf16 read through snn_weight(), math/bf16.h):
  * per row, its bias and output row, then the ISA's tile computes the row over the whole batch.
  *
  * A tile is a struct, defined in the ISA's own header inside an anonymous namespace (so every
@@ -16,10 +17,10 @@
 
 namespace {
 
-template <class Tile, typename Index>
+template <class Tile, typename Index, typename Value>
 inline __attribute__((always_inline)) void snn_spmm_csr_loop(
     int32_t row_begin, int32_t row_end, const int32_t* row_ptr, const Index* col_idx,
-    const float* values, const float* x, int32_t batch, const float* bias, float* y, int32_t act,
+    const Value* values, const float* x, int32_t batch, const float* bias, float* y, int32_t act,
     float alpha) {
   const Tile tile(row_begin, row_end, row_ptr, batch, alpha);
   for (int32_t r = row_begin; r < row_end; r++) {

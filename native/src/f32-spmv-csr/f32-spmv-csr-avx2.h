@@ -1,5 +1,6 @@
 /*
- * AVX2 CSR SpMV for either column index type (int32_t or uint16_t): x gathered by
+ * AVX2 CSR SpMV for either column index type (int32_t or uint16_t) and either value type (fp32,
+ * or bf16 widened in registers: vpmovzxwd, shift left by 16): x gathered by
  * scalar loads assembled into a ymm (indices read 64 bits at a time: 2 int32 or 4 uint16 per
  * load), which beats vgatherdps on Zen 4; two accumulators; the row tail re-reads the row's last 8
  * nonzeros under a mask (rows shorter than 8: scalar); one reduce per row; the epilogue runs on 8
@@ -23,6 +24,7 @@
 #include <stdint.h>
 
 #include "f32-spmv-csr/spmv-csr-loop.h"
+#include "math/bf16.h"
 #include "math/avx2-math.h"
 
 namespace {
@@ -51,6 +53,24 @@ static inline __m256 snn_gather8(const float* x, const uint16_t* c) {
   return _mm256_insertf128_ps(_mm256_castps128_ps256(q0), q1, 1);
 }
 
+// Eight weights as fp32 (w8), and the same under a lane mask m (masked-off lanes 0.0f): fp32
+// loaded, bf16 zero-extended to 32 bits and shifted left by 16 (exact).
+static inline __m256 snn_load_w8(const float* v) { return _mm256_loadu_ps(v); }
+
+static inline __m256 snn_load_w8(const snn_bf16* v) {
+  const __m256i w = _mm256_cvtepu16_epi32(_mm_loadu_si128((const __m128i*)v));
+  return _mm256_castsi256_ps(_mm256_slli_epi32(w, 16));
+}
+
+static inline __m256 snn_maskload_w8(const float* v, __m256i m) {
+  return _mm256_maskload_ps(v, m);
+}
+
+// the 8 bf16 are inside the row (the caller reads the row's last 8), so no masked load is needed
+static inline __m256 snn_maskload_w8(const snn_bf16* v, __m256i m) {
+  return _mm256_and_ps(snn_load_w8(v), _mm256_castsi256_ps(m));
+}
+
 // Prefetch distance of the body loop, in nonzeros (2 KiB of values ahead).
 static constexpr int64_t kSnnSpmvPfDistAvx2 = 512;
 
@@ -65,10 +85,10 @@ struct SpmvCsrAvx2 {
     snn_avx2_store_rows(y, bias, r0, n, sums, act, valpha);
   }
 
-  template <typename Index>
+  template <typename Index, typename Value>
   static inline __attribute__((always_inline)) float row_dot(int64_t start, int64_t end,
                                                              const Index* col_idx,
-                                                             const float* values, const float* x,
+                                                             const Value* values, const float* x,
                                                              int64_t pf_last) {
     int64_t k = start;
     __m256 acc0 = _mm256_setzero_ps();
@@ -80,12 +100,12 @@ struct SpmvCsrAvx2 {
       const int64_t p = ahead < pf_last ? ahead : pf_last;
       _mm_prefetch((const char*)(values + p), _MM_HINT_T0);
       _mm_prefetch((const char*)(col_idx + p), _MM_HINT_T0);
-      acc0 = _mm256_fmadd_ps(_mm256_loadu_ps(values + k), snn_gather8(x, col_idx + k), acc0);
+      acc0 = _mm256_fmadd_ps(snn_load_w8(values + k), snn_gather8(x, col_idx + k), acc0);
       acc1 =
-          _mm256_fmadd_ps(_mm256_loadu_ps(values + k + 8), snn_gather8(x, col_idx + k + 8), acc1);
+          _mm256_fmadd_ps(snn_load_w8(values + k + 8), snn_gather8(x, col_idx + k + 8), acc1);
     }
     if (k + 8 <= end) {
-      acc0 = _mm256_fmadd_ps(_mm256_loadu_ps(values + k), snn_gather8(x, col_idx + k), acc0);
+      acc0 = _mm256_fmadd_ps(snn_load_w8(values + k), snn_gather8(x, col_idx + k), acc0);
       k += 8;
     }
     // tail
@@ -98,10 +118,10 @@ struct SpmvCsrAvx2 {
         // masked-off lanes: 0 * 0, never 0 * x (x may be inf there)
         const __m256 xv =
             _mm256_and_ps(snn_gather8(x, col_idx + end - 8), _mm256_castsi256_ps(m));
-        acc1 = _mm256_fmadd_ps(_mm256_maskload_ps(values + end - 8, m), xv, acc1);
+        acc1 = _mm256_fmadd_ps(snn_maskload_w8(values + end - 8, m), xv, acc1);
       } else {
         float s = 0.0f;
-        for (; k < end; k++) s += values[k] * x[col_idx[k]];
+        for (; k < end; k++) s += snn_weight(values[k]) * x[col_idx[k]];
         acc1 = _mm256_add_ps(acc1, _mm256_setr_ps(s, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f));
       }
     }

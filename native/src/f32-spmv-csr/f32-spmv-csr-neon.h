@@ -1,5 +1,6 @@
 /*
- * NEON CSR SpMV for either column index type (int32_t or uint16_t): no gather on NEON,
+ * NEON CSR SpMV for either column index type (int32_t or uint16_t) and either value type (fp32,
+ * or bf16 widened by vshll #16): no gather on NEON,
  * so per row 8 nonzeros at a time are loaded lane by lane into two q registers (two
  * accumulators), a scalar tail, one horizontal add per row; the epilogue runs on 4 row sums at
  * once.
@@ -17,6 +18,7 @@
 #include <stdint.h>
 
 #include "f32-spmv-csr/spmv-csr-loop.h"
+#include "math/bf16.h"
 #include "math/neon-math.h"
 
 namespace {
@@ -32,6 +34,13 @@ static inline float32x4_t snn_load_x4(const float* x, const Index* idx) {
   return v;
 }
 
+// Four weights as fp32: fp32 loaded, bf16 widened (shift each 16-bit lane left by 16).
+static inline float32x4_t snn_load_w4(const float* v) { return vld1q_f32(v); }
+
+static inline float32x4_t snn_load_w4(const snn_bf16* v) {
+  return vreinterpretq_f32_u32(vshll_n_u16(vld1_u16((const uint16_t*)v), 16));
+}
+
 // The tile of the shared loop (spmv-csr-loop.h).
 struct SpmvCsrNeon {
   static constexpr int32_t kRows = 4;
@@ -43,22 +52,22 @@ struct SpmvCsrNeon {
     snn_neon_store_rows(y, bias, r0, n, sums, act, valpha);
   }
 
-  template <typename Index>
+  template <typename Index, typename Value>
   static inline __attribute__((always_inline)) float row_dot(int64_t start, int64_t end,
                                                              const Index* col_idx,
-                                                             const float* values, const float* x,
+                                                             const Value* values, const float* x,
                                                              int64_t) {
     int64_t k = start;
     float32x4_t acc0 = vdupq_n_f32(0.0f);
     float32x4_t acc1 = vdupq_n_f32(0.0f);
     // body: 8 nonzeros
     for (; k + 8 <= end; k += 8) {
-      acc0 = vfmaq_f32(acc0, vld1q_f32(values + k), snn_load_x4(x, col_idx + k));
-      acc1 = vfmaq_f32(acc1, vld1q_f32(values + k + 4), snn_load_x4(x, col_idx + k + 4));
+      acc0 = vfmaq_f32(acc0, snn_load_w4(values + k), snn_load_x4(x, col_idx + k));
+      acc1 = vfmaq_f32(acc1, snn_load_w4(values + k + 4), snn_load_x4(x, col_idx + k + 4));
     }
     // tail: scalar
     float s = 0.0f;
-    for (; k < end; k++) s += values[k] * x[col_idx[k]];
+    for (; k < end; k++) s += snn_weight(values[k]) * x[col_idx[k]];
     // reduce
     return vaddvq_f32(vaddq_f32(acc0, acc1)) + s;
   }

@@ -1,5 +1,6 @@
 /*
- * Reference CSR SpMV tile for either column index type: one row at a time, one accumulator, the
+ * Reference CSR SpMV tile for either column index type and either value type (fp32, or bf16
+ * widened exactly): one row at a time, one accumulator, the
  * order of the nonzeros. The row loop is spmv-csr-loop.h.
  *
  * Include only from the scalar kernels of the CSR formats (compiled without ISA flags).
@@ -12,6 +13,7 @@
 #include <stdint.h>
 
 #include "f32-spmv-csr/spmv-csr-loop.h"
+#include "math/bf16.h"
 #include "math/scalar-act.h"
 
 namespace {
@@ -29,11 +31,13 @@ struct SpmvCsrScalar {
     y[r0] = snn_act_scalar(acc, act, alpha);
   }
 
-  template <typename Index>
+  template <typename Index, typename Value>
   static inline float row_dot(int64_t start, int64_t end, const Index* col_idx,
-                              const float* values, const float* x, int64_t) {
+                              const Value* values, const float* x, int64_t) {
     float acc = 0.0f;
-    for (int32_t k = (int32_t)start; k < (int32_t)end; k++) acc += values[k] * x[col_idx[k]];
+    for (int32_t k = (int32_t)start; k < (int32_t)end; k++) {
+      acc += snn_weight(values[k]) * x[col_idx[k]];
+    }
     return acc;
   }
 };

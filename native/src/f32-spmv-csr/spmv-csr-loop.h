@@ -1,5 +1,6 @@
 /*
- * The CSR SpMV loop, written once for every ISA and both column index types: rows in blocks of
+ * The CSR SpMV loop, written once for every ISA, both column index types and both value types
+ * (fp32, or bf16 widened in registers: math/bf16.h): rows in blocks of
  * Tile::kRows; each row's dot product by the ISA's tile (Tile::row_dot); then bias and
  * activation on the block's row sums at once (Tile::store_rows).
  *
@@ -10,7 +11,8 @@
  *   kPrefetchWindow      nonzeros the body reads per step; the prefetch stays kPrefetchWindow
  *                        behind the range's last nonzero (0: the tile does not prefetch)
  *   Vec, set1(alpha)     the vector the epilogue works on
- *   row_dot(start, end, col_idx, values, x, pf_last) -> float
+ *   row_dot(start, end, col_idx, values, x, pf_last) -> float, a template over the index and
+ *                        the value type
  *   store_rows(y, bias, r0, n, sums, act, valpha)
  */
 #ifndef SPARSENN_SRC_F32_SPMV_CSR_SPMV_CSR_LOOP_H
@@ -20,10 +22,10 @@
 
 namespace {
 
-template <class Tile, typename Index>
+template <class Tile, typename Index, typename Value>
 inline __attribute__((always_inline)) void snn_spmv_csr_loop(
     int32_t row_begin, int32_t row_end, const int32_t* row_ptr, const Index* col_idx,
-    const float* values, const float* x, const float* bias, float* y, int32_t act, float alpha) {
+    const Value* values, const float* x, const float* bias, float* y, int32_t act, float alpha) {
   const typename Tile::Vec valpha = Tile::set1(alpha);
   // last start of a prefetch window inside the range (only used when a row is that long)
   const int64_t pf_last = (int64_t)row_ptr[row_end] - Tile::kPrefetchWindow;

@@ -131,8 +131,11 @@ public class ModelBenchmark {
       case "sparsenn_estimate" -> options.planning(PlanningMode.ESTIMATE);
       case "sparsenn_dense" -> options.planning(PlanningMode.MEASURE)
           .candidates(LayerMethod.denseMethods());
-      // any other name is a layer method's label, forced on every layer
-      default -> options.candidates(EnumSet.of(LayerMethod.ofLabel(engine)));
+      // any other name is a layer method's label, forced on every layer (at its precision)
+      default -> {
+        LayerMethod method = LayerMethod.ofLabel(engine);
+        options.candidates(EnumSet.of(method)).precision(method.precision());
+      }
     }
     return options.build();
   }

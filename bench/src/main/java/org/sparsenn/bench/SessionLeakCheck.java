@@ -40,8 +40,9 @@ public final class SessionLeakCheck {
     int warmUp = Math.max(1, cycles / 10);
     for (int cycle = 1; cycle <= cycles; cycle++) {
       // Each method in turn, with two threads every other cycle, so every allocation path runs.
+      LayerMethod method = methods[cycle % methods.length];
       SessionOptions options = SessionOptions.builder().threads(1 + cycle % 2)
-          .override(0, methods[cycle % methods.length]).build();
+          .override(0, method).precision(method.precision()).build();
       try (Session session = Session.create(network, options)) {
         session.run(input, 4, output);
         session.run(single, 1, new float[10]);

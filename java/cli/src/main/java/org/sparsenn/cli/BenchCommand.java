@@ -11,11 +11,13 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Callable;
 import org.sparsenn.engine.LayerMethod;
 import org.sparsenn.engine.LinearOp;
+import org.sparsenn.engine.Precision;
 import org.sparsenn.kernel.AlignedBuffer;
 import org.sparsenn.kernel.Epilogue;
 import org.sparsenn.kernel.Kernels;
 import org.sparsenn.sparse.RandomWeights;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
@@ -36,8 +38,8 @@ import picocli.CommandLine.Model.CommandSpec;
     })
 final class BenchCommand implements Callable<Integer> {
   private static final LayerMethod BASELINE = LayerMethod.DENSE_BLAS;
-  private static final List<LayerMethod> SPARSE = Arrays.stream(LayerMethod.values())
-      .filter(LayerMethod::isSparse).toList();
+  // the sparse methods the chosen --precision allows, in list order (set by call())
+  private List<LayerMethod> sparse = List.of();
 
   @Spec CommandSpec spec;
 
@@ -62,6 +64,8 @@ final class BenchCommand implements Callable<Integer> {
       description = "Timed milliseconds per measurement (default: ${DEFAULT-VALUE}).")
   int millis;
 
+  @Mixin PrecisionMixin precision;
+
   @Option(names = "--json", description = "Print one JSON object instead of the table.")
   boolean json;
 
@@ -71,6 +75,9 @@ final class BenchCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     validate();
+    Precision p = precision.precision();
+    sparse = Arrays.stream(LayerMethod.values())
+        .filter(m -> m.isSparse() && p.allows(m.precision())).toList();
     PrintWriter out = spec.commandLine().getOut();
     Kernels kernels = Kernels.best();
     if (!json) {
@@ -80,10 +87,10 @@ final class BenchCommand implements Callable<Integer> {
       out.println();
       out.printf(Locale.ROOT, "%-11s %5s %8s %12s", "shape", "batch", "sparsity",
           BASELINE.label());
-      for (LayerMethod method : SPARSE) {
+      for (LayerMethod method : sparse) {
         out.printf(Locale.ROOT, " %12s", method.label());
       }
-      for (LayerMethod method : SPARSE) {
+      for (LayerMethod method : sparse) {
         out.printf(Locale.ROOT, " %9s", method.label() + " x");
       }
       out.println();
@@ -120,15 +127,15 @@ final class BenchCommand implements Callable<Integer> {
       }
       for (double sparsity : sparsities) {
         float[] weights = RandomWeights.dense(rows, cols, sparsity, 42);
-        double[] micros = new double[SPARSE.size()];
+        double[] micros = new double[sparse.size()];
         for (int i = 0; i < micros.length; i++) {
-          LayerMethod method = SPARSE.get(i);
+          LayerMethod method = sparse.get(i);
           micros[i] = method.fits(cols)
               ? measure(weights, rows, cols, method, kernels, pool, x, batch, y) : Double.NaN;
         }
         if (json) {
           jsonRows.add(CliJson.benchRow(rows, cols, batch, sparsity, BASELINE, denseMicros,
-              SPARSE, micros));
+              sparse, micros));
           continue;
         }
         out.printf(Locale.ROOT, "%-11s %5d %8.2f %10.1fus", rows + "x" + cols, batch, sparsity,

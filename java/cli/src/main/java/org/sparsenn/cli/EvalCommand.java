@@ -4,6 +4,7 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import org.sparsenn.engine.Precision;
 import org.sparsenn.io.LoadedModel;
 import org.sparsenn.io.ModelReader;
 import org.sparsenn.io.data.Dataset;
@@ -59,6 +60,9 @@ final class EvalCommand implements Callable<Integer> {
   @Option(names = "--json", description = "Print one JSON object instead of text.")
   boolean json;
 
+  // bf16: every weight rounded, as if every layer ran a bf16 method (the session's worst case)
+  @Mixin PrecisionMixin precision;
+
   @Override
   public Integer call() {
     Loss chosen = TrainCommand.parseLoss(loss);
@@ -72,7 +76,8 @@ final class EvalCommand implements Callable<Integer> {
           + " float targets");
     }
     Trainer.checkData(loaded.network(), test, chosen);
-    Evaluation e = Evaluator.evaluate(loaded.network(), test, chosen, topK);
+    Precision p = precision.precision();
+    Evaluation e = Evaluator.evaluate(p.roundWeights(loaded.network()), test, chosen, topK);
     PrintWriter out = spec.commandLine().getOut();
     if (json) {
       CliJson.write(out, CliJson.evaluation(model, loaded.network(), data,
@@ -86,6 +91,9 @@ final class EvalCommand implements Callable<Integer> {
         chosen.name().toLowerCase(Locale.ROOT));
     out.printf(Locale.ROOT, "top-%d:    %.4f%n", e.topK(), e.topKAccuracy());
     out.printf(Locale.ROOT, "accuracy: %.4f%n", e.accuracy());
+    if (p != Precision.FP32) {
+      out.printf(Locale.ROOT, "precision: %s (every weight rounded)%n", p.label());
+    }
     out.flush();
     return 0;
   }

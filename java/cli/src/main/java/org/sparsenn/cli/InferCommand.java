@@ -91,6 +91,8 @@ final class InferCommand implements Callable<Integer> {
 
   @Mixin ReadOptionsMixin reading;
 
+  @Mixin PrecisionMixin precision;
+
   @Option(names = "--json", description = "Print one JSON object instead of text; with --plan"
       + " it holds the plan.")
   boolean json;
@@ -155,7 +157,7 @@ final class InferCommand implements Callable<Integer> {
       System.arraycopy(x.data(), r * features, calibration[r], 0, features);
     }
     SessionOptions options = SessionOptions.builder().threads(threads).planning(mode)
-        .softmax(softmax).calibrationInputs(calibration).build();
+        .softmax(softmax).calibrationInputs(calibration).precision(precision.precision()).build();
     float[] results = new float[Math.multiplyExact(batch, network.outputs())];
     Plan plan;
     try (Session session = Session.create(network, stored, options)) {

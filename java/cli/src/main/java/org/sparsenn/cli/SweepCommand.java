@@ -115,6 +115,8 @@ final class SweepCommand implements Callable<Integer> {
 
   @Mixin ReadOptionsMixin reading;
 
+  @Mixin PrecisionMixin precision;
+
   @Override
   public Integer call() throws IOException {
     List<SweepMethod> chosen = methods.stream().map(SweepMethod::parse).distinct().toList();
@@ -168,7 +170,7 @@ final class SweepCommand implements Callable<Integer> {
           : data == null ? FineTuneRecipe.smallSample(epochs) : FineTuneRecipe.defaults(epochs);
       SweepRunner runner = new SweepRunner(network, test, tuning ? train : null,
           new SweepRunner.Settings(chosen, sorted, recipe, batch, threads,
-              latencyMillis * 1_000_000L), scratch);
+              latencyMillis * 1_000_000L, precision.precision()), scratch);
       String context = String.format(Locale.ROOT,
           "Model %s (%s, %s), %d test images from %s%s; %s, %d thread(s), kernels %s.",
           model != null ? model.getFileName() : "built-in " + BUILTIN_MODEL, network,

@@ -17,6 +17,7 @@ import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.sparsenn.engine.Precision;
 import org.sparsenn.engine.Session;
 import org.sparsenn.engine.SessionOptions;
 import org.sparsenn.io.ModelReader;
@@ -87,6 +88,28 @@ class InferCommandTest {
     assertTrue(run.err().contains("plan: MEASURE"), run.err());
     assertClose(ReferenceForward.forward(network, NpyReader.read(x).data(), 5),
         NpyReader.read(y).data());
+  }
+
+  @Test
+  void bf16PrecisionIsOptInAndOnlyThenPlanned() {
+    Path x = inputs(3);
+    Path y = dir.resolve("bf16.npy");
+    Path onnx = dir.resolve("mlp-bf16.onnx");
+    OnnxWriter.write(network, onnx);
+    CommandLineRun exact = CommandLineRun.of("infer", "-m", onnx.toString(), "-i", x.toString(),
+        "-o", y.toString(), "--plan");
+    assertEquals(0, exact.status(), exact.err());
+    assertFalse(exact.err().contains("csr16_bf16"), exact.err());
+    CommandLineRun lossy = CommandLineRun.of("infer", "-m", onnx.toString(), "-i", x.toString(),
+        "-o", y.toString(), "--plan", "--precision", "bf16", "--softmax");
+    assertEquals(0, lossy.status(), lossy.err());
+    assertTrue(lossy.err().contains("csr16_bf16"), lossy.err());
+    // whichever methods it chose: each weight is off by at most 2^-9 of itself
+    float[] want = ReferenceForward.forward(network, NpyReader.read(x).data(), 3);
+    float[] got = NpyReader.read(y).data();
+    for (int i = 0; i < want.length; i++) {
+      assertEquals(want[i], got[i], 1e-2 * (1 + Math.abs(want[i])), "element " + i);
+    }
   }
 
   @Test

@@ -131,6 +131,28 @@ class SweepCommandTest {
   }
 
   @Test
+  void aLossyPrecisionReportsTheRoundedAccuracyAndEvalAgrees() throws IOException {
+    Path out = dir.resolve("outbf16");
+    CommandLineRun run = sweep(out, "--fine-tune-epochs", "0", "--precision", "bf16");
+    assertEquals(0, run.status(), run.err());
+    List<String> csv = Files.readAllLines(out.resolve("sweep.csv"));
+    assertTrue(csv.get(0).endsWith(",rounded_accuracy"), csv.get(0));
+    String[] first = csv.get(1).split(",");
+    double rounded = Double.parseDouble(first[first.length - 1]);
+    CommandLineRun eval = CommandLineRun.of("eval", "--model", model.toString(), "--data",
+        data.toString(), "--precision", "bf16");
+    assertEquals(0, eval.status(), eval.err());
+    assertTrue(eval.out().contains(String.format(java.util.Locale.ROOT, "accuracy: %.4f",
+        rounded)), eval.out());
+    assertTrue(eval.out().contains("precision: bf16"), eval.out());
+    assertTrue(Files.readString(out.resolve("report.md")).contains("`rounded`"));
+    CommandLineRun bad = CommandLineRun.of("eval", "--model", model.toString(), "--data",
+        data.toString(), "--precision", "fp8");
+    assertEquals(1, bad.err().strip().lines().count(), bad.err());
+    assertTrue(bad.err().contains("unknown precision 'fp8'"), bad.err());
+  }
+
+  @Test
   void badArgumentsEndInOneLineAndLeaveNoOutput() throws IOException {
     Path wide = Files.createDirectories(dir.resolve("wide"));
     IdxTestFiles.writeFolder(wide, 10, 10, 5, CLASSES, true, 9);

@@ -9,6 +9,7 @@ import org.sparsenn.kernel.Epilogue;
 import org.sparsenn.kernel.IndexWidth;
 import org.sparsenn.kernel.PackedOperand;
 import org.sparsenn.kernel.internal.RawKernels;
+import org.sparsenn.sparse.Bf16CsrMatrix;
 import org.sparsenn.sparse.CscMatrix;
 import org.sparsenn.sparse.CsrMatrix;
 import org.sparsenn.sparse.DenseMatrix;
@@ -201,6 +202,55 @@ public enum LayerMethod {
     private static int panelRows(int rows) {
       return Math.max(1, Math.min(rows, MAX_PANEL_ROWS));
     }
+  },
+  /**
+   * CSR with uint16 column indices and bf16 values (4 bytes per nonzero instead of 6): lossy,
+   * chosen only when the session's {@link Precision} allows bf16.
+   */
+  CSR16_BF16(true) {
+    @Override
+    IndexWidth indexWidth() {
+      return IndexWidth.UINT16;
+    }
+
+    @Override
+    public Precision precision() {
+      return Precision.BF16;
+    }
+
+    @Override
+    WeightMatrix build(float[] weights, int rows, int cols) {
+      if (!fits(cols)) {
+        throw new IllegalArgumentException(limitDescription() + ", the layer has " + cols);
+      }
+      return Bf16CsrMatrix.fromDense(weights, rows, cols);
+    }
+
+    @Override
+    public long storageBytes(int rows, int cols, long nonzeros) {
+      return Bf16CsrMatrix.storageBytes(rows, nonzeros);
+    }
+
+    @Override
+    boolean runsAsIs(WeightMatrix weights) {
+      return weights instanceof Bf16CsrMatrix;
+    }
+
+    @Override
+    RowPartition partition(WeightMatrix weights, double[] cuts) {
+      return RowPartition.byNonzeros((Bf16CsrMatrix) weights, cuts);
+    }
+
+    @Override
+    void runRange(RawKernels kernels, WeightMatrix weights, int begin, int end, AlignedBuffer x,
+        int batch, AlignedBuffer bias, AlignedBuffer y, Epilogue epilogue) {
+      Bf16CsrMatrix w = (Bf16CsrMatrix) weights;
+      if (batch == 1) {
+        kernels.spmv(w, begin, end, x, bias, y, epilogue);
+      } else {
+        kernels.spmm(w, begin, end, x, batch, bias, y, epilogue);
+      }
+    }
   };
 
   private final boolean sparse;
@@ -241,6 +291,15 @@ public enum LayerMethod {
       }
     }
     return dense;
+  }
+
+  /**
+   * The precision the weights are stored at: {@link Precision#FP32} (exact) unless the method
+   * rounds them; a session runs a method only if its {@link SessionOptions#precision()} allows
+   * this.
+   */
+  public Precision precision() {
+    return Precision.FP32;
   }
 
   /** Whether the weights are stored sparse (only the nonzeros are kept and read). */

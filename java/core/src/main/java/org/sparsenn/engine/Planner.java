@@ -179,6 +179,12 @@ public final class Planner {
             + layer.outputs() + " x " + layer.inputs() + "): " + limits(options.candidates())
             + "; allowed: " + options.candidates());
       }
+      if (forced != null && !options.precision().allows(forced.precision())) {
+        throw new IllegalArgumentException("layer " + index + " is forced to " + forced.label()
+            + ", which stores " + forced.precision().label() + " weights, but the session's"
+            + " precision is " + options.precision().label() + " (set precision "
+            + forced.precision().label() + " to allow it)");
+      }
       if (forced != null && !forced.fits(layer.inputs())) {
         throw new IllegalArgumentException("layer " + index + " has " + layer.inputs()
             + " inputs; " + forced.limitDescription());
@@ -196,7 +202,8 @@ public final class Planner {
     private List<LayerMethod> feasible(SessionOptions options) {
       List<LayerMethod> methods = new ArrayList<>();
       for (LayerMethod method : LayerMethod.values()) {
-        if (options.candidates().contains(method) && method.fits(layer.inputs())) {
+        if (options.candidates().contains(method) && method.fits(layer.inputs())
+            && options.precision().allows(method.precision())) {
           methods.add(method);
         }
       }

@@ -10,8 +10,8 @@ import java.util.concurrent.Executor;
 
 /**
  * How a {@link Session} runs: threads (or an application's executor), how layers are planned,
- * which layer methods it may use, per-layer overrides, whether the native library is required,
- * and whether a softmax follows the last layer. Immutable; start from {@link #defaults()}.
+ * which layer methods it may use and at which weight {@link Precision}, per-layer overrides,
+ * whether the native library is required, and whether a softmax follows the last layer. Immutable; start from {@link #defaults()}.
  */
 public final class SessionOptions {
   private final int threads;
@@ -25,6 +25,7 @@ public final class SessionOptions {
   private final int plannedBatch;
   private final MachineProfile profile;
   private final float[][] calibrationInputs;
+  private final Precision precision;
 
   private SessionOptions(Builder b) {
     this.threads = b.threads;
@@ -38,6 +39,7 @@ public final class SessionOptions {
     this.plannedBatch = b.plannedBatch;
     this.profile = b.profile;
     this.calibrationInputs = b.calibrationInputs;
+    this.precision = b.precision;
   }
 
   /** One thread, {@link PlanningMode#ESTIMATE}, every method, the model's own softmax flag. */
@@ -64,6 +66,7 @@ public final class SessionOptions {
     b.plannedBatch = plannedBatch;
     b.profile = profile;
     b.calibrationInputs = calibrationInputs;
+    b.precision = precision;
     return b;
   }
 
@@ -130,12 +133,21 @@ public final class SessionOptions {
     return calibrationInputs;
   }
 
+  /**
+   * The weight precision the session may run at: the planner considers only the candidates
+   * whose {@link LayerMethod#precision()} it allows, and an override with a method it does not
+   * allow is rejected. Default {@link Precision#FP32} (exact).
+   */
+  public Precision precision() {
+    return precision;
+  }
+
   @Override
   public String toString() {
     return "SessionOptions[threads=" + threads + (executor != null ? " (app executor)" : "")
         + ", planning=" + planning + ", candidates=" + candidates + ", overrides=" + overrides
         + ", requireNative=" + requireNative + ", softmax=" + softmax
-        + ", calibrationRows=" + calibrationRows() + "]";
+        + ", calibrationRows=" + calibrationRows() + ", precision=" + precision.label() + "]";
   }
 
   /** The most calibration inputs {@link Builder#calibrationInputs} accepts. */
@@ -154,6 +166,7 @@ public final class SessionOptions {
     private int plannedBatch = 32;
     private MachineProfile profile;
     private float[][] calibrationInputs;
+    private Precision precision = Precision.FP32;
 
     private Builder() {}
 
@@ -292,6 +305,15 @@ public final class SessionOptions {
         copy[i] = rows[i].clone();
       }
       this.calibrationInputs = copy;
+      return this;
+    }
+
+    /**
+     * The weight precision the session may run at (default {@link Precision#FP32}, exact);
+     * {@link Precision#BF16} lets the planner choose methods that round the weights to bf16.
+     */
+    public Builder precision(Precision precision) {
+      this.precision = Objects.requireNonNull(precision, "precision");
       return this;
     }
 

@@ -24,6 +24,11 @@ public interface CsrOperand {
   /** {@code nnz} column indices, int32 or uint16 per {@link #indexWidth()}. */
   AlignedBuffer columnIndices();
 
-  /** {@code nnz} fp32 values. */
+  /** {@code nnz} values, of {@link #valueType()}. */
   AlignedBuffer values();
+
+  /** The element type of {@link #values()}: fp32 unless the matrix says otherwise. */
+  default ValueType valueType() {
+    return ValueType.FP32;
+  }
 }

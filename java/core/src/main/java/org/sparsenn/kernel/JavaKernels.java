@@ -36,7 +36,7 @@ public final class JavaKernels implements Kernels, RawKernels {
   public void spmv(CsrOperand a, int rowBegin, int rowEnd, AlignedBuffer x, AlignedBuffer bias,
       AlignedBuffer y, Epilogue epilogue) {
     IntBuffer rowPtr = a.rowPointers().intView();
-    FloatBuffer values = a.values().floatView();
+    CsrValues values = new CsrValues(a);
     FloatBuffer xs = x.floatView();
     FloatBuffer ys = y.floatView();
     FloatBuffer b = bias == null ? null : bias.floatView();
@@ -61,11 +61,27 @@ public final class JavaKernels implements Kernels, RawKernels {
     }
   }
 
+  /** The values of a CSR operand as fp32, whatever their stored type (bf16 widens exactly). */
+  private static final class CsrValues {
+    private final FloatBuffer fp32;
+    private final ShortBuffer bf16;
+
+    CsrValues(CsrOperand a) {
+      boolean narrow = a.valueType() == ValueType.BF16;
+      this.fp32 = narrow ? null : a.values().floatView();
+      this.bf16 = narrow ? a.values().shortView() : null;
+    }
+
+    float get(int k) {
+      return fp32 != null ? fp32.get(k) : Float.intBitsToFloat((bf16.get(k) & 0xFFFF) << 16);
+    }
+  }
+
   @Override
   public void spmm(CsrOperand a, int rowBegin, int rowEnd, AlignedBuffer x, int batch,
       AlignedBuffer bias, AlignedBuffer y, Epilogue epilogue) {
     IntBuffer rowPtr = a.rowPointers().intView();
-    FloatBuffer values = a.values().floatView();
+    CsrValues values = new CsrValues(a);
     FloatBuffer xs = x.floatView();
     FloatBuffer ys = y.floatView();
     IntBuffer cols32 = a.indexWidth() == IndexWidth.INT32 ? a.columnIndices().intView() : null;

@@ -134,7 +134,11 @@ public final class NativeKernels implements Kernels, RawKernels {
   public void spmv(CsrOperand a, int rowBegin, int rowEnd, AlignedBuffer x, AlignedBuffer bias,
       AlignedBuffer y, Epilogue epilogue) {
     int status;
-    if (a.indexWidth() == IndexWidth.INT32) {
+    if (a.valueType() == ValueType.BF16) {
+      status = snn_f32_spmv_csr16_bf16(isa.code(), rowBegin, rowEnd, a.rowPointers().address(),
+          a.columnIndices().address(), a.values().address(), x.address(), addressOf(bias),
+          y.address(), epilogue.function().code(), epilogue.alpha());
+    } else if (a.indexWidth() == IndexWidth.INT32) {
       status = snn_f32_spmv_csr(isa.code(), rowBegin, rowEnd, a.rowPointers().address(),
           a.columnIndices().address(), a.values().address(), x.address(), addressOf(bias),
           y.address(), epilogue.function().code(), epilogue.alpha());
@@ -150,7 +154,11 @@ public final class NativeKernels implements Kernels, RawKernels {
   public void spmm(CsrOperand a, int rowBegin, int rowEnd, AlignedBuffer x, int batch,
       AlignedBuffer bias, AlignedBuffer y, Epilogue epilogue) {
     int status;
-    if (a.indexWidth() == IndexWidth.INT32) {
+    if (a.valueType() == ValueType.BF16) {
+      status = snn_f32_spmm_csr16_bf16(isa.code(), rowBegin, rowEnd, a.rowPointers().address(),
+          a.columnIndices().address(), a.values().address(), x.address(), batch,
+          addressOf(bias), y.address(), epilogue.function().code(), epilogue.alpha());
+    } else if (a.indexWidth() == IndexWidth.INT32) {
       status = snn_f32_spmm_csr(isa.code(), rowBegin, rowEnd, a.rowPointers().address(),
           a.columnIndices().address(), a.values().address(), x.address(), batch,
           addressOf(bias), y.address(), epilogue.function().code(), epilogue.alpha());
@@ -385,5 +393,13 @@ public final class NativeKernels implements Kernels, RawKernels {
   @NoException static native int snn_f32_spmm_csc16(int isa, int rowBegin, int rowEnd, int cols,
       int panelRows, @Cast("const int32_t*") long colPtr, @Cast("const uint16_t*") long rowOff,
       @Cast("const float*") long values, @Cast("const float*") long x, int batch,
+  @NoException static native int snn_f32_spmv_csr16_bf16(int isa, int rowBegin, int rowEnd,
+      @Cast("const int32_t*") long rowPtr, @Cast("const uint16_t*") long colIdx,
+      @Cast("const snn_bf16*") long values, @Cast("const float*") long x,
+      @Cast("const float*") long bias, @Cast("float*") long y, int act, float alpha);
+
+  @NoException static native int snn_f32_spmm_csr16_bf16(int isa, int rowBegin, int rowEnd,
+      @Cast("const int32_t*") long rowPtr, @Cast("const uint16_t*") long colIdx,
+      @Cast("const snn_bf16*") long values, @Cast("const float*") long x, int batch,
       @Cast("const float*") long bias, @Cast("float*") long y, int act, float alpha);
 }

@@ -33,6 +33,7 @@ import org.sparsenn.kernel.Isa;
 import org.sparsenn.kernel.JavaKernels;
 import org.sparsenn.kernel.Kernels;
 import org.sparsenn.kernel.NativeKernels;
+import org.sparsenn.sparse.BFloat16;
 
 class LinearOpTest {
   private static final int ROWS = 37;
@@ -115,6 +116,18 @@ class LinearOpTest {
     }
   }
 
+  /** The weights {@code method} computes with: rounded to its precision (bf16 for a lossy one). */
+  static float[] stored(LayerMethod method, float[] w) {
+    if (method.precision() == Precision.FP32) {
+      return w;
+    }
+    float[] rounded = w.clone();
+    for (int i = 0; i < rounded.length; i++) {
+      rounded[i] = BFloat16.round(rounded[i]);
+    }
+    return rounded;
+  }
+
   static LinearOp op(LayerMethod method, Kernels k, float[] w, float[] bias, int threads) {
     return LinearOp.create(w, ROWS, COLS, bias, EPILOGUE, method, k, threads,
         threads > 1 ? pool : null);
@@ -135,7 +148,8 @@ class LinearOpTest {
           op.run(xb, batch, yb);
           yb.getFloats(0, y);
         }
-        assertMatchesReference(method + " batch " + batch, w, ROWS, COLS, bias, EPILOGUE, x,
+        assertMatchesReference(method + " batch " + batch, stored(method, w), ROWS, COLS, bias,
+            EPILOGUE, x,
             batch, y);
       }
     }
@@ -155,7 +169,8 @@ class LinearOpTest {
         op.run(xb, yb);
         yb.getFloats(0, viaAligned);
       }
-      assertMatchesReference(method.toString(), w, ROWS, COLS, null, EPILOGUE, x, 1, viaAligned);
+      assertMatchesReference(method.toString(), stored(method, w), ROWS, COLS, null, EPILOGUE, x,
+          1, viaAligned);
 
       float[] viaArray = new float[ROWS];
       op.run(x, viaArray);
@@ -265,7 +280,8 @@ class LinearOpTest {
           op.run(xb, batch, yb);
           yb.getFloats(0, y);
         }
-        assertMatchesReference(method + " threads " + threads, w, ROWS, COLS, bias, EPILOGUE, x,
+        assertMatchesReference(method + " threads " + threads, stored(method, w), ROWS, COLS,
+            bias, EPILOGUE, x,
             batch, y);
       }
     }
@@ -326,8 +342,9 @@ class LinearOpTest {
         assertEquals(4L * (COLS + 1) + 6L * nonzeros, op.weightBytes());
       } else if (method.isSparse()) {
         assertEquals(nonzeros, op.storedWeights());
-        int index = method == LayerMethod.CSR16 ? 2 : 4;
-        assertEquals(4L * (ROWS + 1) + (4L + index) * nonzeros, op.weightBytes());
+        int index = method == LayerMethod.CSR ? 4 : 2;
+        int value = method.precision() == Precision.BF16 ? 2 : 4;
+        assertEquals(4L * (ROWS + 1) + (long) (value + index) * nonzeros, op.weightBytes());
       } else if (method == LayerMethod.DENSE_PACKED) {
         // the last panel is padded to 16 rows
         assertEquals((long) ROWS * COLS, op.storedWeights());

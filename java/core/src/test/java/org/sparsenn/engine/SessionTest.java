@@ -56,6 +56,7 @@ class SessionTest {
     figures.put(LayerMethod.CSR16, figures(0.3, 1.0, 0.25, 0.50));
     // slower than CSR per weight read: only the inputs' zeros can make it win
     figures.put(LayerMethod.CSC16, figures(0.3, 1.0, 0.50, 1.00));
+    figures.put(LayerMethod.CSR16_BF16, figures(0.3, 1.0, 0.20, 0.35));
     return new MachineProfile("fixed test figures", figures, figures, figures);
   }
 
@@ -102,14 +103,16 @@ class SessionTest {
   void everyMethodMatchesTheReferenceAtEveryBatch(String kernelsId, LayerMethod method,
       int threads) {
     Network net = network(37, 29, 11, 0.6, 5);
-    SessionOptions.Builder options = options().threads(threads);
+    SessionOptions.Builder options = options().threads(threads).precision(method.precision());
     for (int i = 0; i < net.layers().size(); i++) {
       options.override(i, method);
     }
+    // a lossy method computes with the rounded weights
+    Network stored = method.precision().roundWeights(net);
     try (Session session = Session.create(net, options.build(), kernels(kernelsId))) {
       for (int batch : new int[] {1, 2, 7, 33}) {
         float[] input = RandomWeights.vector(batch * 37, batch);
-        float[] expected = ReferenceForward.forward(net, input, batch);
+        float[] expected = ReferenceForward.forward(stored, input, batch);
         float[] actual = new float[batch * 11];
         session.run(input, batch, actual);
         assertClose(expected, actual, method + " batch " + batch);
@@ -232,6 +235,30 @@ class SessionTest {
     assertTrue(text.contains("layer 0: 512 x 512"), text);
     assertTrue(text.contains("batch 1 -> csr16"), text);
     assertTrue(text.contains("dense_blas"), text);
+  }
+
+  @Test
+  void lossyMethodsArePlannedOnlyAtTheirPrecision() {
+    Network net = new Network(List.of(layer(200, 300, 0.9, 1, Activation.RELU)), false);
+    Plan exact = Planner.plan(net, options().build(), Kernels.best());
+    for (Plan.Candidate c : exact.layers().get(0).singleCandidates()) {
+      assertEquals(Precision.FP32, c.method().precision(), c.toString());
+    }
+    for (Plan.Candidate c : exact.layers().get(0).batchedCandidates()) {
+      assertEquals(Precision.FP32, c.method().precision(), c.toString());
+    }
+    // the fixed figures make bf16 the cheapest sparse method: chosen once allowed
+    Plan lossy = Planner.plan(net, options().precision(Precision.BF16).build(), Kernels.best());
+    assertEquals(LayerMethod.CSR16_BF16, lossy.layers().get(0).single());
+    var forced = assertThrows(IllegalArgumentException.class, () -> Planner.plan(net,
+        options().override(0, LayerMethod.CSR16_BF16).build(), Kernels.best()));
+    assertTrue(forced.getMessage().contains("precision is fp32"), forced.getMessage());
+    try (Session session = Session.create(net,
+        options().precision(Precision.BF16).build(), Kernels.best())) {
+      float[] input = RandomWeights.vector(200, 3);
+      assertClose(ReferenceForward.forward(Precision.BF16.roundWeights(net), input, 1),
+          session.run(input), "bf16 session");
+    }
   }
 
   @Test

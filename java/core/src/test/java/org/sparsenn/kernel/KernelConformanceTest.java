@@ -23,6 +23,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.sparsenn.kernel.internal.RawKernels;
+import org.sparsenn.sparse.BFloat16;
+import org.sparsenn.sparse.Bf16CsrMatrix;
 import org.sparsenn.sparse.CscMatrix;
 import org.sparsenn.sparse.CsrMatrix;
 import org.sparsenn.sparse.DenseMatrix;
@@ -68,11 +70,18 @@ class KernelConformanceTest {
     GEMM_PACKED,
     /** Column panels of CSC_TEST_PANEL_ROWS rows (several panels, ranges cutting them). */
     SPMV_CSC16,
-    SPMM_CSC16;
+    SPMM_CSC16,
+    /** uint16 indices, bf16 values: checked against the reference of the rounded weights. */
+    SPMV_CSR16_BF16,
+    SPMM_CSR16_BF16;
 
     boolean batched() {
       return this == SPMM_CSR || this == SPMM_CSR16 || this == GEMM || this == GEMM_BLAS
-          || this == GEMM_PACKED || this == SPMM_CSC16;
+          || this == GEMM_PACKED || this == SPMM_CSC16 || this == SPMM_CSR16_BF16;
+    }
+
+    boolean bf16() {
+      return this == SPMV_CSR16_BF16 || this == SPMM_CSR16_BF16;
     }
 
     boolean blas() {
@@ -81,10 +90,12 @@ class KernelConformanceTest {
   }
 
   private static final Op[] VECTOR_OPS = {
-    Op.SPMV_CSR, Op.SPMV_CSR16, Op.GEMV, Op.GEMV_BLAS, Op.GEMV_PACKED, Op.SPMV_CSC16
+    Op.SPMV_CSR, Op.SPMV_CSR16, Op.GEMV, Op.GEMV_BLAS, Op.GEMV_PACKED, Op.SPMV_CSC16,
+    Op.SPMV_CSR16_BF16
   };
   private static final Op[] BATCH_OPS = {
-    Op.SPMM_CSR, Op.SPMM_CSR16, Op.GEMM, Op.GEMM_BLAS, Op.GEMM_PACKED, Op.SPMM_CSC16
+    Op.SPMM_CSR, Op.SPMM_CSR16, Op.GEMM, Op.GEMM_BLAS, Op.GEMM_PACKED, Op.SPMM_CSC16,
+    Op.SPMM_CSR16_BF16
   };
   // Panel height of the csc16 ops: off every SIMD width, so most shapes have several panels.
   private static final int CSC_TEST_PANEL_ROWS = 7;
@@ -244,6 +255,18 @@ class KernelConformanceTest {
     return v;
   }
 
+  /** The problem whose reference {@code op} must match: bf16 ops compute with rounded weights. */
+  static Problem referenceFor(Op op, Problem p) {
+    if (!op.bf16()) {
+      return p;
+    }
+    float[] rounded = p.w.clone();
+    for (int i = 0; i < rounded.length; i++) {
+      rounded[i] = BFloat16.round(rounded[i]);
+    }
+    return new Problem(p.rows, p.cols, p.batch, rounded, p.x);
+  }
+
   static Problem randomProblem(int rows, int cols, int batch, double density, long seed) {
     SplittableRandom random = new SplittableRandom(seed);
     return new Problem(rows, cols, batch, randomWeights(rows, cols, density, random, 1),
@@ -289,6 +312,16 @@ class KernelConformanceTest {
               k.spmmCsc(a, rowBegin, rowEnd, x, p.batch, b, y, e);
             } else {
               k.spmvCsc(a, rowBegin, rowEnd, x, b, y, e);
+            }
+          }
+          break;
+        case SPMV_CSR16_BF16:
+        case SPMM_CSR16_BF16:
+          try (Bf16CsrMatrix a = Bf16CsrMatrix.fromDense(p.w, p.rows, p.cols)) {
+            if (op.batched()) {
+              k.spmm(a, rowBegin, rowEnd, x, p.batch, b, y, e);
+            } else {
+              k.spmv(a, rowBegin, rowEnd, x, b, y, e);
             }
           }
           break;
@@ -351,7 +384,7 @@ class KernelConformanceTest {
     float[] got = run(k, op, p, bias, e, rowBegin, rowEnd);
     String what = k.name() + " " + op + " " + p.describe() + " " + e + " bias "
         + (bias != null) + " rows [" + rowBegin + ", " + rowEnd + ") " + context;
-    check(what, got, p, bias, e, rowBegin, rowEnd);
+    check(what, got, referenceFor(op, p), bias, e, rowBegin, rowEnd);
   }
 
   static float[] randomBias(int rows, long seed) {
@@ -592,7 +625,8 @@ class KernelConformanceTest {
       for (Epilogue e : new Epilogue[] {Epilogue.SIGMOID, Epilogue.leakyRelu(0.2f)}) {
         for (Op op : batch == 1 ? VECTOR_OPS : BATCH_OPS) {
           float[] got = run(k, op, p, bias, e, 0, rows);
-          check(k.name() + " " + op + " batch " + batch + " " + e, got, p, bias, e, 0, rows);
+          check(k.name() + " " + op + " batch " + batch + " " + e, got, referenceFor(op, p), bias,
+              e, 0, rows);
           for (int r : empty) {
             for (int b = 0; b < batch; b++) {
               assertEquals(act(e, bias[r]), got[r * batch + b], 1e-6,
@@ -673,8 +707,8 @@ class KernelConformanceTest {
     float[] bias = randomBias(rows, 71);
     for (int batch : new int[] {1, 3, 17, 33}) {
       Problem p = new Problem(rows, cols, batch, w, randomVector(cols * batch, random, 1));
-      for (Op op : batch == 1 ? new Op[] {Op.SPMV_CSR, Op.SPMV_CSR16}
-          : new Op[] {Op.SPMM_CSR, Op.SPMM_CSR16}) {
+      for (Op op : batch == 1 ? new Op[] {Op.SPMV_CSR, Op.SPMV_CSR16, Op.SPMV_CSR16_BF16}
+          : new Op[] {Op.SPMM_CSR, Op.SPMM_CSR16, Op.SPMM_CSR16_BF16}) {
         runAndCheck(k, op, p, bias, Epilogue.IDENTITY, 0, rows, "");
         runAndCheck(k, op, p, null, Epilogue.GELU, 0, rows, "");
       }
@@ -1099,8 +1133,9 @@ class KernelConformanceTest {
           x[special * batch + b] = value;
         }
         Problem problem = new Problem(rows, cols, batch, w, x);
-        Op[] ops = batch == 1 ? new Op[] {Op.SPMV_CSR, Op.SPMV_CSR16}
-            : new Op[] {Op.SPMM_CSR, Op.SPMM_CSR16};
+        // the weights (0.5, 0.75, 1) are exact in bf16, so the bf16 kernels must match too
+        Op[] ops = batch == 1 ? new Op[] {Op.SPMV_CSR, Op.SPMV_CSR16, Op.SPMV_CSR16_BF16}
+            : new Op[] {Op.SPMM_CSR, Op.SPMM_CSR16, Op.SPMM_CSR16_BF16};
         for (Op op : ops) {
           float[] got = run(k, op, problem, null, Epilogue.IDENTITY, 0, rows);
           for (int r = 0; r < rows; r++) {

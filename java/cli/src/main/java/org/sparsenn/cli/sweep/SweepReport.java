@@ -44,7 +44,7 @@ public final class SweepReport {
     for (SweepRow row : rows) {
       cells.add(cells(row));
     }
-    int[] widths = new int[COLUMNS.length];
+    int[] widths = new int[header().length];
     for (String[] line : cells) {
       for (int i = 0; i < line.length; i++) {
         widths[i] = Math.max(widths[i], line[i].length());
@@ -68,7 +68,7 @@ public final class SweepReport {
         + "dense_accuracy,file_bytes,micros_b1,dense_micros_b1,speedup_b1,"
         + "speedup_over_unpruned_b1,micros_b"
         + batch + ",dense_micros_b" + batch + ",speedup_b" + batch + ",speedup_over_unpruned_b"
-        + batch + ",plan_b1,plan_b" + batch + "\n");
+        + batch + ",plan_b1,plan_b" + batch + ",rounded_accuracy\n");
     for (SweepRow r : rows) {
       out.append(String.join(",", r.method(), num(r.level()), num(r.sparsity()),
           num(r.accuracy()), r.fineTuned() ? num(r.fineTunedAccuracy()) : "",
@@ -76,7 +76,8 @@ public final class SweepReport {
           num(r.denseMicros1()),
           num(r.speedup1()), num(r.speedupOverUnpruned1()), num(r.microsBatch()),
           num(r.denseMicrosBatch()), num(r.speedupBatch()), num(r.speedupOverUnprunedBatch()),
-          r.plan1(), r.planBatch())).append('\n');
+          r.plan1(), r.planBatch(), r.rounded() ? num(r.roundedAccuracy()) : ""))
+          .append('\n');
     }
     return out.toString();
   }
@@ -106,6 +107,7 @@ public final class SweepReport {
       m.put("speedupOverUnprunedBatchN", r.speedupOverUnprunedBatch());
       m.put("planBatch1", List.of(r.plan1().split(" ")));
       m.put("planBatchN", List.of(r.planBatch().split(" ")));
+      m.put("roundedAccuracy", r.rounded() ? r.roundedAccuracy() : null);
       list.add(m);
     }
     doc.put("rows", list);
@@ -128,9 +130,15 @@ public final class SweepReport {
         .append(" of the planned session and of the same model on dense kernels only, the ")
         .append("speedup between them and over the unpruned model run dense (all measured in ")
         .append("the same run); the methods the planner chose per layer. Latencies are quick ")
-        .append("medians, not JMH figures.\n\n");
+        .append("medians, not JMH figures.");
+    if (rounded()) {
+      out.append(" `rounded`: the final accuracy with every weight rounded to the lossy ")
+          .append("precision the planned sessions may use (`--precision`), as if every layer ")
+          .append("ran a method of that precision.");
+    }
+    out.append("\n\n");
     out.append("| ").append(String.join(" | ", header())).append(" |\n|");
-    out.append("---|".repeat(COLUMNS.length)).append('\n');
+    out.append("---|".repeat(header().length)).append('\n');
     for (SweepRow row : rows) {
       out.append("| ").append(String.join(" | ", cells(row))).append(" |\n");
     }
@@ -138,15 +146,36 @@ public final class SweepReport {
     return out.toString();
   }
 
+  // Whether the rows carry an accuracy at a lossy precision: then a column after the fine-tune's.
+  private boolean rounded() {
+    return rows.stream().anyMatch(SweepRow::rounded);
+  }
+
   private String[] header() {
     String[] h = COLUMNS.clone();
     for (int i = 0; i < h.length; i++) {
       h[i] = h[i].replace("bN", "b" + batch);
     }
-    return h;
+    return rounded() ? withRoundedColumn(h, "rounded") : h;
   }
 
-  private static String[] cells(SweepRow r) {
+  private String[] cells(SweepRow r) {
+    String[] c = fixedCells(r);
+    return rounded() ? withRoundedColumn(c, r.rounded() ? fmt("%.4f", r.roundedAccuracy()) : "-")
+        : c;
+  }
+
+  private static final int ROUNDED_COLUMN = 7;  // after the fine-tune's Δ pts
+
+  private static String[] withRoundedColumn(String[] cells, String value) {
+    String[] out = new String[cells.length + 1];
+    System.arraycopy(cells, 0, out, 0, ROUNDED_COLUMN);
+    out[ROUNDED_COLUMN] = value;
+    System.arraycopy(cells, ROUNDED_COLUMN, out, ROUNDED_COLUMN + 1, cells.length - ROUNDED_COLUMN);
+    return out;
+  }
+
+  private static String[] fixedCells(SweepRow r) {
     return new String[] {
       r.method(), fmt("%.2f", r.level()), fmt("%.1f%%", 100 * r.sparsity()),
       fmt("%.4f", r.accuracy()), fmt("%+.2f", r.pointsOneShot()),

@@ -19,11 +19,14 @@ package org.sparsenn.cli.sweep;
  * @param baselineMicros1 the unpruned model at batch 1 on dense methods only, µs
  * @param baselineMicrosBatch the unpruned model at the batch size on dense methods only, µs
  * @param denseAccuracy test accuracy of the unpruned model
+ * @param roundedAccuracy test accuracy of the final model (fine-tuned when measured) with every
+ *     weight rounded to the sweep's lossy precision, or NaN when the sweep runs at fp32
  */
 public record SweepRow(String method, double level, double sparsity, double accuracy,
     double fineTunedAccuracy, long fileBytes, double micros1, double microsBatch,
     double denseMicros1, double denseMicrosBatch, String plan1, String planBatch,
-    double baselineMicros1, double baselineMicrosBatch, double denseAccuracy) {
+    double baselineMicros1, double baselineMicrosBatch, double denseAccuracy,
+    double roundedAccuracy) {
 
   /** Speedup at batch 1 over the same model run dense. */
   public double speedup1() {
@@ -64,7 +67,12 @@ public record SweepRow(String method, double level, double sparsity, double accu
   public SweepRow withMethod(String name) {
     return new SweepRow(name, level, sparsity, accuracy, fineTunedAccuracy, fileBytes, micros1,
         microsBatch, denseMicros1, denseMicrosBatch, plan1, planBatch, baselineMicros1,
-        baselineMicrosBatch, denseAccuracy);
+        baselineMicrosBatch, denseAccuracy, roundedAccuracy);
+  }
+
+  /** Whether an accuracy at a lossy precision was measured. */
+  public boolean rounded() {
+    return !Double.isNaN(roundedAccuracy);
   }
 
   /** Whether a fine-tuned accuracy was measured. */

@@ -13,6 +13,7 @@ import java.util.stream.Collectors;
 import org.sparsenn.engine.LayerMethod;
 import org.sparsenn.engine.Plan;
 import org.sparsenn.engine.PlanningMode;
+import org.sparsenn.engine.Precision;
 import org.sparsenn.engine.Session;
 import org.sparsenn.engine.SessionOptions;
 import org.sparsenn.io.data.Dataset;
@@ -43,9 +44,12 @@ public final class SweepRunner {
    * What a sweep runs.
    *
    * @param fineTune how each level is retrained, or null for no fine-tune
+   * @param precision the weight precision the planned sessions may use; a lossy one also
+   *     measures each level's accuracy with the weights rounded to it
    */
   public record Settings(List<SweepMethod> methods, List<Double> levels,
-      FineTuneRecipe fineTune, int batch, int threads, long latencyBudgetNanos) {
+      FineTuneRecipe fineTune, int batch, int threads, long latencyBudgetNanos,
+      Precision precision) {
     /** Copies the lists. */
     public Settings {
       methods = List.copyOf(methods);
@@ -125,6 +129,9 @@ public final class SweepRunner {
           : recipe.retrain(pruned, masks, train, original, quiet).network();
       fineTuned = accuracy(pruned);
     }
+    Precision precision = settings.precision();
+    double rounded = precision == Precision.FP32 ? Double.NaN
+        : accuracy(precision.roundWeights(pruned));
     long bytes = fileBytes(pruned, method, level);
     int batch = settings.batch();
     long budget = settings.latencyBudgetNanos();
@@ -151,14 +158,14 @@ public final class SweepRunner {
         .totalSparsity();
     return new SweepRow(method.label(), level, sparsity, accuracy, fineTuned, bytes,
         micros1, microsBatch, dense1, denseBatch, plan1, planBatch, baseline[0], baseline[1],
-        denseAccuracy);
+        denseAccuracy, rounded);
   }
 
   /** Measured plans: on small layers call overheads decide, which only timing gets right. */
   private SessionOptions plannedOptions() {
     return SessionOptions.builder().threads(settings.threads()).planning(PlanningMode.MEASURE)
         .plannedBatch(Math.max(2, settings.batch())).softmax(false)
-        .calibrationInputs(calibrationInputs()).build();
+        .calibrationInputs(calibrationInputs()).precision(settings.precision()).build();
   }
 
   private SessionOptions denseOptions() {

@@ -132,6 +132,8 @@ public final class Planner {
     private final WeightMatrix stored;
     private final Map<LayerMethod, LinearOp> built = new EnumMap<>(LayerMethod.class);
     private final List<LinearOp> taken = new ArrayList<>();
+    private final Map<LayerMethod, LayerMethod.Footprint> footprints =
+        new EnumMap<>(LayerMethod.class);
 
     LayerBuilder(DenseLayer layer, WeightMatrix stored, Kernels kernels, int threads,
         Executor executor) {
@@ -172,7 +174,8 @@ public final class Planner {
     private List<LayerMethod> feasible(SessionOptions options) {
       List<LayerMethod> methods = new ArrayList<>();
       for (LayerMethod method : LayerMethod.values()) {
-        if (options.candidates().contains(method) && method.fits(layer.inputs())) {
+        if (options.candidates().contains(method) && method.fits(layer.inputs())
+            && method.suits(footprint(method), nonzeros)) {
           methods.add(method);
         }
       }
@@ -196,8 +199,9 @@ public final class Planner {
       int cols = layer.inputs();
       List<Plan.Candidate> ranked = new ArrayList<>();
       for (LayerMethod method : methods) {
-        long bytes = method.storageBytes(rows, cols, nonzeros);
-        long stored = method.storedWeights(rows, cols, nonzeros);
+        LayerMethod.Footprint footprint = footprint(method);
+        long bytes = footprint.storageBytes();
+        long stored = footprint.storedWeights();
         double predicted = profile.predictMicros(method, rows, stored, bytes, batch);
         ranked.add(new Plan.Candidate(method, bytes, predicted, Double.NaN));
       }
@@ -255,6 +259,15 @@ public final class Planner {
         return reordered;
       }
       return ranked;
+    }
+
+    /** The method's footprint on this layer's weights, computed once. */
+    private LayerMethod.Footprint footprint(LayerMethod method) {
+      if (!footprints.containsKey(method)) {
+        footprints.put(method, method.footprint(layer.weights(), layer.outputs(),
+            layer.inputs(), nonzeros));
+      }
+      return footprints.get(method);
     }
 
     private LinearOp op(LayerMethod method) {

@@ -32,6 +32,7 @@ import org.sparsenn.kernel.Epilogue;
 import org.sparsenn.kernel.Isa;
 import org.sparsenn.kernel.JavaKernels;
 import org.sparsenn.kernel.Kernels;
+import org.sparsenn.sparse.BlockMatrix;
 import org.sparsenn.kernel.NativeKernels;
 
 class LinearOpTest {
@@ -320,7 +321,14 @@ class LinearOpTest {
       assertEquals(COLS, op.cols());
       assertEquals(method, op.method());
       assertSame(k, op.kernels());
-      if (method.isSparse()) {
+      LayerMethod.Footprint footprint = method.footprint(w, ROWS, COLS, nonzeros);
+      assertEquals(footprint.storedWeights(), op.storedWeights());
+      assertEquals(footprint.storageBytes(), op.weightBytes());
+      if (method == LayerMethod.BSR16) {
+        // every kept 16x1 block stores 16 values, its zeros included
+        assertEquals(16L * BlockMatrix.countBlocks(w, ROWS, COLS), op.storedWeights());
+        assertTrue(op.storedWeights() > nonzeros);
+      } else if (method.isSparse()) {
         assertEquals(nonzeros, op.storedWeights());
         int index = method == LayerMethod.CSR16 ? 2 : 4;
         assertEquals(4L * (ROWS + 1) + (4L + index) * nonzeros, op.weightBytes());

@@ -298,7 +298,9 @@ enum Kind {
   SPMV_CSC16,
   SPMM_CSC16,
   SPMV_CSR16_BF16,
-  SPMM_CSR16_BF16
+  SPMM_CSR16_BF16,
+  SPMV_BSR16,
+  SPMM_BSR16
 };
 const char* kind_name(Kind k) {
   switch (k) {
@@ -326,6 +328,10 @@ const char* kind_name(Kind k) {
       return "spmv_csr16_bf16";
     case SPMM_CSR16_BF16:
       return "spmm_csr16_bf16";
+    case SPMV_BSR16:
+      return "spmv_bsr16";
+    case SPMM_BSR16:
+      return "spmm_bsr16";
     default:
       return "gemm_blas";
   }
@@ -376,6 +382,35 @@ struct Csc16 {
   }
 };
 
+// The bsr16 layout of m (kernels.h): a panel keeps a block for every column that any of its
+// rows uses; the zeros inside a kept block are stored.
+struct Bsr16 {
+  std::vector<int32_t> panel_ptr;
+  std::vector<uint16_t> block_col;
+  std::vector<float> values;
+  explicit Bsr16(const Csr& m) {
+    const int32_t panels = (m.rows + SNN_BSR16_ROWS - 1) / SNN_BSR16_ROWS;
+    panel_ptr.push_back(0);
+    for (int32_t p = 0; p < panels; p++) {
+      std::vector<bool> used((size_t)m.cols, false);
+      for (int32_t r = p * SNN_BSR16_ROWS; r < m.rows && r < (p + 1) * SNN_BSR16_ROWS; r++) {
+        for (int32_t k = m.row_ptr[r]; k < m.row_ptr[r + 1]; k++) used[(size_t)m.col_idx[k]] = true;
+      }
+      for (int32_t c = 0; c < m.cols; c++) {
+        if (!used[(size_t)c]) continue;
+        block_col.push_back((uint16_t)c);
+        for (int32_t i = 0; i < SNN_BSR16_ROWS; i++) {
+          const int32_t r = p * SNN_BSR16_ROWS + i;
+          values.push_back(r < m.rows ? m.dense[(size_t)r * m.cols + c] : 0.0f);
+        }
+      }
+      panel_ptr.push_back((int32_t)block_col.size());
+    }
+    block_col.reserve(1);  // never a NULL pointer
+    values.reserve(1);
+  }
+};
+
 // Panel heights for the tests: several panels and panels cut by the ranges.
 int32_t csc_panel_rows(const Csr& m) { return m.rows > 100 ? 64 : 5; }
 
@@ -383,6 +418,25 @@ int32_t csc_panel_rows(const Csr& m) { return m.rows > 100 ? 64 : 5; }
 const Csc16& csc16_of(const Csr& m) {
   if (!m.csc) m.csc = std::make_shared<const Csc16>(m, csc_panel_rows(m));
   return *m.csc;
+}
+
+// m with the block pattern of its bsr16 layout as its sparsity pattern (stored zeros included):
+// the double-precision reference of the bsr16 kernels, where 0 * inf in a block is NaN.
+Csr blocked16(const Csr& m) {
+  const Bsr16 b(m);
+  Csr out = m;
+  out.row_ptr.assign(1, 0);
+  out.col_idx.clear();
+  out.values.clear();
+  for (int32_t r = 0; r < m.rows; r++) {
+    const int32_t p = r / SNN_BSR16_ROWS;
+    for (int32_t k = b.panel_ptr[p]; k < b.panel_ptr[p + 1]; k++) {
+      out.col_idx.push_back(b.block_col[k]);
+      out.values.push_back(b.values[(size_t)k * SNN_BSR16_ROWS + r % SNN_BSR16_ROWS]);
+    }
+    out.row_ptr.push_back((int32_t)out.col_idx.size());
+  }
+  return out;
 }
 
 int32_t call_kernel(Kind kind, int32_t isa, const Csr& m, int32_t r0, int32_t r1, const float* x,
@@ -428,6 +482,16 @@ int32_t call_kernel(Kind kind, int32_t isa, const Csr& m, int32_t r0, int32_t r1
     case SPMM_CSR16_BF16:
       return snn_f32_spmm_csr16_bf16(isa, r0, r1, m.row_ptr.data(), m.col_idx16.data(),
                                      m.values_bf16.data(), x, batch, bias, y, a.act, a.alpha);
+    case SPMV_BSR16: {
+      const Bsr16 b(m);
+      return snn_f32_spmv_bsr16(isa, r0, r1, b.panel_ptr.data(), b.block_col.data(),
+                                b.values.data(), x, bias, y, a.act, a.alpha);
+    }
+    case SPMM_BSR16: {
+      const Bsr16 b(m);
+      return snn_f32_spmm_bsr16(isa, r0, r1, b.panel_ptr.data(), b.block_col.data(),
+                                b.values.data(), x, batch, bias, y, a.act, a.alpha);
+    }
     default:
       return snn_f32_gemm_blas(isa, r0, r1, m.cols, m.dense.data(), x, batch, bias, y, a.act,
                                a.alpha);
@@ -509,6 +573,12 @@ void test_matrices() {
           run_matrix_case(SPMM_CSR, m, x, batch, bias, ref, label);
           if (s.cols <= 65536) run_matrix_case(SPMM_CSR16, m, x, batch, bias, ref, label);
           run_matrix_case(SPMM_CSC16, m, x, batch, bias, ref, label);
+          // (smaller than the dense limit: the block layout is rebuilt per call, slow under ASan)
+          if (s.cols <= 65536 && (double)s.rows * s.cols * batch <= 3.2e5) {
+            const Ref bref = ref_product(blocked16(m), x.data(), batch);
+            if (batch == 1) run_matrix_case(SPMV_BSR16, m, x, 1, bias, bref, label);
+            run_matrix_case(SPMM_BSR16, m, x, batch, bias, bref, label);
+          }
           if ((double)s.rows * s.cols * batch <= 2e6) {
             run_matrix_case(GEMM, m, x, batch, bias, ref, label);
             run_matrix_case(GEMM_PACKED, m, x, batch, bias, ref, label);
@@ -575,6 +645,9 @@ void test_row_lengths() {
       run_matrix_case(SPMM_CSR, m, x, batch, bias, ref, label);
       run_matrix_case(SPMM_CSR16, m, x, batch, bias, ref, label);
       run_matrix_case(SPMM_CSC16, m, x, batch, bias, ref, label);
+      const Ref bref = ref_product(blocked16(m), x.data(), batch);
+      if (batch == 1) run_matrix_case(SPMV_BSR16, m, x, 1, bias, bref, label);
+      run_matrix_case(SPMM_BSR16, m, x, batch, bias, bref, label);
       run_matrix_case(GEMM, m, x, batch, bias, dref, label);
       run_matrix_case(GEMM_PACKED, m, x, batch, bias, dref, label);
     }
@@ -611,6 +684,9 @@ void test_non_finite() {
     run_matrix_case(SPMM_CSR, m, x, batch, bias, ref, "non-finite");
     run_matrix_case(SPMM_CSR16, m, x, batch, bias, ref, "non-finite");
     run_matrix_case(SPMM_CSC16, m, x, batch, bias, ref, "non-finite");
+    const Ref bref = ref_product(blocked16(m), x.data(), batch);
+    if (batch == 1) run_matrix_case(SPMV_BSR16, m, x, 1, bias, bref, "non-finite");
+    run_matrix_case(SPMM_BSR16, m, x, batch, bias, bref, "non-finite");
     run_matrix_case(GEMM, m, x, batch, bias, dref, "non-finite");
     run_matrix_case(GEMM_PACKED, m, x, batch, bias, dref, "non-finite");
     run_matrix_case(GEMM_BLAS, m, x, batch, bias, dref, "non-finite");
@@ -990,6 +1066,22 @@ void check_spmm_csr16_bf16(const char* name, snn_spmm_csr16_bf16_kernel* fn,
   check_weighted(name, fn, ref, true, [](snn_spmm_csr16_bf16_kernel* f, const Call& c) {
     f(c.r0, c.r1, c.m->row_ptr.data(), c.m->col_idx16.data(), c.m->values_bf16.data(), c.x,
       c.batch, c.bias, c.y, c.act, c.alpha);
+  });
+}
+
+void check_spmv_bsr16(const char* name, snn_spmv_bsr16_kernel* fn, snn_spmv_bsr16_kernel* ref) {
+  check_weighted(name, fn, ref, false, [](snn_spmv_bsr16_kernel* f, const Call& c) {
+    const Bsr16 b(*c.m);
+    f(c.r0, c.r1, b.panel_ptr.data(), b.block_col.data(), b.values.data(), c.x, c.bias, c.y,
+      c.act, c.alpha);
+  });
+}
+
+void check_spmm_bsr16(const char* name, snn_spmm_bsr16_kernel* fn, snn_spmm_bsr16_kernel* ref) {
+  check_weighted(name, fn, ref, true, [](snn_spmm_bsr16_kernel* f, const Call& c) {
+    const Bsr16 b(*c.m);
+    f(c.r0, c.r1, b.panel_ptr.data(), b.block_col.data(), b.values.data(), c.x, c.batch, c.bias,
+      c.y, c.act, c.alpha);
   });
 }
 

@@ -220,6 +220,31 @@ int32_t snn_f32_spmm_csc16(int32_t isa, int32_t row_begin, int32_t row_end, int3
                            const float* values, const float* x, int32_t batch,
                            const float* bias, float* y, int32_t act, float alpha);
 
+/* --- Block-sparse: 16x1 blocks (bsr16) ------------------------------------------------------ */
+
+/* Rows per panel of the bsr16 layout. */
+#define SNN_BSR16_ROWS 16
+
+/* Block-sparse weights in blocks of 16 rows x 1 column: the rows in panels of 16 (panel p holds
+ * rows 16p .. 16p + 15), each panel a list of blocks, one per column the panel keeps:
+ *   panel_ptr[panels + 1]   panels = ceil(rows / 16); panel_ptr[0] == 0, non-decreasing
+ *   block_col[blocks]       uint16; within a panel strictly increasing and in [0, cols)
+ *   values[blocks * 16]     block k is values[16k .. 16k + 15], W[16p + i][block_col[k]] at
+ *                           values[16k + i]; zeros inside a kept block (and the rows of the last
+ *                           panel beyond the matrix) are stored as zeros and multiplied
+ * Same contracts as snn_f32_spmv_csr16 and snn_f32_spmm_csr16 otherwise (any row range, any
+ * batch >= 1 for spmm); the SIMD kernels vectorise over the 16 rows of a block: one index and
+ * one broadcast of x per block. */
+int32_t snn_f32_spmv_bsr16(int32_t isa, int32_t row_begin, int32_t row_end,
+                           const int32_t* panel_ptr, const uint16_t* block_col,
+                           const float* values, const float* x, const float* bias, float* y,
+                           int32_t act, float alpha);
+
+int32_t snn_f32_spmm_bsr16(int32_t isa, int32_t row_begin, int32_t row_end,
+                           const int32_t* panel_ptr, const uint16_t* block_col,
+                           const float* values, const float* x, int32_t batch,
+                           const float* bias, float* y, int32_t act, float alpha);
+
 #ifdef __cplusplus
 }
 #endif

@@ -151,6 +151,8 @@ public final class Planner {
     private final WeightMatrix stored;
     private final Map<LayerMethod, LinearOp> built = new EnumMap<>(LayerMethod.class);
     private final List<LinearOp> taken = new ArrayList<>();
+    private final Map<LayerMethod, LayerMethod.Footprint> footprints =
+        new EnumMap<>(LayerMethod.class);
 
     LayerBuilder(DenseLayer layer, WeightMatrix stored, Kernels kernels, int threads,
         Executor executor) {
@@ -203,7 +205,8 @@ public final class Planner {
       List<LayerMethod> methods = new ArrayList<>();
       for (LayerMethod method : LayerMethod.values()) {
         if (options.candidates().contains(method) && method.fits(layer.inputs())
-            && options.precision().allows(method.precision())) {
+            && options.precision().allows(method.precision())
+            && method.suits(footprint(method), nonzeros)) {
           methods.add(method);
         }
       }
@@ -233,8 +236,9 @@ public final class Planner {
       double skipped = inputs == null ? 0 : inputs.skippedFraction(index, batch);
       List<Plan.Candidate> ranked = new ArrayList<>();
       for (LayerMethod method : methods) {
-        long bytes = method.storageBytes(rows, cols, nonzeros);
-        long stored = method.storedWeights(rows, cols, nonzeros);
+        LayerMethod.Footprint footprint = footprint(method);
+        long bytes = footprint.storageBytes();
+        long stored = footprint.storedWeights();
         if (method.skipsZeroInputs()) {
           stored = Math.round(stored * (1 - skipped));
         }
@@ -298,6 +302,15 @@ public final class Planner {
         return reordered;
       }
       return ranked;
+    }
+
+    /** The method's footprint on this layer's weights, computed once. */
+    private LayerMethod.Footprint footprint(LayerMethod method) {
+      if (!footprints.containsKey(method)) {
+        footprints.put(method, method.footprint(layer.weights(), layer.outputs(),
+            layer.inputs(), nonzeros));
+      }
+      return footprints.get(method);
     }
 
     private LinearOp op(LayerMethod method) {

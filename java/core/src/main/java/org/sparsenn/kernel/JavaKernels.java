@@ -103,6 +103,31 @@ public final class JavaKernels implements Kernels, RawKernels {
   }
 
   @Override
+  public void spmmBlock(BlockOperand w, int rowBegin, int rowEnd, AlignedBuffer x, int batch,
+      AlignedBuffer bias, AlignedBuffer y, Epilogue epilogue) {
+    IntBuffer panelPtr = w.panelPointers().intView();
+    ShortBuffer blockCols = w.blockColumns().shortView();
+    FloatBuffer values = w.values().floatView();
+    FloatBuffer xs = x.floatView();
+    FloatBuffer ys = y.floatView();
+    FloatBuffer biasView = bias == null ? null : bias.floatView();
+    float[] acc = new float[batch];
+    for (int r = rowBegin; r < rowEnd; r++) {
+      java.util.Arrays.fill(acc, 0f);
+      int panel = r / BlockOperand.PANEL_ROWS;
+      int lane = r % BlockOperand.PANEL_ROWS;
+      for (int k = panelPtr.get(panel), end = panelPtr.get(panel + 1); k < end; k++) {
+        float v = values.get(k * BlockOperand.PANEL_ROWS + lane);
+        int base = Short.toUnsignedInt(blockCols.get(k)) * batch;
+        for (int j = 0; j < batch; j++) {
+          acc[j] += v * xs.get(base + j);
+        }
+      }
+      store(acc, r, batch, biasView, ys, epilogue);
+    }
+  }
+
+  @Override
   public void gemv(DenseOperand w, int rowBegin, int rowEnd, AlignedBuffer x, AlignedBuffer bias,
       AlignedBuffer y, Epilogue epilogue) {
     FloatBuffer ws = w.weights().floatView();

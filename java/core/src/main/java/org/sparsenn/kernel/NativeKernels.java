@@ -171,6 +171,22 @@ public final class NativeKernels implements Kernels, RawKernels {
   }
 
   @Override
+  public void spmmBlock(BlockOperand w, int rowBegin, int rowEnd, AlignedBuffer x, int batch,
+      AlignedBuffer bias, AlignedBuffer y, Epilogue epilogue) {
+    int status;
+    if (batch == 1) {
+      status = snn_f32_spmv_bsr16(isa.code(), rowBegin, rowEnd, w.panelPointers().address(),
+          w.blockColumns().address(), w.values().address(), x.address(), addressOf(bias),
+          y.address(), epilogue.function().code(), epilogue.alpha());
+    } else {
+      status = snn_f32_spmm_bsr16(isa.code(), rowBegin, rowEnd, w.panelPointers().address(),
+          w.blockColumns().address(), w.values().address(), x.address(), batch,
+          addressOf(bias), y.address(), epilogue.function().code(), epilogue.alpha());
+    }
+    check(status, "spmmBlock");
+  }
+
+  @Override
   public void gemv(DenseOperand w, int rowBegin, int rowEnd, AlignedBuffer x, AlignedBuffer bias,
       AlignedBuffer y, Epilogue epilogue) {
     check(snn_f32_gemv(isa.code(), rowBegin, rowEnd, w.cols(), w.weights().address(),
@@ -348,6 +364,16 @@ public final class NativeKernels implements Kernels, RawKernels {
 
   @NoException static native int snn_f32_spmm_csr16(int isa, int rowBegin, int rowEnd,
       @Cast("const int32_t*") long rowPtr, @Cast("const uint16_t*") long colIdx,
+      @Cast("const float*") long values, @Cast("const float*") long x, int batch,
+      @Cast("const float*") long bias, @Cast("float*") long y, int act, float alpha);
+
+  @NoException static native int snn_f32_spmv_bsr16(int isa, int rowBegin, int rowEnd,
+      @Cast("const int32_t*") long panelPtr, @Cast("const uint16_t*") long blockCol,
+      @Cast("const float*") long values, @Cast("const float*") long x,
+      @Cast("const float*") long bias, @Cast("float*") long y, int act, float alpha);
+
+  @NoException static native int snn_f32_spmm_bsr16(int isa, int rowBegin, int rowEnd,
+      @Cast("const int32_t*") long panelPtr, @Cast("const uint16_t*") long blockCol,
       @Cast("const float*") long values, @Cast("const float*") long x, int batch,
       @Cast("const float*") long bias, @Cast("float*") long y, int act, float alpha);
 

@@ -34,6 +34,7 @@ import org.sparsenn.kernel.JavaKernels;
 import org.sparsenn.kernel.Kernels;
 import org.sparsenn.kernel.NativeKernels;
 import org.sparsenn.sparse.BFloat16;
+import org.sparsenn.sparse.BlockMatrix;
 
 class LinearOpTest {
   private static final int ROWS = 37;
@@ -336,7 +337,14 @@ class LinearOpTest {
       assertEquals(COLS, op.cols());
       assertEquals(method, op.method());
       assertSame(k, op.kernels());
-      if (method == LayerMethod.CSC16) {
+      LayerMethod.Footprint footprint = method.footprint(w, ROWS, COLS, nonzeros);
+      assertEquals(footprint.storedWeights(), op.storedWeights());
+      assertEquals(footprint.storageBytes(), op.weightBytes());
+      if (method == LayerMethod.BSR16) {
+        // every kept 16x1 block stores 16 values, its zeros included
+        assertEquals(16L * BlockMatrix.countBlocks(w, ROWS, COLS), op.storedWeights());
+        assertTrue(op.storedWeights() > nonzeros);
+      } else if (method == LayerMethod.CSC16) {
         // one panel: a pointer per column and one more, then 2-byte row offsets and values
         assertEquals(nonzeros, op.storedWeights());
         assertEquals(4L * (COLS + 1) + 6L * nonzeros, op.weightBytes());

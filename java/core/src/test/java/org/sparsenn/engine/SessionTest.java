@@ -57,6 +57,7 @@ class SessionTest {
     // slower than CSR per weight read: only the inputs' zeros can make it win
     figures.put(LayerMethod.CSC16, figures(0.3, 1.0, 0.50, 1.00));
     figures.put(LayerMethod.CSR16_BF16, figures(0.3, 1.0, 0.20, 0.35));
+    figures.put(LayerMethod.BSR16, figures(0.3, 0.5, 0.14, 0.28));  // per stored value
     return new MachineProfile("fixed test figures", figures, figures, figures);
   }
 
@@ -259,6 +260,42 @@ class SessionTest {
       assertClose(ReferenceForward.forward(Precision.BF16.roundWeights(net), input, 1),
           session.run(input), "bf16 session");
     }
+  }
+
+  void estimatePicksBlocksOnlyWhereTheNonzerosFillThem() {
+    // 90% sparse either way: in whole 16x1 blocks, or scattered (16x1 blocks about 12% full)
+    Network net = new Network(List.of(
+        new DenseLayer(512, 512, blockSparse(512, 512, 0.1, 5), new float[512], Activation.RELU),
+        layer(512, 512, 0.9, 6, Activation.RELU)), false);
+    Plan plan = Planner.plan(net, options().build(), Kernels.best());
+    assertEquals(LayerMethod.BSR16, plan.layers().get(0).single());
+    assertEquals(LayerMethod.BSR16, plan.layers().get(0).batched());
+    assertEquals(LayerMethod.CSR16, plan.layers().get(1).single());
+    assertTrue(plan.layers().get(1).singleCandidates().stream()
+        .noneMatch(c -> c.method() == LayerMethod.BSR16), plan.describe());
+    // forced, it still runs the scattered layer, and right
+    Network scattered = new Network(List.of(net.layers().get(1)), false);
+    float[] input = RandomWeights.vector(512, 9);
+    try (Session forced = Session.create(scattered,
+        options().override(0, LayerMethod.BSR16).build())) {
+      assertClose(ReferenceForward.forward(scattered, input, 1), forced.run(input), "forced");
+    }
+  }
+
+  /** {@code rows x cols} weights of which a fraction {@code keep} of the 16x1 blocks is kept. */
+  static float[] blockSparse(int rows, int cols, double keep, long seed) {
+    SplittableRandom random = new SplittableRandom(seed);
+    float[] w = new float[rows * cols];
+    for (int r0 = 0; r0 < rows; r0 += 16) {
+      for (int c = 0; c < cols; c++) {
+        if (random.nextDouble() < keep) {
+          for (int r = r0; r < Math.min(rows, r0 + 16); r++) {
+            w[r * cols + c] = (float) (random.nextDouble() - 0.5);
+          }
+        }
+      }
+    }
+    return w;
   }
 
   @Test

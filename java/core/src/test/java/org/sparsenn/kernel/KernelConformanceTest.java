@@ -25,6 +25,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 import org.sparsenn.kernel.internal.RawKernels;
 import org.sparsenn.sparse.BFloat16;
 import org.sparsenn.sparse.Bf16CsrMatrix;
+import org.sparsenn.sparse.BlockMatrix;
 import org.sparsenn.sparse.CscMatrix;
 import org.sparsenn.sparse.CsrMatrix;
 import org.sparsenn.sparse.DenseMatrix;
@@ -73,11 +74,15 @@ class KernelConformanceTest {
     SPMM_CSC16,
     /** uint16 indices, bf16 values: checked against the reference of the rounded weights. */
     SPMV_CSR16_BF16,
-    SPMM_CSR16_BF16;
+    SPMM_CSR16_BF16,
+    /** The 16x1 block-sparse kernels at batch 1 and batched. */
+    SPMV_BSR16,
+    SPMM_BSR16;
 
     boolean batched() {
       return this == SPMM_CSR || this == SPMM_CSR16 || this == GEMM || this == GEMM_BLAS
-          || this == GEMM_PACKED || this == SPMM_CSC16 || this == SPMM_CSR16_BF16;
+          || this == GEMM_PACKED || this == SPMM_CSC16 || this == SPMM_CSR16_BF16
+          || this == SPMM_BSR16;
     }
 
     boolean bf16() {
@@ -91,11 +96,11 @@ class KernelConformanceTest {
 
   private static final Op[] VECTOR_OPS = {
     Op.SPMV_CSR, Op.SPMV_CSR16, Op.GEMV, Op.GEMV_BLAS, Op.GEMV_PACKED, Op.SPMV_CSC16,
-    Op.SPMV_CSR16_BF16
+    Op.SPMV_CSR16_BF16, Op.SPMV_BSR16
   };
   private static final Op[] BATCH_OPS = {
     Op.SPMM_CSR, Op.SPMM_CSR16, Op.GEMM, Op.GEMM_BLAS, Op.GEMM_PACKED, Op.SPMM_CSC16,
-    Op.SPMM_CSR16_BF16
+    Op.SPMM_CSR16_BF16, Op.SPMM_BSR16
   };
   // Panel height of the csc16 ops: off every SIMD width, so most shapes have several panels.
   private static final int CSC_TEST_PANEL_ROWS = 7;
@@ -329,6 +334,12 @@ class KernelConformanceTest {
         case GEMM_PACKED:
           try (PackedMatrix a = PackedMatrix.of(p.w, p.rows, p.cols)) {
             k.gemmPacked(a, rowBegin, rowEnd, x, op == Op.GEMV_PACKED ? 1 : p.batch, b, y, e);
+          }
+          break;
+        case SPMV_BSR16:
+        case SPMM_BSR16:
+          try (BlockMatrix a = BlockMatrix.of(p.w, p.rows, p.cols)) {
+            k.spmmBlock(a, rowBegin, rowEnd, x, op == Op.SPMV_BSR16 ? 1 : p.batch, b, y, e);
           }
           break;
         default:
@@ -911,6 +922,103 @@ class KernelConformanceTest {
   }
 
   // --- IEEE special values ---------------------------------------------------------------------
+
+  // Block-sparse: a zero stored inside a kept block is multiplied, so a block at a NaN or Inf
+  // input makes all 16 of its rows NaN or infinite, zeros included (0 * Inf is NaN); blocks
+  // elsewhere stay finite. Shapes off the panel height, empty panels and empty columns, every
+  // row range and batch, against a double reference over the block pattern.
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("providers")
+  void blockKernelsMultiplyStoredZerosLikeTheBlockReference(String provider) {
+    RawKernels k = kernels(provider);
+    SplittableRandom random = new SplittableRandom(77);
+    for (int[] shape : new int[][] {{1, 1}, {37, 45}, {16, 3}, {50, 70}}) {
+      int rows = shape[0];
+      int cols = shape[1];
+      float[] w = randomBlockWeights(rows, cols, 0.4, random);
+      for (int batch : new int[] {1, 2, 7, 13, 17}) {
+        for (int inputs = 0; inputs < 4; inputs++) {
+          // 0: all zero; 1: all nonzero; 2: a NaN input; 3: an Inf input
+          float[] x = inputs == 0 ? new float[cols * batch] : randomVector(cols * batch, random, 1);
+          if (inputs == 1) {
+            for (int i = 0; i < x.length; i++) {
+              x[i] = x[i] == 0f ? 0.5f : x[i];  // all nonzero
+            }
+          } else if (inputs >= 2) {
+            for (int b = 0; b < batch; b++) {
+              x[(cols / 2) * batch + b] = inputs == 2 ? Float.NaN : Float.POSITIVE_INFINITY;
+            }
+          }
+          double[] ref = blockReference(w, rows, cols, x, batch);
+          for (int[] range : new int[][] {{0, rows}, {Math.min(3, rows), rows},
+              {rows / 2, rows}}) {
+            float[] got = new float[rows * batch];
+            Arrays.fill(got, SENTINEL);
+            try (BlockMatrix a = BlockMatrix.of(w, rows, cols);
+                AlignedBuffer xb = AlignedBuffer.copyOf(x);
+                AlignedBuffer y = AlignedBuffer.copyOf(got)) {
+              k.spmmBlock(a, range[0], range[1], xb, batch, null, y, Epilogue.IDENTITY);
+              y.getFloats(0, got);
+            }
+            for (int r = 0; r < rows; r++) {
+              for (int b = 0; b < batch; b++) {
+                String what = k.name() + " " + rows + "x" + cols + " batch " + batch + " inputs "
+                    + inputs + " rows [" + range[0] + ", " + range[1] + "): row " + r
+                    + " sample " + b;
+                float v = got[r * batch + b];
+                double want = ref[r * batch + b];
+                if (r < range[0] || r >= range[1]) {
+                  assertEquals(SENTINEL, v, what + " outside the range was written");
+                } else if (Double.isNaN(want) || Double.isInfinite(want)) {
+                  assertEquals((float) want, v, what);
+                } else {
+                  assertEquals(want, v, 1e-5 * cols + 1e-6, what);
+                }
+              }
+            }
+          }
+        }
+      }
+    }
+  }
+
+  /** Weights in 16x1 blocks (a kept block holds some zeros too), about {@code keep} kept. */
+  static float[] randomBlockWeights(int rows, int cols, double keep, SplittableRandom random) {
+    float[] w = new float[rows * cols];
+    for (int r0 = 0; r0 < rows; r0 += 16) {
+      for (int c = 0; c < cols; c++) {
+        if (random.nextDouble() >= keep) {
+          continue;
+        }
+        for (int r = r0; r < Math.min(rows, r0 + 16); r++) {
+          w[r * cols + c] = random.nextDouble() < 0.2 ? 0f : (float) (random.nextDouble() - 0.5);
+        }
+        w[r0 * cols + c] = 0.75f;  // the block is kept even where the rest drew zeros
+      }
+    }
+    return w;
+  }
+
+  /** The 16x1 block format's result in double: every entry of a kept block multiplied. */
+  static double[] blockReference(float[] w, int rows, int cols, float[] x, int batch) {
+    double[] out = new double[rows * batch];
+    for (int r = 0; r < rows; r++) {
+      int r0 = r / 16 * 16;
+      for (int c = 0; c < cols; c++) {
+        boolean kept = false;
+        for (int i = r0; i < Math.min(rows, r0 + 16); i++) {
+          kept |= w[i * cols + c] != 0f;
+        }
+        if (!kept) {
+          continue;
+        }
+        for (int b = 0; b < batch; b++) {
+          out[r * batch + b] += (double) w[r * cols + c] * x[c * batch + b];
+        }
+      }
+    }
+    return out;
+  }
 
   // Sparse: only rows that store an entry in a NaN column become NaN (even an explicit zero:
   // 0 * NaN is NaN); +Inf times a positive weight is +Inf, times a negative one -Inf; other rows

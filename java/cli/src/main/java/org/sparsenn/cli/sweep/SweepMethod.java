@@ -16,7 +16,12 @@ public enum SweepMethod {
   /** 4 x 4 blocks by L2 norm, one threshold across all layers. */
   BLOCK("block"),
   /** Whole hidden neurons by the L2 norm of their weights; the level is the fraction removed. */
-  NEURON("neuron");
+  NEURON("neuron"),
+  /**
+   * 16 x 1 blocks (16 output rows of one input) by L2 norm, one threshold across all layers: the
+   * shape the bsr16 layer format runs at one index per 16 weights.
+   */
+  BLOCK16X1("block16x1");
 
   private static final long SEED = 42;
   private final String label;
@@ -59,6 +64,7 @@ public enum SweepMethod {
       case RANDOM -> Pruners.random(SEED).global().sparsity(level).build();
       case BLOCK -> Pruners.blocks(4, 4).global().sparsity(level).build();
       case NEURON -> Pruners.neurons().l2().fraction(level).build();
+      case BLOCK16X1 -> Pruners.blocks(16, 1).global().sparsity(level).build();
     };
   }
 }

@@ -2,6 +2,7 @@ package org.sparsenn.kernel.internal;
 
 import org.sparsenn.kernel.AlignedBuffer;
 import org.sparsenn.kernel.CscOperand;
+import org.sparsenn.kernel.BlockOperand;
 import org.sparsenn.kernel.CsrOperand;
 import org.sparsenn.kernel.DenseOperand;
 import org.sparsenn.kernel.Epilogue;
@@ -98,5 +99,13 @@ public interface RawKernels {
    * is zero in every sample.
    */
   void spmmCsc(CscOperand a, int rowBegin, int rowEnd, AlignedBuffer x, int batch,
+      AlignedBuffer bias, AlignedBuffer y, Epilogue epilogue);
+
+  /**
+   * Block-sparse matrix in 16x1 blocks times a batch, feature-major, any batch (1 is a
+   * matrix-vector product): native kernels vectorise over the 16 rows of a block, one index and
+   * one broadcast of x per block. Any row range.
+   */
+  void spmmBlock(BlockOperand w, int rowBegin, int rowEnd, AlignedBuffer x, int batch,
       AlignedBuffer bias, AlignedBuffer y, Epilogue epilogue);
 }

@@ -1,0 +1,215 @@
+package org.sparsenn.sparse;
+
+import java.util.Objects;
+import org.sparsenn.kernel.AlignedBuffer;
+import org.sparsenn.kernel.BlockOperand;
+
+/**
+ * An fp32 matrix in 16x1 blocks ({@link BlockOperand}, the bsr16 layout), off-heap (64-byte
+ * aligned, sealed) and owned: {@link #close()} frees it; use after close throws
+ * {@link IllegalStateException}. A panel of 16 rows keeps a block for every column that any of
+ * its rows uses; zeros inside a kept block are stored. It pays for weights pruned in 16x1 blocks
+ * ({@code prune.BlockPruner}), where one index serves 16 values and a nonzero costs a vector
+ * lane instead of CSR's scalar load of x.
+ */
+public final class BlockMatrix implements BlockOperand, WeightMatrix {
+  /** Most columns a block column index (uint16) addresses. */
+  public static final int MAX_COLUMNS = 1 << 16;
+
+  private final int rows;
+  private final int cols;
+  private final int blocks;
+  private final AlignedBuffer panelPointers;
+  private final AlignedBuffer blockColumns;
+  private final AlignedBuffer values;
+
+  private BlockMatrix(int rows, int cols, int blocks, AlignedBuffer panelPointers,
+      AlignedBuffer blockColumns, AlignedBuffer values) {
+    this.rows = rows;
+    this.cols = cols;
+    this.blocks = blocks;
+    this.panelPointers = panelPointers;
+    this.blockColumns = blockColumns;
+    this.values = values;
+  }
+
+  /**
+   * The blocks of a row-major array: a block wherever a panel's column holds a weight that is
+   * not zero.
+   *
+   * @throws IllegalArgumentException if the shape is negative, disagrees with the array, has
+   *     more than {@link #MAX_COLUMNS} columns, or the blocks would exceed
+   *     {@link Integer#MAX_VALUE} floats
+   */
+  public static BlockMatrix of(float[] data, int rows, int cols) {
+    int blocks = countBlocks(data, rows, cols);
+    if ((long) blocks * PANEL_ROWS > Integer.MAX_VALUE) {
+      throw new IllegalArgumentException(rows + " x " + cols + " matrix has " + blocks
+          + " blocks of 16, more than " + Integer.MAX_VALUE + " floats");
+    }
+    int panels = BlockOperand.panels(rows);
+    int[] panelPtr = new int[panels + 1];
+    short[] blockCols = new short[blocks];
+    float[] blockValues = new float[blocks * PANEL_ROWS];
+    int k = 0;
+    for (int p = 0; p < panels; p++) {
+      int r0 = p * PANEL_ROWS;
+      int n = Math.min(PANEL_ROWS, rows - r0);
+      for (int c = 0; c < cols; c++) {
+        if (!panelColumnUsed(data, cols, r0, n, c)) {
+          continue;
+        }
+        blockCols[k] = (short) c;
+        for (int i = 0; i < n; i++) {
+          blockValues[k * PANEL_ROWS + i] = data[(r0 + i) * cols + c];
+        }
+        k++;
+      }
+      panelPtr[p + 1] = k;
+    }
+    AlignedBuffer ptr = null;
+    AlignedBuffer col = null;
+    AlignedBuffer val = null;
+    try {
+      ptr = AlignedBuffer.copyOf(panelPtr).seal();
+      col = AlignedBuffer.copyOf(blockCols).seal();
+      val = AlignedBuffer.copyOf(blockValues).seal();
+      return new BlockMatrix(rows, cols, blocks, ptr, col, val);
+    } catch (RuntimeException | Error e) {
+      for (AlignedBuffer b : new AlignedBuffer[] {ptr, col, val}) {
+        if (b != null) {
+          b.close();
+        }
+      }
+      throw e;
+    }
+  }
+
+  /**
+   * Blocks of 16x1 that {@link #of} keeps for a row-major {@code rows x cols} array: the
+   * planner's input for this format (its cost is per block, not per nonzero).
+   *
+   * @throws IllegalArgumentException if the shape is negative, disagrees with the array or has
+   *     more than {@link #MAX_COLUMNS} columns
+   */
+  public static int countBlocks(float[] data, int rows, int cols) {
+    Objects.requireNonNull(data, "data");
+    if (rows < 0 || cols < 0) {
+      throw new IllegalArgumentException(
+          "matrix shape must be non-negative, got " + rows + " x " + cols);
+    }
+    if ((long) rows * cols != data.length) {
+      throw new IllegalArgumentException("dense matrix has " + data.length
+          + " entries, expected rows * cols = " + rows + " * " + cols);
+    }
+    if (cols > MAX_COLUMNS) {
+      throw new IllegalArgumentException(
+          "block matrix takes at most " + MAX_COLUMNS + " columns, got " + cols);
+    }
+    long blocks = 0;
+    for (int r0 = 0; r0 < rows; r0 += PANEL_ROWS) {
+      int n = Math.min(PANEL_ROWS, rows - r0);
+      for (int c = 0; c < cols; c++) {
+        if (panelColumnUsed(data, cols, r0, n, c)) {
+          blocks++;
+        }
+      }
+    }
+    return (int) Math.min(blocks, Integer.MAX_VALUE);
+  }
+
+  private static boolean panelColumnUsed(float[] data, int cols, int r0, int n, int c) {
+    for (int i = 0; i < n; i++) {
+      if (data[(r0 + i) * cols + c] != 0f) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** A copy of the weights, row-major (the padding left out). */
+  public float[] toArray() {
+    int[] ptr = new int[BlockOperand.panels(rows) + 1];
+    panelPointers.getInts(0, ptr);
+    short[] col = new short[blocks];
+    blockColumns.getShorts(0, col);
+    float[] val = new float[blocks * PANEL_ROWS];
+    values.getFloats(0, val);
+    float[] out = new float[rows * cols];
+    for (int p = 0; p + 1 < ptr.length; p++) {
+      for (int k = ptr[p]; k < ptr[p + 1]; k++) {
+        for (int i = 0; i < PANEL_ROWS && p * PANEL_ROWS + i < rows; i++) {
+          out[(p * PANEL_ROWS + i) * cols + Short.toUnsignedInt(col[k])] = val[k * PANEL_ROWS + i];
+        }
+      }
+    }
+    return out;
+  }
+
+  @Override
+  public int rows() {
+    return rows;
+  }
+
+  @Override
+  public int cols() {
+    return cols;
+  }
+
+  @Override
+  public int blocks() {
+    return blocks;
+  }
+
+  @Override
+  public AlignedBuffer panelPointers() {
+    return panelPointers;
+  }
+
+  @Override
+  public AlignedBuffer blockColumns() {
+    return blockColumns;
+  }
+
+  @Override
+  public AlignedBuffer values() {
+    return values;
+  }
+
+  /**
+   * Bytes of a matrix of {@code rows} rows and {@code blocks} blocks: the values, the block
+   * columns and the panel pointers, what {@link #storageBytes()} reports.
+   */
+  public static long storageBytes(int rows, long blocks) {
+    return blocks * (PANEL_ROWS * (long) Float.BYTES + Short.BYTES)
+        + (BlockOperand.panels(rows) + 1L) * Integer.BYTES;
+  }
+
+  /** Values stored, the zeros inside kept blocks included. */
+  @Override
+  public long storedWeights() {
+    return (long) blocks * PANEL_ROWS;
+  }
+
+  @Override
+  public long storageBytes() {
+    return storageBytes(rows, blocks);
+  }
+
+  @Override
+  public boolean isClosed() {
+    return values.isClosed();
+  }
+
+  @Override
+  public void close() {
+    panelPointers.close();
+    blockColumns.close();
+    values.close();
+  }
+
+  @Override
+  public String toString() {
+    return "BlockMatrix[" + rows + " x " + cols + ", " + blocks + " blocks of 16x1]";
+  }
+}

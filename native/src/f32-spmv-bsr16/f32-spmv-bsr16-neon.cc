@@ -1,0 +1,11 @@
+// NEON SpMV (batch 1) on the bsr16 format (kernels.h); the loops: f32-spmv-bsr16/bsr16-loop.h.
+#if defined(__aarch64__)
+
+#include "f32-spmv-bsr16/bsr16-neon.h"
+#include "snn-internal.h"
+
+extern "C" void snn_f32_spmv_bsr16__neon(SNN_SPMV_PARAMS(uint16_t)) {
+  snn_bsr16_loop<Bsr16Neon, Bsr16Neon>(row_begin, row_end, row_ptr, col_idx, values, x, 1, bias, y, act, alpha);
+}
+
+#endif  // __aarch64__

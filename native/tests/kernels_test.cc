@@ -654,6 +654,62 @@ void test_row_lengths() {
   }
 }
 
+// SpMM at every register block of the tiles: batch 1-17 (one ymm / zmm / q blocks, masked or
+// full), around 32 and 64 (two to four zmm, full 64 blocks) and beyond; rows of every length
+// 0-79 (every leftover of nonzeros dealt round-robin to 2, 4 or 8 accumulators), ranges that
+// start and end off any row block, an all-empty matrix and one with no rows; finite, +-inf and
+// NaN inputs.
+void test_spmm_batches() {
+  Csr lengths;  // row r has r nonzeros, spread over the columns
+  lengths.rows = 80;
+  lengths.cols = 83;
+  lengths.row_ptr.push_back(0);
+  lengths.dense.assign((size_t)lengths.rows * lengths.cols, 0.0f);
+  Rng rng(5151);
+  for (int32_t r = 0; r < lengths.rows; r++) {
+    for (int32_t j = 0; j < r; j++) {
+      const int32_t c = (int32_t)(((int64_t)j * lengths.cols) / r + (r % 3)) % lengths.cols;
+      const float v = rng.sym() + 2.0f;
+      lengths.col_idx.push_back(c);
+      lengths.col_idx16.push_back((uint16_t)c);
+      lengths.values.push_back(v);
+      lengths.dense[(size_t)r * lengths.cols + c] += v;
+    }
+    lengths.row_ptr.push_back((int32_t)lengths.col_idx.size());
+  }
+  const Csr matrices[] = {lengths, make_csr(13, 40, 0.0, false, false, 61),
+                          make_csr(0, 9, 0.5, false, false, 62)};
+  std::vector<int32_t> batches;
+  for (int32_t b = 1; b <= 17; b++) batches.push_back(b);
+  for (int32_t b : {24, 31, 32, 33, 47, 48, 49, 63, 64, 65, 80, 127, 128, 129}) {
+    batches.push_back(b);
+  }
+  uint64_t seed = 3100;
+  for (const Csr& m : matrices) {
+    const std::vector<float> bias = random_vec((size_t)m.rows, seed++);
+    for (int32_t batch : batches) {
+      for (int special = 0; special < 3; special++) {
+        std::vector<float> x = random_vec((size_t)m.cols * batch, seed++);
+        const char* label = "spmm-batches";
+        if (special == 1) {
+          label = "spmm-batches +-inf";
+          for (int32_t c = 4; c < m.cols; c += 13) {
+            for (int32_t b = 0; b < batch; b++) {
+              x[(size_t)c * batch + b] = (b + c) % 3 == 0 ? -INFINITY : INFINITY;
+            }
+          }
+        } else if (special == 2) {
+          label = "spmm-batches nan";
+          for (int32_t c = 2; c < m.cols; c += 17) x[(size_t)c * batch + (c % batch)] = NAN;
+        }
+        const Ref ref = ref_product(m, x.data(), batch);
+        run_matrix_case(SPMM_CSR, m, x, batch, bias, ref, label);
+        run_matrix_case(SPMM_CSR16, m, x, batch, bias, ref, label);
+      }
+    }
+  }
+}
+
 // NaN and +-Inf inputs propagate as IEEE: a row with a nonzero weight at a NaN input is NaN.
 void test_non_finite() {
   Csr m = make_csr(23, 40, 0.4, true, false, 777);
@@ -987,7 +1043,7 @@ void check_weighted(const char* name, Fn fn, Fn ref, bool batched, Run run) {
       make_csr(37, 300, 0.1, true, true, 13), make_csr(64, 129, 0.5, false, false, 14),
       make_csr(80, 97, 0.5, true, false, 15)};
   const std::vector<int32_t> batches =
-      batched ? std::vector<int32_t>{1, 3, 16, 17, 64} : std::vector<int32_t>{1};
+      batched ? std::vector<int32_t>{1, 3, 8, 9, 16, 17, 33, 64, 65} : std::vector<int32_t>{1};
   uint64_t seed = 9000;
   int variant = 0;
   std::string err;
@@ -1383,6 +1439,7 @@ int main() {
   test_softmax();
   test_non_finite();
   test_row_lengths();
+  test_spmm_batches();
   test_matrices();
   test_gemm();
   test_csc16_zero_inputs();

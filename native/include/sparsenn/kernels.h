@@ -116,6 +116,11 @@ int32_t snn_f32_spmv_csr16_bf16(int32_t isa, int32_t row_begin, int32_t row_end,
 
 /* --- Sparse x dense batch ------------------------------------------------------------------ */
 
+/* The SIMD kernels deal a row's nonzeros to several accumulators (independent FMA chains) in a
+ * way that depends on the batch size: for a given batch the summation order is fixed, so
+ * results are deterministic, but one sample's outputs may differ by rounding between batch
+ * sizes and from the spmv kernels. */
+
 int32_t snn_f32_spmm_csr(int32_t isa, int32_t row_begin, int32_t row_end,
                          const int32_t* row_ptr, const int32_t* col_idx, const float* values,
                          const float* x, int32_t batch, const float* bias, float* y,

@@ -14,8 +14,39 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 namespace {
+
+// The column indices of 8 consecutive nonzeros as x row numbers, read in 64-bit words (2 int32
+// or 4 uint16 per load): the small-batch tiles are load bound, so this saves 3 to 6 loads per 8
+// nonzeros. Little-endian word order; a big-endian target reads them one by one.
+static inline __attribute__((always_inline)) void snn_spmm_columns8(const int32_t* idx,
+                                                                   int64_t* c) {
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+  for (int i = 0; i < 8; i++) c[i] = idx[i];
+#else
+  for (int i = 0; i < 4; i++) {
+    uint64_t w;
+    memcpy(&w, idx + 2 * i, sizeof(w));
+    c[2 * i] = (int64_t)(uint32_t)w;
+    c[2 * i + 1] = (int64_t)(w >> 32);
+  }
+#endif
+}
+
+static inline __attribute__((always_inline)) void snn_spmm_columns8(const uint16_t* idx,
+                                                                   int64_t* c) {
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+  for (int i = 0; i < 8; i++) c[i] = idx[i];
+#else
+  for (int i = 0; i < 2; i++) {
+    uint64_t w;
+    memcpy(&w, idx + 4 * i, sizeof(w));
+    for (int j = 0; j < 4; j++) c[4 * i + j] = (int64_t)((w >> (16 * j)) & 0xFFFF);
+  }
+#endif
+}
 
 template <class Tile, typename Index, typename Value>
 inline __attribute__((always_inline)) void snn_spmm_csr_loop(

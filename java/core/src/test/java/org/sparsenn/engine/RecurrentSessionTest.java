@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
@@ -88,10 +89,17 @@ class RecurrentSessionTest {
         true);
   }
 
+  private static final Set<LayerMethod> STRUCTURED = EnumSet.of(LayerMethod.BSR16);
+
   static Stream<Arguments> methodsThreadsAndKernels() {
     List<Arguments> cases = new ArrayList<>();
     for (String kernels : List.of("best", "java")) {
       for (LayerMethod method : LayerMethod.values()) {
+        // random weights: the structured formats are offered only for weights pruned in their
+        // pattern, the lossy ones only at their precision (both tested on their own)
+        if (STRUCTURED.contains(method) || method.precision() != Precision.FP32) {
+          continue;
+        }
         for (int threads : new int[] {1, 3}) {
           cases.add(Arguments.of(kernels, method, threads));
         }

@@ -132,6 +132,7 @@ public final class Planner {
     private final WeightMatrix stored;
     private final Map<LayerMethod, LinearOp> built = new EnumMap<>(LayerMethod.class);
     private final List<LinearOp> taken = new ArrayList<>();
+    private float[] weights; // the layer's weights, copied once for the methods' planning hooks
 
     LayerBuilder(DenseLayer layer, WeightMatrix stored, Kernels kernels, int threads,
         Executor executor) {
@@ -169,10 +170,18 @@ public final class Planner {
           single.get(0).method(), batch.get(0).method(), single, batch, reason);
     }
 
+    private float[] weights() {
+      if (weights == null) {
+        weights = layer.weights();
+      }
+      return weights;
+    }
+
     private List<LayerMethod> feasible(SessionOptions options) {
       List<LayerMethod> methods = new ArrayList<>();
       for (LayerMethod method : LayerMethod.values()) {
-        if (options.candidates().contains(method) && method.fits(layer.inputs())) {
+        if (options.candidates().contains(method) && method.fits(layer.inputs())
+            && method.suits(weights(), layer.outputs(), layer.inputs())) {
           methods.add(method);
         }
       }
@@ -196,8 +205,8 @@ public final class Planner {
       int cols = layer.inputs();
       List<Plan.Candidate> ranked = new ArrayList<>();
       for (LayerMethod method : methods) {
-        long bytes = method.storageBytes(rows, cols, nonzeros);
-        long stored = method.storedWeights(rows, cols, nonzeros);
+        long bytes = method.plannedStorageBytes(weights(), rows, cols, nonzeros);
+        long stored = method.plannedStoredWeights(weights(), rows, cols, nonzeros);
         double predicted = profile.predictMicros(method, rows, stored, bytes, batch);
         ranked.add(new Plan.Candidate(method, bytes, predicted, Double.NaN));
       }

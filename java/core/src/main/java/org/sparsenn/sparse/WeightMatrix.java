@@ -7,7 +7,7 @@ package org.sparsenn.sparse;
  * ({@code engine.LayerMethod}), not of code that switches over the classes.
  */
 public sealed interface WeightMatrix extends AutoCloseable
-    permits CsrMatrix, DenseMatrix, PackedMatrix {
+    permits CsrMatrix, DenseMatrix, PackedMatrix, NmMatrix {
   /** Output size. */
   int rows();
 

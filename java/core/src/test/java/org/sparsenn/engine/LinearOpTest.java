@@ -33,6 +33,8 @@ import org.sparsenn.kernel.Isa;
 import org.sparsenn.kernel.JavaKernels;
 import org.sparsenn.kernel.Kernels;
 import org.sparsenn.kernel.NativeKernels;
+import org.sparsenn.sparse.NmMatrix;
+import org.sparsenn.sparse.NmPattern;
 
 class LinearOpTest {
   private static final int ROWS = 37;
@@ -320,7 +322,14 @@ class LinearOpTest {
       assertEquals(COLS, op.cols());
       assertEquals(method, op.method());
       assertSame(k, op.kernels());
-      if (method.isSparse()) {
+      if (method == LayerMethod.NM) {
+        // every slot, padding included; a float and a byte each
+        NmPattern pattern = NmPattern.tightest(w, ROWS, COLS);
+        assertEquals(NmMatrix.storedSlots(ROWS, COLS, pattern), op.storedWeights());
+        assertEquals(5L * op.storedWeights(), op.weightBytes());
+        assertEquals(method.plannedStorageBytes(w, ROWS, COLS, nonzeros), op.weightBytes());
+        return;
+      } else if (method.isSparse()) {
         assertEquals(nonzeros, op.storedWeights());
         int index = method == LayerMethod.CSR16 ? 2 : 4;
         assertEquals(4L * (ROWS + 1) + (4L + index) * nonzeros, op.weightBytes());

@@ -4,6 +4,7 @@ import org.sparsenn.kernel.AlignedBuffer;
 import org.sparsenn.kernel.CsrOperand;
 import org.sparsenn.kernel.DenseOperand;
 import org.sparsenn.kernel.Epilogue;
+import org.sparsenn.kernel.NmOperand;
 import org.sparsenn.kernel.Kernels;
 import org.sparsenn.kernel.PackedOperand;
 
@@ -83,4 +84,12 @@ public interface RawKernels {
    * the same.
    */
   void transpose(int rows, int cols, AlignedBuffer src, AlignedBuffer dst);
+
+  /** N:M semi-structured matrix times vector. */
+  void spmvNm(NmOperand a, int rowBegin, int rowEnd, AlignedBuffer x, AlignedBuffer bias,
+      AlignedBuffer y, Epilogue epilogue);
+
+  /** N:M semi-structured matrix times a batch, feature-major. */
+  void spmmNm(NmOperand a, int rowBegin, int rowEnd, AlignedBuffer x, int batch,
+      AlignedBuffer bias, AlignedBuffer y, Epilogue epilogue);
 }

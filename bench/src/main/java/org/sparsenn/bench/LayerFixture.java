@@ -2,6 +2,7 @@ package org.sparsenn.bench;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.SplittableRandom;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import org.sparsenn.engine.LayerMethod;
@@ -10,6 +11,7 @@ import org.sparsenn.kernel.AlignedBuffer;
 import org.sparsenn.kernel.Epilogue;
 import org.sparsenn.kernel.JavaKernels;
 import org.sparsenn.kernel.Kernels;
+import org.sparsenn.sparse.NmPattern;
 import org.sparsenn.sparse.RandomWeights;
 
 /**
@@ -21,6 +23,8 @@ final class LayerFixture implements AutoCloseable {
   static final long WEIGHT_SEED = 42;
   static final long INPUT_SEED = 7;
   private static final String JAVA_PREFIX = "java_";
+  /** The {@code pruning} of a layer with uniformly random zeros. */
+  static final String RANDOM = "random";
 
   final LinearOp op;
   final AlignedBuffer x;
@@ -29,9 +33,22 @@ final class LayerFixture implements AutoCloseable {
   private final ExecutorService pool;
 
   LayerFixture(String kernel, int rows, int cols, double sparsity, int batch, int threads) {
+    this(kernel, rows, cols, sparsity, RANDOM, batch, threads);
+  }
+
+  /**
+   * A layer pruned by {@code pruning}: {@value #RANDOM} (uniformly random zeros at
+   * {@code sparsity}) or an N:M pattern such as {@code 2:4} (in every row each group of M
+   * inputs keeps N weights at random places, the last group in proportion; {@code sparsity}
+   * is then ignored).
+   */
+  LayerFixture(String kernel, int rows, int cols, double sparsity, String pruning, int batch,
+      int threads) {
     this.batch = batch;
     this.pool = threads > 1 ? Executors.newFixedThreadPool(threads - 1) : null;
-    float[] weights = RandomWeights.dense(rows, cols, sparsity, WEIGHT_SEED);
+    float[] weights = pruning.equals(RANDOM)
+        ? RandomWeights.dense(rows, cols, sparsity, WEIGHT_SEED)
+        : nmWeights(rows, cols, NmPattern.parse(pruning), WEIGHT_SEED);
     this.op = LinearOp.create(weights, rows, cols, null, Epilogue.IDENTITY, method(kernel),
         kernels(kernel), threads, pool);
     this.x = AlignedBuffer.copyOf(RandomWeights.vector(cols * batch, INPUT_SEED));
@@ -70,6 +87,33 @@ final class LayerFixture implements AutoCloseable {
   /** {@code java_...} runs the pure-Java fallback; everything else the best native kernels. */
   static Kernels kernels(String kernel) {
     return kernel.startsWith(JAVA_PREFIX) ? JavaKernels.instance() : Kernels.best();
+  }
+
+  /** Random weights pruned to {@code pattern} along the inputs (the last group in proportion). */
+  static float[] nmWeights(int rows, int cols, NmPattern pattern, long seed) {
+    float[] w = RandomWeights.dense(rows, cols, 0, seed);
+    SplittableRandom random = new SplittableRandom(seed);
+    int m = pattern.m();
+    int[] order = new int[m];
+    for (int r = 0; r < rows; r++) {
+      for (int g = 0; g < cols; g += m) {
+        int width = Math.min(m, cols - g);
+        int keep = (pattern.n() * width + m - 1) / m;
+        for (int i = 0; i < width; i++) {
+          order[i] = i;
+        }
+        for (int i = width - 1; i > 0; i--) { // Fisher-Yates: the first `keep` stay
+          int j = random.nextInt(i + 1);
+          int t = order[i];
+          order[i] = order[j];
+          order[j] = t;
+        }
+        for (int i = keep; i < width; i++) {
+          w[r * cols + g + order[i]] = 0f;
+        }
+      }
+    }
+    return w;
   }
 
   AlignedBuffer run() {

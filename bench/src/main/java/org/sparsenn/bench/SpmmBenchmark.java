@@ -46,6 +46,11 @@ public class SpmmBenchmark {
   @Param({"1"})
   int threads;
 
+  // "random": uniformly random zeros at `sparsity`; an N:M pattern such as "2:4": every row
+  // keeps N of each M inputs (`sparsity` is then ignored), the layer the nm method is for.
+  @Param({"random"})
+  String pruning;
+
   // JMH needs constant defaults: the baseline, the general sparse method and the pure-Java
   // fallback. run-benchmarks.sh passes every layer method (Formats), so a new method is
   // measured there without an edit here.
@@ -56,7 +61,7 @@ public class SpmmBenchmark {
 
   @Setup(Level.Trial)
   public void setUp() {
-    layer = new LayerFixture(kernel, rows, cols, sparsity, batch, threads);
+    layer = new LayerFixture(kernel, rows, cols, sparsity, pruning, batch, threads);
   }
 
   @TearDown(Level.Trial)

@@ -44,6 +44,11 @@ public class SpmvBenchmark {
   @Param({"1"})
   int threads;
 
+  // "random": uniformly random zeros at `sparsity`; an N:M pattern such as "2:4": every row
+  // keeps N of each M inputs (`sparsity` is then ignored), the layer the nm method is for.
+  @Param({"random"})
+  String pruning;
+
   // JMH needs constant defaults: the baseline, the general sparse method and the pure-Java
   // fallback. run-benchmarks.sh passes every layer method (Formats), so a new method is
   // measured there without an edit here.
@@ -54,7 +59,7 @@ public class SpmvBenchmark {
 
   @Setup(Level.Trial)
   public void setUp() {
-    layer = new LayerFixture(kernel, rows, cols, sparsity, 1, threads);
+    layer = new LayerFixture(kernel, rows, cols, sparsity, pruning, 1, threads);
   }
 
   @TearDown(Level.Trial)

@@ -16,7 +16,13 @@ public enum SweepMethod {
   /** 4 x 4 blocks by L2 norm, one threshold across all layers. */
   BLOCK("block"),
   /** Whole hidden neurons by the L2 norm of their weights; the level is the fraction removed. */
-  NEURON("neuron");
+  NEURON("neuron"),
+  /**
+   * N:M semi-structured along each layer's inputs at the pattern nearest the level
+   * ({@link #nmPattern}): 0.5 is 2:4, 0.75 1:4, 0.875 1:8, 0.9375 1:16; the sessions run it on
+   * the N:M layout.
+   */
+  NM("nm");
 
   private static final long SEED = 42;
   private final String label;
@@ -59,6 +65,21 @@ public enum SweepMethod {
       case RANDOM -> Pruners.random(SEED).global().sparsity(level).build();
       case BLOCK -> Pruners.blocks(4, 4).global().sparsity(level).build();
       case NEURON -> Pruners.neurons().l2().fraction(level).build();
+      case NM -> {
+        int[] nm = nmPattern(level);
+        yield Pruners.nm(nm[0], nm[1]);
+      }
     };
+  }
+
+  /**
+   * The N:M pattern {@link #NM} prunes to at {@code level}: groups of 4 up to 0.75, of 8 up to
+   * 0.875, of 16 beyond, keeping {@code round(M (1 - level))} of each group, at least 1 and at
+   * most M - 1 (the low levels of a gradual ramp keep 3 of 4).
+   */
+  static int[] nmPattern(double level) {
+    int m = level <= 0.75 ? 4 : level <= 0.875 ? 8 : 16;
+    int n = (int) Math.round(m * (1 - level));
+    return new int[] {Math.max(1, Math.min(m - 1, n)), m};
   }
 }

@@ -53,6 +53,7 @@ class SessionTest {
     figures.put(LayerMethod.DENSE_PACKED, figures(0.3, 0, 0.13, 0.27));
     figures.put(LayerMethod.CSR, figures(0.3, 1.0, 0.30, 0.60));
     figures.put(LayerMethod.CSR16, figures(0.3, 1.0, 0.25, 0.50));
+    figures.put(LayerMethod.NM, figures(0.3, 0, 0.05, 0.30));
     return new MachineProfile("fixed test figures", figures, figures, figures);
   }
 
@@ -229,6 +230,32 @@ class SessionTest {
     assertTrue(text.contains("layer 0: 512 x 512"), text);
     assertTrue(text.contains("batch 1 -> csr16"), text);
     assertTrue(text.contains("dense_blas"), text);
+  }
+
+  @Test
+  void nmIsACandidateOnlyForLayersThatFollowASparseNmPattern() {
+    float[] w = RandomWeights.dense(64, 96, 0, 5);
+    for (int i = 0; i < w.length; i++) {
+      if (i % 4 >= 2) {
+        w[i] = 0f; // 2:4 along the inputs
+      }
+    }
+    Network net = new Network(List.of(
+        new DenseLayer(96, 64, w, RandomWeights.vector(64, 6), Activation.RELU),
+        layer(64, 32, 0.5, 7, Activation.RELU)), false);
+    Plan plan = Planner.plan(net, options().build(), Kernels.best());
+    var nmLayer = plan.layers().get(0).singleCandidates().stream()
+        .filter(c -> c.method() == LayerMethod.NM).toList();
+    assertEquals(1, nmLayer.size(), plan.describe());
+    // 2:4: 48 slots of 5 bytes per row
+    assertEquals(64L * 48 * 5, nmLayer.get(0).weightBytes(), plan.describe());
+    assertEquals(LayerMethod.NM, plan.layers().get(0).single(), plan.describe());
+    assertTrue(plan.layers().get(1).singleCandidates().stream()
+        .noneMatch(c -> c.method() == LayerMethod.NM), plan.describe());
+    try (Session session = Session.create(net, options().build())) {
+      float[] input = RandomWeights.vector(96, 8);
+      assertClose(ReferenceForward.forward(net, input, 1), session.run(input), "2:4 layer");
+    }
   }
 
   @Test

@@ -41,9 +41,12 @@ def layer_table(name, entries):
     for e in entries:
         p = e["params"]
         key = (int(p["rows"]), int(p["cols"]), int(p.get("batch", 1)), float(p["sparsity"]))
-        groups[key][p["kernel"]] = median_score(e)
-        if p["kernel"] not in kernels:
-            kernels.append(p["kernel"])
+        # a layer pruned N:M (-p pruning=2:4) is its own column, in the row of its sparsity
+        pruning = p.get("pruning", "random")
+        kernel = p["kernel"] if pruning == "random" else f"{p['kernel']} {pruning}"
+        groups[key][kernel] = median_score(e)
+        if kernel not in kernels:
+            kernels.append(kernel)
     if not any(BASELINE in g for g in groups.values()):
         kernels.remove(BASELINE)
     shapes = sorted({(k[0], k[1]) for k in groups}, reverse=True)

@@ -70,6 +70,19 @@ extern "C" {
       const float *bias, float *y, int32_t act, float alpha
 #define SNN_SPMM_CSC16_ARGS                                                                   \
   (row_begin, row_end, cols, panel_rows, col_ptr, row_off, values, x, batch, bias, y, act, alpha)
+/* N:M: the slot layout of kernels.h. */
+#define SNN_SPMV_NM_PARAMS                                                                    \
+  int32_t row_begin, int32_t row_end, int32_t cols, int32_t window, int32_t row_slots,       \
+      const uint8_t *offsets, const float *values, const float *x, const float *bias,        \
+      float *y, int32_t act, float alpha
+#define SNN_SPMV_NM_ARGS \
+  (row_begin, row_end, cols, window, row_slots, offsets, values, x, bias, y, act, alpha)
+#define SNN_SPMM_NM_PARAMS                                                                    \
+  int32_t row_begin, int32_t row_end, int32_t cols, int32_t window, int32_t row_slots,       \
+      const uint8_t *offsets, const float *values, const float *x, int32_t batch,            \
+      const float *bias, float *y, int32_t act, float alpha
+#define SNN_SPMM_NM_ARGS \
+  (row_begin, row_end, cols, window, row_slots, offsets, values, x, batch, bias, y, act, alpha)
 
 /* A function type per slot, snn_<op>_<format>_kernel (the kernels' prototypes below). */
 #define SNN_SLOT(op, format, entry, params, args, act) \

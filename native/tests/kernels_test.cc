@@ -78,6 +78,10 @@ struct Csr {
   std::vector<float> dense;  // row-major, zeros where no nonzero
   // The csc16 layout of this matrix, built on first use (csc16_of); reset when values change.
   mutable std::shared_ptr<const Csc16> csc;
+  // The N:M slots of the same matrix (kernels.h), for the tightest pattern that holds it.
+  int32_t nm_n = 0, nm_m = 0, nm_window = 0, nm_slots = 0;
+  std::vector<uint8_t> nm_offsets;
+  std::vector<float> nm_values;
 };
 
 // fp32 -> bf16, round to nearest, ties to even; NaN stays NaN (quiet). The same rule as the
@@ -116,6 +120,47 @@ Csr rounded_to_bf16(const Csr& m) {
   return r;
 }
 
+// Fills m's N:M slots for pattern n:gm (n divides 16, gm <= 16 n); false, leaving them
+// unchanged, if a group holds more than n nonzeros. Slots of a group are g * n .. g * n + n - 1.
+bool encode_nm(Csr& m, int32_t n, int32_t gm) {
+  const int64_t groups = ((int64_t)m.cols + gm - 1) / gm;
+  const int32_t slots = (int32_t)((groups * n + 15) / 16 * 16);
+  const int32_t window = 16 * gm / n;
+  std::vector<uint8_t> offsets((size_t)m.rows * slots + 16, 0);
+  std::vector<float> values((size_t)m.rows * slots + 16, 0.0f);
+  for (int32_t r = 0; r < m.rows; r++) {
+    int64_t group = -1;
+    int32_t used = 0;
+    for (int32_t k = m.row_ptr[r]; k < m.row_ptr[r + 1]; k++) {
+      const int32_t c = m.col_idx[k];
+      if (c / gm != group) {
+        group = c / gm;
+        used = 0;
+      }
+      if (used == n) return false;
+      const int64_t slot = group * n + used++;
+      offsets[(size_t)r * slots + slot] = (uint8_t)(c - slot / 16 * window);
+      values[(size_t)r * slots + slot] = m.values[k];
+    }
+  }
+  m.nm_n = n;
+  m.nm_m = gm;
+  m.nm_window = window;
+  m.nm_slots = slots;
+  m.nm_offsets = offsets;
+  m.nm_values = values;
+  return true;
+}
+
+// The sparsest pattern of a fixed list that holds m; 16:16 holds every matrix.
+void encode_nm_tightest(Csr& m) {
+  const int32_t patterns[][2] = {{1, 16}, {1, 8}, {2, 16}, {1, 4}, {2, 8}, {4, 16},
+                                 {2, 4},  {4, 8}, {8, 16}, {16, 16}};
+  for (const auto& p : patterns) {
+    if (encode_nm(m, p[0], p[1])) return;
+  }
+}
+
 // Random CSR with the given density; rows with r % 5 == 2 are forced empty when `empty_rows`;
 // `last_col` forces column cols-1 into every non-empty row.
 Csr make_csr(int32_t rows, int32_t cols, double density, bool empty_rows, bool last_col,
@@ -145,6 +190,7 @@ Csr make_csr(int32_t rows, int32_t cols, double density, bool empty_rows, bool l
   if (cols <= 65536) {
     for (int32_t c : m.col_idx) m.col_idx16.push_back((uint16_t)c);
   }
+  encode_nm_tightest(m);
   // Never hand a kernel a NULL pointer for an empty matrix.
   if (m.col_idx.empty()) {
     m.col_idx.reserve(1);
@@ -300,7 +346,9 @@ enum Kind {
   SPMV_CSR16_BF16,
   SPMM_CSR16_BF16,
   SPMV_BSR16,
-  SPMM_BSR16
+  SPMM_BSR16,
+  SPMV_NM,
+  SPMM_NM
 };
 const char* kind_name(Kind k) {
   switch (k) {
@@ -332,6 +380,10 @@ const char* kind_name(Kind k) {
       return "spmv_bsr16";
     case SPMM_BSR16:
       return "spmm_bsr16";
+    case SPMV_NM:
+      return "spmv_nm";
+    case SPMM_NM:
+      return "spmm_nm";
     default:
       return "gemm_blas";
   }
@@ -492,6 +544,12 @@ int32_t call_kernel(Kind kind, int32_t isa, const Csr& m, int32_t r0, int32_t r1
       return snn_f32_spmm_bsr16(isa, r0, r1, b.panel_ptr.data(), b.block_col.data(),
                                 b.values.data(), x, batch, bias, y, a.act, a.alpha);
     }
+    case SPMV_NM:
+      return snn_f32_spmv_nm(isa, r0, r1, m.cols, m.nm_window, m.nm_slots, m.nm_offsets.data(),
+                             m.nm_values.data(), x, bias, y, a.act, a.alpha);
+    case SPMM_NM:
+      return snn_f32_spmm_nm(isa, r0, r1, m.cols, m.nm_window, m.nm_slots, m.nm_offsets.data(),
+                             m.nm_values.data(), x, batch, bias, y, a.act, a.alpha);
     default:
       return snn_f32_gemm_blas(isa, r0, r1, m.cols, m.dense.data(), x, batch, bias, y, a.act,
                                a.alpha);
@@ -564,6 +622,7 @@ void test_matrices() {
             run_matrix_case(SPMV_CSR, m, x, 1, bias, ref, label);
             if (s.cols <= 65536) run_matrix_case(SPMV_CSR16, m, x, 1, bias, ref, label);
             run_matrix_case(SPMV_CSC16, m, x, 1, bias, ref, label);
+            run_matrix_case(SPMV_NM, m, x, 1, bias, ref, label);
             if ((double)s.rows * s.cols <= 1e6) {
               run_matrix_case(GEMV, m, x, 1, bias, ref, label);
               run_matrix_case(GEMM_PACKED, m, x, 1, bias, ref, label);
@@ -578,6 +637,9 @@ void test_matrices() {
             const Ref bref = ref_product(blocked16(m), x.data(), batch);
             if (batch == 1) run_matrix_case(SPMV_BSR16, m, x, 1, bias, bref, label);
             run_matrix_case(SPMM_BSR16, m, x, batch, bias, bref, label);
+          }
+          if ((double)s.rows * s.cols * batch <= 4e6) {
+            run_matrix_case(SPMM_NM, m, x, batch, bias, ref, label);
           }
           if ((double)s.rows * s.cols * batch <= 2e6) {
             run_matrix_case(GEMM, m, x, batch, bias, ref, label);
@@ -613,6 +675,7 @@ void test_row_lengths() {
   }
   fill_bf16(m);
   const Csr mb = rounded_to_bf16(m);
+  encode_nm_tightest(m);
   const std::vector<float> bias = random_vec(rows, 17);
   for (int32_t batch : {1, 2, 5, 15, 16, 31, 33, 48, 63, 65, 128, 130}) {
     for (int special = 0; special < 3; special++) {
@@ -639,6 +702,7 @@ void test_row_lengths() {
         run_matrix_case(SPMV_CSR, m, x, 1, bias, ref, label);
         run_matrix_case(SPMV_CSR16, m, x, 1, bias, ref, label);
         run_matrix_case(SPMV_CSC16, m, x, 1, bias, ref, label);
+        run_matrix_case(SPMV_NM, m, x, 1, bias, ref, label);
         run_matrix_case(GEMV, m, x, 1, bias, dref, label);
         run_matrix_case(GEMM_PACKED, m, x, 1, bias, dref, label);
       }
@@ -648,6 +712,7 @@ void test_row_lengths() {
       const Ref bref = ref_product(blocked16(m), x.data(), batch);
       if (batch == 1) run_matrix_case(SPMV_BSR16, m, x, 1, bias, bref, label);
       run_matrix_case(SPMM_BSR16, m, x, batch, bias, bref, label);
+      run_matrix_case(SPMM_NM, m, x, batch, bias, ref, label);
       run_matrix_case(GEMM, m, x, batch, bias, dref, label);
       run_matrix_case(GEMM_PACKED, m, x, batch, bias, dref, label);
     }
@@ -733,6 +798,7 @@ void test_non_finite() {
       run_matrix_case(SPMV_CSR, m, x, 1, bias, ref, "non-finite");
       run_matrix_case(SPMV_CSR16, m, x, 1, bias, ref, "non-finite");
       run_matrix_case(SPMV_CSC16, m, x, 1, bias, ref, "non-finite");
+      run_matrix_case(SPMV_NM, m, x, 1, bias, ref, "non-finite");
       run_matrix_case(GEMV, m, x, 1, bias, dref, "non-finite");
       run_matrix_case(GEMM_PACKED, m, x, 1, bias, dref, "non-finite");
       run_matrix_case(GEMV_BLAS, m, x, 1, bias, dref, "non-finite");
@@ -743,6 +809,7 @@ void test_non_finite() {
     const Ref bref = ref_product(blocked16(m), x.data(), batch);
     if (batch == 1) run_matrix_case(SPMV_BSR16, m, x, 1, bias, bref, "non-finite");
     run_matrix_case(SPMM_BSR16, m, x, batch, bias, bref, "non-finite");
+    run_matrix_case(SPMM_NM, m, x, batch, bias, ref, "non-finite");
     run_matrix_case(GEMM, m, x, batch, bias, dref, "non-finite");
     run_matrix_case(GEMM_PACKED, m, x, batch, bias, dref, "non-finite");
     run_matrix_case(GEMM_BLAS, m, x, batch, bias, dref, "non-finite");
@@ -795,6 +862,94 @@ void test_csc16_zero_inputs() {
 // Dense batched kernel: every batch 1..70 (every register tile and masked tail), row counts
 // around the 1/2/4/8-row tiles, column counts around the 16-column steps, no columns, all-zero
 // weights; and shapes with several column chunks (partial sums kept in y between chunks).
+// An N:M matrix: in each group of gm inputs of a row (the last one ragged when gm does not
+// divide cols) a random number of nonzeros up to n, at random places; rows with r % 7 == 3
+// empty. Encoded with exactly that pattern.
+Csr make_nm_csr(int32_t rows, int32_t cols, int32_t n, int32_t gm, uint64_t seed) {
+  Rng rng(seed);
+  Csr m;
+  m.rows = rows;
+  m.cols = cols;
+  m.row_ptr.push_back(0);
+  m.dense.assign((size_t)rows * cols, 0.0f);
+  for (int32_t r = 0; r < rows; r++) {
+    if (r % 7 != 3) {
+      for (int32_t g0 = 0; g0 < cols; g0 += gm) {
+        const int32_t width = cols - g0 < gm ? cols - g0 : gm;
+        // mostly full groups (the pruner's output), sometimes fewer
+        int32_t want = rng.uniform() < 0.8 ? n : (int32_t)(rng.next() % (uint64_t)(n + 1));
+        if (want > width) want = width;
+        std::vector<int32_t> chosen;
+        while ((int32_t)chosen.size() < want) {
+          const int32_t c = g0 + (int32_t)(rng.next() % (uint64_t)width);
+          bool seen = false;
+          for (int32_t e : chosen) seen = seen || e == c;
+          if (!seen) chosen.push_back(c);
+        }
+        for (size_t i = 1; i < chosen.size(); i++) {  // increasing within the group
+          for (size_t j = i; j > 0 && chosen[j - 1] > chosen[j]; j--) {
+            const int32_t t = chosen[j];
+            chosen[j] = chosen[j - 1];
+            chosen[j - 1] = t;
+          }
+        }
+        for (int32_t c : chosen) {
+          float v = rng.sym();
+          if (v == 0.0f) v = 0.5f;
+          m.col_idx.push_back(c);
+          m.values.push_back(v);
+          m.dense[(size_t)r * cols + c] = v;
+        }
+      }
+    }
+    m.row_ptr.push_back((int32_t)m.col_idx.size());
+  }
+  if (!encode_nm(m, n, gm)) {
+    record(false, fmt("make_nm_csr: %d:%d does not hold its own matrix", n, gm));
+  }
+  if (m.col_idx.empty()) {
+    m.col_idx.reserve(1);
+    m.values.reserve(1);
+  }
+  return m;
+}
+
+// Every pattern the session builds (each window width of the SIMD kernels: 16, 32, 64, 128,
+// 256), awkward shapes (1x1, cols off the group and vector widths, rows off the SIMD widths),
+// empty rows and groups with fewer nonzeros than n; finite, all-zero, +-inf and NaN inputs
+// (an infinite input under a zero slot must not turn into NaN).
+void test_nm() {
+  const int32_t patterns[][2] = {{2, 4}, {1, 4}, {2, 8}, {4, 8}, {1, 8},
+                                 {2, 16}, {1, 16}, {8, 16}, {16, 16}};
+  const int32_t shapes[][2] = {{1, 1}, {1, 3}, {3, 5}, {17, 33}, {37, 100}, {9, 129},
+                               {20, 784}, {5, 1030}};
+  uint64_t seed = 31000;
+  for (const auto& p : patterns) {
+    for (const auto& sh : shapes) {
+      const Csr m = make_nm_csr(sh[0], sh[1], p[0], p[1], seed++);
+      const std::vector<float> bias = random_vec((size_t)m.rows, seed++);
+      for (int32_t batch : {1, 3, 16, 17}) {
+        for (int special = 0; special < 4; special++) {
+          std::vector<float> x = random_vec((size_t)m.cols * batch, seed++);
+          if (special == 1) {
+            for (auto& e : x) e = 0.0f;
+          } else if (special == 2) {
+            for (size_t i = 0; i < x.size(); i += 7) x[i] = i % 2 ? -INFINITY : INFINITY;
+          } else if (special == 3) {
+            for (size_t i = 3; i < x.size(); i += 11) x[i] = NAN;
+          }
+          const Ref ref = ref_product(m, x.data(), batch);
+          char label[96];
+          snprintf(label, sizeof(label), "nm %d:%d input=%s", p[0], p[1],
+                   special == 0 ? "random" : special == 1 ? "zero" : special == 2 ? "inf" : "nan");
+          if (batch == 1) run_matrix_case(SPMV_NM, m, x, 1, bias, ref, label);
+          run_matrix_case(SPMM_NM, m, x, batch, bias, ref, label);
+        }
+      }
+    }
+  }
+}
+
 void test_gemm() {
   struct GemmShape {
     int32_t rows, cols;
@@ -1018,6 +1173,7 @@ Csr abs_of(const Csr& m) {
   a.dense = abs_of(m.dense);
   a.csc.reset();
   for (snn_bf16& h : a.values_bf16) h.bits &= 0x7FFFu;
+  a.nm_values = abs_of(m.nm_values);
   return a;
 }
 
@@ -1138,6 +1294,20 @@ void check_spmm_bsr16(const char* name, snn_spmm_bsr16_kernel* fn, snn_spmm_bsr1
     const Bsr16 b(*c.m);
     f(c.r0, c.r1, b.panel_ptr.data(), b.block_col.data(), b.values.data(), c.x, c.batch, c.bias,
       c.y, c.act, c.alpha);
+  });
+}
+
+void check_spmv_nm(const char* name, snn_spmv_nm_kernel* fn, snn_spmv_nm_kernel* ref) {
+  check_weighted(name, fn, ref, false, [](snn_spmv_nm_kernel* f, const Call& c) {
+    f(c.r0, c.r1, c.m->cols, c.m->nm_window, c.m->nm_slots, c.m->nm_offsets.data(),
+      c.m->nm_values.data(), c.x, c.bias, c.y, c.act, c.alpha);
+  });
+}
+
+void check_spmm_nm(const char* name, snn_spmm_nm_kernel* fn, snn_spmm_nm_kernel* ref) {
+  check_weighted(name, fn, ref, true, [](snn_spmm_nm_kernel* f, const Call& c) {
+    f(c.r0, c.r1, c.m->cols, c.m->nm_window, c.m->nm_slots, c.m->nm_offsets.data(),
+      c.m->nm_values.data(), c.x, c.batch, c.bias, c.y, c.act, c.alpha);
   });
 }
 
@@ -1322,6 +1492,9 @@ void test_dispatch_and_memory() {
   const snn_bf16 values_bf16[2] = {{0x3F80}, {0x4000}};  // 1.0f, 2.0f
   const float x[2] = {1.0f, 1.0f};
   float y[4] = {kSentinel, kSentinel, kSentinel, kSentinel};
+  // one 1x2 N:M row: 16 slots, the first two real
+  const uint8_t nm_offsets[16] = {0, 1};
+  const float nm_values[16] = {1.0f, 2.0f};
   for (int32_t bad_isa : {-1, SNN_ISA_COUNT, 99}) {
     record(
         snn_f32_spmv_csr(bad_isa, 0, 2, row_ptr, col_idx, values, x, NULL, y, 0, 0) ==
@@ -1351,7 +1524,11 @@ void test_dispatch_and_memory() {
             snn_f32_spmv_csr16_bf16(bad_isa, 0, 2, row_ptr, col_idx16, values_bf16, x, NULL, y, 0,
                                     0) == SNN_ERR_ISA_UNSUPPORTED &&
             snn_f32_spmm_csr16_bf16(bad_isa, 0, 2, row_ptr, col_idx16, values_bf16, x, 1, NULL, y,
-                                    0, 0) == SNN_ERR_ISA_UNSUPPORTED,
+                                    0, 0) == SNN_ERR_ISA_UNSUPPORTED &&
+            snn_f32_spmv_nm(bad_isa, 0, 1, 2, 16, 16, nm_offsets, nm_values, x, NULL, y, 0, 0) ==
+                SNN_ERR_ISA_UNSUPPORTED &&
+            snn_f32_spmm_nm(bad_isa, 0, 1, 2, 16, 16, nm_offsets, nm_values, x, 1, NULL, y, 0,
+                            0) == SNN_ERR_ISA_UNSUPPORTED,
         fmt("isa %d must give SNN_ERR_ISA_UNSUPPORTED", bad_isa));
   }
   for (int32_t isa : kIsas) {
@@ -1386,7 +1563,11 @@ void test_dispatch_and_memory() {
                snn_f32_spmv_csr16_bf16(0, 0, 2, row_ptr, col_idx16, values_bf16, x, NULL, y,
                                        bad_act, 0) == SNN_ERR_BAD_ACTIVATION &&
                snn_f32_spmm_csr16_bf16(0, 0, 2, row_ptr, col_idx16, values_bf16, x, 1, NULL, y,
-                                       bad_act, 0) == SNN_ERR_BAD_ACTIVATION,
+                                       bad_act, 0) == SNN_ERR_BAD_ACTIVATION &&
+               snn_f32_spmv_nm(0, 0, 1, 2, 16, 16, nm_offsets, nm_values, x, NULL, y, bad_act,
+                               0) == SNN_ERR_BAD_ACTIVATION &&
+               snn_f32_spmm_nm(0, 0, 1, 2, 16, 16, nm_offsets, nm_values, x, 1, NULL, y, bad_act,
+                               0) == SNN_ERR_BAD_ACTIVATION,
            fmt("act %d must give SNN_ERR_BAD_ACTIVATION", bad_act));
   }
   record(y[0] == kSentinel && y[1] == kSentinel, "a rejected call wrote its output");
@@ -1443,6 +1624,7 @@ int main() {
   test_matrices();
   test_gemm();
   test_csc16_zero_inputs();
+  test_nm();
   test_transpose();
   test_registry();
   printf("%d passed, %d failed\n", g_passed, g_failed);

@@ -250,6 +250,34 @@ int32_t snn_f32_spmm_bsr16(int32_t isa, int32_t row_begin, int32_t row_end,
                            const float* values, const float* x, int32_t batch,
                            const float* bias, float* y, int32_t act, float alpha);
 
+/* --- N:M semi-structured (nm) ---------------------------------------------------------------
+ *
+ * A rows x cols matrix with at most n nonzeros in each group of m consecutive inputs of a row
+ * (the last group may be shorter), e.g. 2:4. Each row holds row_slots slots, a multiple of 16:
+ * slot k of row r is values[r * row_slots + k] and offsets[r * row_slots + k] (uint8). The slots
+ * go in 16-slot blocks; block k / 16 covers the `window` inputs starting at (k / 16) * window,
+ * and a slot reads input column (k / 16) * window + offset. The layout Java builds puts the n
+ * slots of group g at g * n .. g * n + n - 1, so window = 16 * m / n (32 for 2:4 and 4:8, 64 for
+ * 1:4 and 2:8); the kernels only rely on:
+ *   1 <= window <= 256, row_slots % 16 == 0, every offset < window,
+ *   a slot whose value is zero (+0 or -0) contributes nothing: its input is never multiplied
+ *     (padding slots, and groups with fewer than n nonzeros, are zero slots);
+ *   a slot whose value is not zero reads a column < cols.
+ * So the result is CSR's over the nonzero slots: a zero weight never turns an infinite input
+ * into NaN. The SIMD kernels select the inputs of 16 slots from a window of x with permutes
+ * (AVX-512: one vpermt2ps for a 32-input window) instead of one scalar load per nonzero. */
+
+int32_t snn_f32_spmv_nm(int32_t isa, int32_t row_begin, int32_t row_end, int32_t cols,
+                        int32_t window, int32_t row_slots, const uint8_t* offsets,
+                        const float* values, const float* x, const float* bias, float* y,
+                        int32_t act, float alpha);
+
+/* Batched, feature-major x[c * batch + b] and y[r * batch + b], any batch >= 1. */
+int32_t snn_f32_spmm_nm(int32_t isa, int32_t row_begin, int32_t row_end, int32_t cols,
+                        int32_t window, int32_t row_slots, const uint8_t* offsets,
+                        const float* values, const float* x, int32_t batch, const float* bias,
+                        float* y, int32_t act, float alpha);
+
 #ifdef __cplusplus
 }
 #endif

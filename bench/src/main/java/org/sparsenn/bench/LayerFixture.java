@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.TreeMap;
+import java.util.SplittableRandom;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import org.openjdk.jmh.infra.BenchmarkParams;
@@ -16,6 +17,7 @@ import org.sparsenn.kernel.AlignedBuffer;
 import org.sparsenn.kernel.Epilogue;
 import org.sparsenn.kernel.JavaKernels;
 import org.sparsenn.kernel.Kernels;
+import org.sparsenn.sparse.NmPattern;
 import org.sparsenn.sparse.RandomWeights;
 
 /**
@@ -27,6 +29,8 @@ final class LayerFixture implements AutoCloseable {
   static final long WEIGHT_SEED = 42;
   static final long INPUT_SEED = 7;
   private static final String JAVA_PREFIX = "java_";
+  /** The {@code pruning} of a layer with uniformly random zeros. */
+  static final String RANDOM = "random";
 
   final LinearOp op;
   final AlignedBuffer x;
@@ -36,19 +40,24 @@ final class LayerFixture implements AutoCloseable {
   private final ExecutorService pool;
 
   /**
-   * A layer and its input, whose features are zero with probability {@code inputZeros}, in
-   * every sample of the batch (as ReLU zeros tend to be; 0 leaves the input dense).
+   * A layer pruned by {@code pruning} and its input: {@value #RANDOM} (uniformly random zeros at
+   * {@code sparsity}) or an N:M pattern such as {@code 2:4} (in every row each group of M inputs
+   * keeps N weights at random places, the last group in proportion; {@code sparsity} is then
+   * ignored). The input's features are zero with probability {@code inputZeros}, in every sample
+   * of the batch (as ReLU zeros tend to be; 0 leaves the input dense).
    *
    * @throws IllegalArgumentException if {@code inputZeros} is outside [0, 1]
    */
-  LayerFixture(String kernel, int rows, int cols, double sparsity, double inputZeros, int batch,
-      int threads) {
+  LayerFixture(String kernel, int rows, int cols, double sparsity, String pruning,
+      double inputZeros, int batch, int threads) {
     if (!(inputZeros >= 0 && inputZeros <= 1)) {
       throw new IllegalArgumentException("inputZeros must be in [0, 1], got " + inputZeros);
     }
     this.batch = batch;
     this.pool = threads > 1 ? Executors.newFixedThreadPool(threads - 1) : null;
-    float[] weights = RandomWeights.dense(rows, cols, sparsity, WEIGHT_SEED);
+    float[] weights = pruning.equals(RANDOM)
+        ? RandomWeights.dense(rows, cols, sparsity, WEIGHT_SEED)
+        : nmWeights(rows, cols, NmPattern.parse(pruning), WEIGHT_SEED);
     long count = 0;
     for (float w : weights) {
       count += w != 0 ? 1 : 0;
@@ -128,6 +137,33 @@ final class LayerFixture implements AutoCloseable {
       }
     }
     return x;
+  }
+
+  /** Random weights pruned to {@code pattern} along the inputs (the last group in proportion). */
+  static float[] nmWeights(int rows, int cols, NmPattern pattern, long seed) {
+    float[] w = RandomWeights.dense(rows, cols, 0, seed);
+    SplittableRandom random = new SplittableRandom(seed);
+    int m = pattern.m();
+    int[] order = new int[m];
+    for (int r = 0; r < rows; r++) {
+      for (int g = 0; g < cols; g += m) {
+        int width = Math.min(m, cols - g);
+        int keep = (pattern.n() * width + m - 1) / m;
+        for (int i = 0; i < width; i++) {
+          order[i] = i;
+        }
+        for (int i = width - 1; i > 0; i--) { // Fisher-Yates: the first `keep` stay
+          int j = random.nextInt(i + 1);
+          int t = order[i];
+          order[i] = order[j];
+          order[j] = t;
+        }
+        for (int i = keep; i < width; i++) {
+          w[r * cols + g + order[i]] = 0f;
+        }
+      }
+    }
+    return w;
   }
 
   AlignedBuffer run() {

@@ -52,6 +52,11 @@ public class SpmmBenchmark {
   @Param({"0"})
   double inputZeros;
 
+  // "random": uniformly random zeros at `sparsity`; an N:M pattern such as "2:4": every row
+  // keeps N of each M inputs (`sparsity` is then ignored), the layer the nm method is for.
+  @Param({"random"})
+  String pruning;
+
   // JMH needs constant defaults: the baseline, the general sparse method and the pure-Java
   // fallback. run-benchmarks.sh passes every layer method (Formats), so a new method is
   // measured there without an edit here.
@@ -62,7 +67,7 @@ public class SpmmBenchmark {
 
   @Setup(Level.Trial)
   public void setUp(BenchmarkParams params) {
-    layer = new LayerFixture(kernel, rows, cols, sparsity, inputZeros, batch, threads);
+    layer = new LayerFixture(kernel, rows, cols, sparsity, pruning, inputZeros, batch, threads);
     layer.record("SpmmBenchmark", params);
   }
 

@@ -50,6 +50,11 @@ public class SpmvBenchmark {
   @Param({"0"})
   double inputZeros;
 
+  // "random": uniformly random zeros at `sparsity`; an N:M pattern such as "2:4": every row
+  // keeps N of each M inputs (`sparsity` is then ignored), the layer the nm method is for.
+  @Param({"random"})
+  String pruning;
+
   // JMH needs constant defaults: the baseline, the general sparse method and the pure-Java
   // fallback. run-benchmarks.sh passes every layer method (Formats), so a new method is
   // measured there without an edit here.
@@ -60,7 +65,7 @@ public class SpmvBenchmark {
 
   @Setup(Level.Trial)
   public void setUp(BenchmarkParams params) {
-    layer = new LayerFixture(kernel, rows, cols, sparsity, inputZeros, 1, threads);
+    layer = new LayerFixture(kernel, rows, cols, sparsity, pruning, inputZeros, 1, threads);
     layer.record("SpmvBenchmark", params);
   }
 

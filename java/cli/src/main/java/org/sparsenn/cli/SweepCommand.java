@@ -84,8 +84,9 @@ final class SweepCommand implements Callable<Integer> {
   @Option(names = "--method", split = ",", defaultValue = "magnitude,neuron",
       paramLabel = "METHOD",
       description = "Pruning methods, comma-separated: magnitude (global), magnitude-layer,"
-          + " random, block (4x4), neuron, block16x1 (16 output rows x 1 input; default:"
-          + " ${DEFAULT-VALUE}).")
+          + " random, block (4x4), neuron, block16x1 (16 output rows x 1 input), nm (N:M at the"
+          + " pattern nearest each level: 0.5 is 2:4, 0.75 1:4, 0.875 1:8; run on the N:M"
+          + " kernels) (default: ${DEFAULT-VALUE}).")
   List<String> methods;
 
   @Option(names = "--levels", split = ",", defaultValue = "0,0.5,0.7,0.8,0.9,0.95,0.98",

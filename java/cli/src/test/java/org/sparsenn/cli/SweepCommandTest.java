@@ -98,6 +98,20 @@ class SweepCommandTest {
   }
 
   @Test
+  void nmPrunesEachLevelToItsPatternAndSaysWhichKernelsRanIt() throws IOException {
+    Path out = dir.resolve("nm");
+    CommandLineRun run = sweep(out, "--method", "nm", "--levels", "0,0.5,0.75",
+        "--fine-tune-epochs", "0");
+    assertEquals(0, run.status(), run.err());
+    List<String> csv = Files.readAllLines(out.resolve("sweep.csv"));
+    assertEquals(4, csv.size(), String.join("\n", csv));
+    // 16 and 12 inputs are whole groups of 4: 2:4 keeps exactly half, 1:4 a quarter
+    assertEquals(0.5, Double.parseDouble(csv.get(2).split(",")[2]), 1e-12, csv.get(2));
+    assertEquals(0.75, Double.parseDouble(csv.get(3).split(",")[2]), 1e-12, csv.get(3));
+    assertEquals(3, run.out().lines().filter(l -> l.startsWith("nm ")).count(), run.out());
+  }
+
+  @Test
   void withoutDataItFineTunesOnTheBuiltInSampleAndSaysSo() {
     CommandLineRun run = CommandLineRun.of("sweep", "--levels", "0,0.9", "--latency-ms", "5",
         "--fine-tune-epochs", "1");

@@ -15,6 +15,8 @@ import org.sparsenn.sparse.BlockMatrix;
 import org.sparsenn.sparse.CscMatrix;
 import org.sparsenn.sparse.CsrMatrix;
 import org.sparsenn.sparse.DenseMatrix;
+import org.sparsenn.sparse.NmMatrix;
+import org.sparsenn.sparse.NmPattern;
 import org.sparsenn.sparse.PackedMatrix;
 import org.sparsenn.sparse.RowPartition;
 import org.sparsenn.sparse.WeightMatrix;
@@ -313,6 +315,60 @@ public enum LayerMethod {
     private static long fullBlocks(long nonzeros) {
       return (nonzeros + BlockOperand.PANEL_ROWS - 1) / BlockOperand.PANEL_ROWS;
     }
+  },
+  /**
+   * N:M semi-structured ({@link NmMatrix}): each 16-slot block of a row selects its inputs from
+   * one window of x with SIMD permutes driven by uint8 offsets, no scalar load per nonzero.
+   * Built for the sparsest N:M pattern the weights follow (2:4, 1:4, 2:8, 4:8, 1:8, 2:16, ...);
+   * the planner considers it only for a layer that follows a sparse one ({@link #suits}).
+   */
+  NM(true) {
+    // Chunks of 16 rows: the kernels' epilogue block (four-row groups inside it).
+    private static final int CHUNK_ROWS = 16;
+
+    @Override
+    WeightMatrix build(float[] weights, int rows, int cols) {
+      return NmMatrix.fromDense(weights, rows, cols);
+    }
+
+    /** Estimated for a layer known only by its nonzeros: the pattern of that density. */
+    @Override
+    public long storageBytes(int rows, int cols, long nonzeros) {
+      return NmMatrix.storageBytes(rows, cols, NmPattern.atDensity(density(rows, cols, nonzeros)));
+    }
+
+    @Override
+    public long storedWeights(int rows, int cols, long nonzeros) {
+      return NmMatrix.storedSlots(rows, cols, NmPattern.atDensity(density(rows, cols, nonzeros)));
+    }
+
+    @Override
+    boolean suits(float[] weights, int rows, int cols) {
+      return NmPattern.tightest(weights, rows, cols).isSparse();
+    }
+
+    @Override
+    Footprint footprint(float[] weights, int rows, int cols, long nonzeros) {
+      NmPattern pattern = NmPattern.tightest(weights, rows, cols);
+      return new Footprint(NmMatrix.storedSlots(rows, cols, pattern),
+          NmMatrix.storageBytes(rows, cols, pattern));
+    }
+
+    @Override
+    RowPartition partition(WeightMatrix weights, double[] cuts) {
+      return RowPartition.byRows(weights.rows(), cuts, CHUNK_ROWS);
+    }
+
+    @Override
+    void runRange(RawKernels kernels, WeightMatrix weights, int begin, int end, AlignedBuffer x,
+        int batch, AlignedBuffer bias, AlignedBuffer y, Epilogue epilogue) {
+      NmMatrix w = (NmMatrix) weights;
+      if (batch == 1) {
+        kernels.spmvNm(w, begin, end, x, bias, y, epilogue);
+      } else {
+        kernels.spmmNm(w, begin, end, x, batch, bias, y, epilogue);
+      }
+    }
   };
 
   /**
@@ -399,6 +455,20 @@ public enum LayerMethod {
    * nonzero weights reads: what the matrix this method builds reports as its storage bytes.
    */
   public abstract long storageBytes(int rows, int cols, long nonzeros);
+
+  /**
+   * Whether the planner should consider this method for a layer with these row-major weights
+   * (which it {@link #fits}): true, except for formats that only pay on weights of a given
+   * structure (N:M only when the layer follows a sparse N:M pattern).
+   */
+  boolean suits(float[] weights, int rows, int cols) {
+    return true;
+  }
+
+  private static double density(int rows, int cols, long nonzeros) {
+    long all = (long) rows * cols;
+    return all == 0 ? 1.0 : (double) nonzeros / all;
+  }
 
   /** Weights stored for a {@code rows x cols} layer with {@code nonzeros} nonzero weights. */
   public long storedWeights(int rows, int cols, long nonzeros) {

@@ -153,6 +153,7 @@ public final class Planner {
     private final List<LinearOp> taken = new ArrayList<>();
     private final Map<LayerMethod, LayerMethod.Footprint> footprints =
         new EnumMap<>(LayerMethod.class);
+    private float[] weights; // the layer's weights, copied once for the methods' planning hooks
 
     LayerBuilder(DenseLayer layer, WeightMatrix stored, Kernels kernels, int threads,
         Executor executor) {
@@ -201,11 +202,19 @@ public final class Planner {
           single.get(0).method(), batch.get(0).method(), single, batch, reason);
     }
 
+    private float[] weights() {
+      if (weights == null) {
+        weights = layer.weights();
+      }
+      return weights;
+    }
+
     private List<LayerMethod> feasible(SessionOptions options) {
       List<LayerMethod> methods = new ArrayList<>();
       for (LayerMethod method : LayerMethod.values()) {
         if (options.candidates().contains(method) && method.fits(layer.inputs())
             && options.precision().allows(method.precision())
+            && method.suits(weights(), layer.outputs(), layer.inputs())
             && method.suits(footprint(method), nonzeros)) {
           methods.add(method);
         }

@@ -342,4 +342,22 @@ public final class AlignedBuffer implements AutoCloseable {
       throw new IllegalStateException("buffer is closed");
     }
   }
+
+  /** Copies all of {@code src} into this buffer at byte {@code index}; throws if closed or sealed. */
+  public void putBytes(int index, byte[] src) {
+    checkWritable();
+    byteView().put(index, src);
+  }
+
+  /** Fills all of {@code dst} from byte {@code index} of this buffer. */
+  public void getBytes(int index, byte[] dst) {
+    checkOpen();
+    byteView().get(index, dst);
+  }
+
+  /** A byte view for the kernels in this package (absolute access only), read-only if sealed. */
+  ByteBuffer byteView() {
+    checkOpen();
+    return sealed ? bytes.asReadOnlyBuffer() : bytes.duplicate();
+  }
 }

@@ -306,4 +306,39 @@ public final class JavaKernels implements Kernels, RawKernels {
   public String toString() {
     return name();
   }
+
+  @Override
+  public void spmvNm(NmOperand a, int rowBegin, int rowEnd, AlignedBuffer x, AlignedBuffer bias,
+      AlignedBuffer y, Epilogue epilogue) {
+    spmmNm(a, rowBegin, rowEnd, x, 1, bias, y, epilogue);
+  }
+
+  @Override
+  public void spmmNm(NmOperand a, int rowBegin, int rowEnd, AlignedBuffer x, int batch,
+      AlignedBuffer bias, AlignedBuffer y, Epilogue epilogue) {
+    java.nio.ByteBuffer offsets = a.offsets().byteView();
+    FloatBuffer values = a.values().floatView();
+    FloatBuffer xs = x.floatView();
+    FloatBuffer ys = y.floatView();
+    FloatBuffer biasView = bias == null ? null : bias.floatView();
+    int slots = a.rowSlots();
+    int window = a.window();
+    float[] acc = new float[batch];
+    for (int r = rowBegin; r < rowEnd; r++) {
+      java.util.Arrays.fill(acc, 0f);
+      int row = r * slots;
+      for (int k = 0; k < slots; k++) {
+        float v = values.get(row + k);
+        if (v == 0f) {
+          continue; // padding: its input is never multiplied
+        }
+        int col = k / NmOperand.BLOCK_SLOTS * window + Byte.toUnsignedInt(offsets.get(row + k));
+        int base = col * batch;
+        for (int j = 0; j < batch; j++) {
+          acc[j] += v * xs.get(base + j);
+        }
+      }
+      store(acc, r, batch, biasView, ys, epilogue);
+    }
+  }
 }

@@ -333,6 +333,22 @@ public final class NativeKernels implements Kernels, RawKernels {
     return pointer.address() + pointer.position();
   }
 
+  @Override
+  public void spmvNm(NmOperand a, int rowBegin, int rowEnd, AlignedBuffer x, AlignedBuffer bias,
+      AlignedBuffer y, Epilogue epilogue) {
+    check(snn_f32_spmv_nm(isa.code(), rowBegin, rowEnd, a.cols(), a.window(), a.rowSlots(),
+        a.offsets().address(), a.values().address(), x.address(), addressOf(bias), y.address(),
+        epilogue.function().code(), epilogue.alpha()), "spmv_nm");
+  }
+
+  @Override
+  public void spmmNm(NmOperand a, int rowBegin, int rowEnd, AlignedBuffer x, int batch,
+      AlignedBuffer bias, AlignedBuffer y, Epilogue epilogue) {
+    check(snn_f32_spmm_nm(isa.code(), rowBegin, rowEnd, a.cols(), a.window(), a.rowSlots(),
+        a.offsets().address(), a.values().address(), x.address(), batch, addressOf(bias),
+        y.address(), epilogue.function().code(), epilogue.alpha()), "spmm_nm");
+  }
+
   // --- The binding: one declaration per function of kernels.h. -----------------------------
 
   @NoException static native String snn_version();
@@ -429,5 +445,15 @@ public final class NativeKernels implements Kernels, RawKernels {
   @NoException static native int snn_f32_spmm_csr16_bf16(int isa, int rowBegin, int rowEnd,
       @Cast("const int32_t*") long rowPtr, @Cast("const uint16_t*") long colIdx,
       @Cast("const snn_bf16*") long values, @Cast("const float*") long x, int batch,
+      @Cast("const float*") long bias, @Cast("float*") long y, int act, float alpha);
+
+  @NoException static native int snn_f32_spmv_nm(int isa, int rowBegin, int rowEnd, int cols,
+      int window, int rowSlots, @Cast("const uint8_t*") long offsets,
+      @Cast("const float*") long values, @Cast("const float*") long x,
+      @Cast("const float*") long bias, @Cast("float*") long y, int act, float alpha);
+
+  @NoException static native int snn_f32_spmm_nm(int isa, int rowBegin, int rowEnd, int cols,
+      int window, int rowSlots, @Cast("const uint8_t*") long offsets,
+      @Cast("const float*") long values, @Cast("const float*") long x, int batch,
       @Cast("const float*") long bias, @Cast("float*") long y, int act, float alpha);
 }

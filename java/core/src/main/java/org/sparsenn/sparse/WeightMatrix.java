@@ -7,7 +7,8 @@ package org.sparsenn.sparse;
  * ({@code engine.LayerMethod}), not of code that switches over the classes.
  */
 public sealed interface WeightMatrix extends AutoCloseable
-    permits CsrMatrix, DenseMatrix, PackedMatrix, CscMatrix, Bf16CsrMatrix, BlockMatrix {
+    permits CsrMatrix, DenseMatrix, PackedMatrix, CscMatrix, Bf16CsrMatrix, BlockMatrix,
+        NmMatrix {
   /** Output size. */
   int rows();
 

@@ -35,6 +35,8 @@ import org.sparsenn.kernel.Kernels;
 import org.sparsenn.kernel.NativeKernels;
 import org.sparsenn.sparse.BFloat16;
 import org.sparsenn.sparse.BlockMatrix;
+import org.sparsenn.sparse.NmMatrix;
+import org.sparsenn.sparse.NmPattern;
 
 class LinearOpTest {
   private static final int ROWS = 37;
@@ -340,7 +342,12 @@ class LinearOpTest {
       LayerMethod.Footprint footprint = method.footprint(w, ROWS, COLS, nonzeros);
       assertEquals(footprint.storedWeights(), op.storedWeights());
       assertEquals(footprint.storageBytes(), op.weightBytes());
-      if (method == LayerMethod.BSR16) {
+      if (method == LayerMethod.NM) {
+        // every slot, padding included; a float and a byte each
+        NmPattern pattern = NmPattern.tightest(w, ROWS, COLS);
+        assertEquals(NmMatrix.storedSlots(ROWS, COLS, pattern), op.storedWeights());
+        assertEquals(5L * op.storedWeights(), op.weightBytes());
+      } else if (method == LayerMethod.BSR16) {
         // every kept 16x1 block stores 16 values, its zeros included
         assertEquals(16L * BlockMatrix.countBlocks(w, ROWS, COLS), op.storedWeights());
         assertTrue(op.storedWeights() > nonzeros);

@@ -89,7 +89,7 @@ class RecurrentSessionTest {
         true);
   }
 
-  private static final Set<LayerMethod> STRUCTURED = EnumSet.of(LayerMethod.BSR16);
+  private static final Set<LayerMethod> STRUCTURED = EnumSet.of(LayerMethod.BSR16, LayerMethod.NM);
 
   static Stream<Arguments> methodsThreadsAndKernels() {
     List<Arguments> cases = new ArrayList<>();

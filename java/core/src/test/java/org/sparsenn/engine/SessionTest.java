@@ -58,6 +58,7 @@ class SessionTest {
     figures.put(LayerMethod.CSC16, figures(0.3, 1.0, 0.50, 1.00));
     figures.put(LayerMethod.CSR16_BF16, figures(0.3, 1.0, 0.20, 0.35));
     figures.put(LayerMethod.BSR16, figures(0.3, 0.5, 0.14, 0.28));  // per stored value
+    figures.put(LayerMethod.NM, figures(0.3, 0, 0.05, 0.30));
     return new MachineProfile("fixed test figures", figures, figures, figures);
   }
 
@@ -296,6 +297,32 @@ class SessionTest {
       }
     }
     return w;
+  }
+
+  @Test
+  void nmIsACandidateOnlyForLayersThatFollowASparseNmPattern() {
+    float[] w = RandomWeights.dense(64, 96, 0, 5);
+    for (int i = 0; i < w.length; i++) {
+      if (i % 4 >= 2) {
+        w[i] = 0f; // 2:4 along the inputs
+      }
+    }
+    Network net = new Network(List.of(
+        new DenseLayer(96, 64, w, RandomWeights.vector(64, 6), Activation.RELU),
+        layer(64, 32, 0.5, 7, Activation.RELU)), false);
+    Plan plan = Planner.plan(net, options().build(), Kernels.best());
+    var nmLayer = plan.layers().get(0).singleCandidates().stream()
+        .filter(c -> c.method() == LayerMethod.NM).toList();
+    assertEquals(1, nmLayer.size(), plan.describe());
+    // 2:4: 48 slots of 5 bytes per row
+    assertEquals(64L * 48 * 5, nmLayer.get(0).weightBytes(), plan.describe());
+    assertEquals(LayerMethod.NM, plan.layers().get(0).single(), plan.describe());
+    assertTrue(plan.layers().get(1).singleCandidates().stream()
+        .noneMatch(c -> c.method() == LayerMethod.NM), plan.describe());
+    try (Session session = Session.create(net, options().build())) {
+      float[] input = RandomWeights.vector(96, 8);
+      assertClose(ReferenceForward.forward(net, input, 1), session.run(input), "2:4 layer");
+    }
   }
 
   @Test

@@ -29,6 +29,8 @@ import org.sparsenn.sparse.BlockMatrix;
 import org.sparsenn.sparse.CscMatrix;
 import org.sparsenn.sparse.CsrMatrix;
 import org.sparsenn.sparse.DenseMatrix;
+import org.sparsenn.sparse.NmMatrix;
+import org.sparsenn.sparse.NmPattern;
 import org.sparsenn.sparse.PackedMatrix;
 
 /**
@@ -77,12 +79,15 @@ class KernelConformanceTest {
     SPMM_CSR16_BF16,
     /** The 16x1 block-sparse kernels at batch 1 and batched. */
     SPMV_BSR16,
-    SPMM_BSR16;
+    SPMM_BSR16,
+    /** N:M at the sparsest pattern that holds the weights (16:16 for unstructured ones). */
+    SPMV_NM,
+    SPMM_NM;
 
     boolean batched() {
       return this == SPMM_CSR || this == SPMM_CSR16 || this == GEMM || this == GEMM_BLAS
           || this == GEMM_PACKED || this == SPMM_CSC16 || this == SPMM_CSR16_BF16
-          || this == SPMM_BSR16;
+          || this == SPMM_BSR16 || this == SPMM_NM;
     }
 
     boolean bf16() {
@@ -96,11 +101,11 @@ class KernelConformanceTest {
 
   private static final Op[] VECTOR_OPS = {
     Op.SPMV_CSR, Op.SPMV_CSR16, Op.GEMV, Op.GEMV_BLAS, Op.GEMV_PACKED, Op.SPMV_CSC16,
-    Op.SPMV_CSR16_BF16, Op.SPMV_BSR16
+    Op.SPMV_CSR16_BF16, Op.SPMV_BSR16, Op.SPMV_NM
   };
   private static final Op[] BATCH_OPS = {
     Op.SPMM_CSR, Op.SPMM_CSR16, Op.GEMM, Op.GEMM_BLAS, Op.GEMM_PACKED, Op.SPMM_CSC16,
-    Op.SPMM_CSR16_BF16, Op.SPMM_BSR16
+    Op.SPMM_CSR16_BF16, Op.SPMM_BSR16, Op.SPMM_NM
   };
   // Panel height of the csc16 ops: off every SIMD width, so most shapes have several panels.
   private static final int CSC_TEST_PANEL_ROWS = 7;
@@ -327,6 +332,16 @@ class KernelConformanceTest {
               k.spmm(a, rowBegin, rowEnd, x, p.batch, b, y, e);
             } else {
               k.spmv(a, rowBegin, rowEnd, x, b, y, e);
+            }
+          }
+          break;
+        case SPMV_NM:
+        case SPMM_NM:
+          try (NmMatrix a = NmMatrix.fromDense(p.w, p.rows, p.cols)) {
+            if (op.batched()) {
+              k.spmmNm(a, rowBegin, rowEnd, x, p.batch, b, y, e);
+            } else {
+              k.spmvNm(a, rowBegin, rowEnd, x, b, y, e);
             }
           }
           break;
@@ -918,6 +933,113 @@ class KernelConformanceTest {
     for (int i = features * batch; i < got.length; i++) {
       assertEquals(Float.floatToRawIntBits(SENTINEL), Float.floatToRawIntBits(got[i]),
           what + ": wrote past the end at " + i);
+    }
+  }
+
+  // --- N:M ---------------------------------------------------------------------------------------
+
+  /**
+   * Weights pruned to {@code n:m} along the inputs: each group (the last one ragged when m does
+   * not divide cols) keeps up to n nonzeros at random places, mostly exactly n; every seventh
+   * row is empty.
+   */
+  static float[] nmWeights(int rows, int cols, int n, int m, SplittableRandom random) {
+    float[] w = new float[rows * cols];
+    for (int r = 0; r < rows; r++) {
+      if (r % 7 == 3) {
+        continue;
+      }
+      for (int g = 0; g < cols; g += m) {
+        int width = Math.min(m, cols - g);
+        int keep = Math.min(width, random.nextDouble() < 0.8 ? n : random.nextInt(n + 1));
+        for (int kept = 0; kept < keep; ) {
+          int c = g + random.nextInt(width);
+          if (w[r * cols + c] == 0f) {
+            float v = (float) (random.nextDouble() * 2 - 1);
+            w[r * cols + c] = v == 0f ? 0.25f : v;
+            kept++;
+          }
+        }
+      }
+    }
+    return w;
+  }
+
+  // Every pattern the layout stores (each window width of the SIMD kernels: 16 to 256 inputs)
+  // on shapes with rows off the 4-, 8- and 16-row groups and columns off the group and window
+  // widths (a ragged last group), at batch 1 and around the SIMD batch chunks, on row ranges.
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("providers")
+  void nmKernelsMatchReferenceOnEveryPatternAndShape(String provider) {
+    RawKernels k = kernels(provider);
+    int[][] patterns = {{2, 4}, {1, 4}, {2, 8}, {4, 8}, {1, 8}, {2, 16}, {1, 16}, {8, 16},
+      {16, 16}};
+    int[][] shapes = {{1, 1}, {1, 3}, {3, 5}, {17, 33}, {37, 100}, {9, 129}, {20, 784}};
+    long seed = 4100;
+    for (int[] pattern : patterns) {
+      for (int[] shape : shapes) {
+        int rows = shape[0];
+        int cols = shape[1];
+        SplittableRandom random = new SplittableRandom(seed++);
+        float[] w = nmWeights(rows, cols, pattern[0], pattern[1], random);
+        NmPattern expected = new NmPattern(pattern[0], pattern[1]);
+        assertTrue(expected.holds(w, rows, cols), expected + " " + rows + "x" + cols);
+        for (int batch : new int[] {1, 3, 16, 17}) {
+          Problem p = new Problem(rows, cols, batch, w, randomVector(cols * batch, random, 1));
+          float[] bias = randomBias(rows, seed);
+          String context = "pattern " + expected;
+          Op op = batch == 1 ? Op.SPMV_NM : Op.SPMM_NM;
+          runAndCheck(k, op, p, bias, Epilogue.leakyRelu(0.2f), 0, rows, context);
+          runAndCheck(k, op, p, null, Epilogue.GELU, rows / 3, rows - rows / 4, context);
+          if (batch == 1) {
+            runAndCheck(k, Op.SPMM_NM, p, bias, Epilogue.RELU, 0, rows, context + " as spmm");
+          }
+        }
+      }
+    }
+  }
+
+  // All-zero inputs give act(bias); all-nonzero (every weight kept: 16:16) and non-finite
+  // inputs: a NaN or infinite input under a stored weight spreads as IEEE says, but under a
+  // zero (padding) slot it is never multiplied, so rows that do not store it stay finite.
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("providers")
+  void nmKernelsOnZeroFullAndNonFiniteInputs(String provider) {
+    RawKernels k = kernels(provider);
+    int rows = 21;
+    int cols = 70;
+    SplittableRandom random = new SplittableRandom(77);
+    float[] sparse = nmWeights(rows, cols, 2, 4, random);
+    float[] full = randomWeights(rows, cols, 1, random, 1);
+    for (int batch : new int[] {1, 5}) {
+      for (float[] w : new float[][] {sparse, full}) {
+        float[] bias = randomBias(rows, batch);
+        Problem zero = new Problem(rows, cols, batch, w, new float[cols * batch]);
+        Op op = batch == 1 ? Op.SPMV_NM : Op.SPMM_NM;
+        runAndCheck(k, op, zero, bias, Epilogue.TANH, 0, rows, "zero input");
+        float[] x = randomVector(cols * batch, random, 1);
+        for (int b = 0; b < batch; b++) {
+          x[6 * batch + b] = Float.NaN;
+          x[41 * batch + b] = Float.POSITIVE_INFINITY;
+          x[67 * batch + b] = Float.NEGATIVE_INFINITY;
+        }
+        Problem p = new Problem(rows, cols, batch, w, x);
+        float[] got = run(k, op, p, null, Epilogue.IDENTITY, 0, rows);
+        for (int r = 0; r < rows; r++) {
+          for (int b = 0; b < batch; b++) {
+            double want = p.pre[r * batch + b];
+            float v = got[r * batch + b];
+            String what = k.name() + " " + op + " batch " + batch + " row " + r + " sample " + b;
+            if (Double.isNaN(want)) {
+              assertTrue(Float.isNaN(v), what + ": expected NaN, got " + v);
+            } else if (Double.isInfinite(want)) {
+              assertEquals((float) want, v, what);
+            } else {
+              assertEquals(want, v, 1e-5 * p.magnitude[r * batch + b] + 1e-6, what);
+            }
+          }
+        }
+      }
     }
   }
 

@@ -21,7 +21,13 @@ public enum SweepMethod {
    * 16 x 1 blocks (16 output rows of one input) by L2 norm, one threshold across all layers: the
    * shape the bsr16 layer format runs at one index per 16 weights.
    */
-  BLOCK16X1("block16x1");
+  BLOCK16X1("block16x1"),
+  /**
+   * N:M semi-structured along each layer's inputs at the pattern nearest the level
+   * ({@link #nmPattern}): 0.5 is 2:4, 0.75 1:4, 0.875 1:8, 0.9375 1:16; the sessions run it on
+   * the N:M layout.
+   */
+  NM("nm");
 
   private static final long SEED = 42;
   private final String label;
@@ -65,6 +71,21 @@ public enum SweepMethod {
       case BLOCK -> Pruners.blocks(4, 4).global().sparsity(level).build();
       case NEURON -> Pruners.neurons().l2().fraction(level).build();
       case BLOCK16X1 -> Pruners.blocks(16, 1).global().sparsity(level).build();
+      case NM -> {
+        int[] nm = nmPattern(level);
+        yield Pruners.nm(nm[0], nm[1]);
+      }
     };
+  }
+
+  /**
+   * The N:M pattern {@link #NM} prunes to at {@code level}: groups of 4 up to 0.75, of 8 up to
+   * 0.875, of 16 beyond, keeping {@code round(M (1 - level))} of each group, at least 1 and at
+   * most M - 1 (the low levels of a gradual ramp keep 3 of 4).
+   */
+  static int[] nmPattern(double level) {
+    int m = level <= 0.75 ? 4 : level <= 0.875 ? 8 : 16;
+    int n = (int) Math.round(m * (1 - level));
+    return new int[] {Math.max(1, Math.min(m - 1, n)), m};
   }
 }

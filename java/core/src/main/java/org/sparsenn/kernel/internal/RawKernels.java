@@ -6,6 +6,7 @@ import org.sparsenn.kernel.BlockOperand;
 import org.sparsenn.kernel.CsrOperand;
 import org.sparsenn.kernel.DenseOperand;
 import org.sparsenn.kernel.Epilogue;
+import org.sparsenn.kernel.NmOperand;
 import org.sparsenn.kernel.Kernels;
 import org.sparsenn.kernel.PackedOperand;
 
@@ -107,5 +108,13 @@ public interface RawKernels {
    * one broadcast of x per block. Any row range.
    */
   void spmmBlock(BlockOperand w, int rowBegin, int rowEnd, AlignedBuffer x, int batch,
+      AlignedBuffer bias, AlignedBuffer y, Epilogue epilogue);
+
+  /** N:M semi-structured matrix times vector. */
+  void spmvNm(NmOperand a, int rowBegin, int rowEnd, AlignedBuffer x, AlignedBuffer bias,
+      AlignedBuffer y, Epilogue epilogue);
+
+  /** N:M semi-structured matrix times a batch, feature-major. */
+  void spmmNm(NmOperand a, int rowBegin, int rowEnd, AlignedBuffer x, int batch,
       AlignedBuffer bias, AlignedBuffer y, Epilogue epilogue);
 }

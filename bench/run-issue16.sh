@@ -20,12 +20,15 @@
 #                     2 forks (its batch-1 time was bimodal across forks; target: 90% b1 >= 3.5x)
 #   planner-mlp1024   MEASURE against every method forced on every layer, 90% b1, b8 and 95%
 #                     b1 (target: within 5% of the fastest); 2 forks, as plans can differ per fork
+#   spmv-input-zeros  csr16 against csc16 (skips zero inputs) on 1024 x 784 and 1024 x 1024 at 90%,
+#                     inputs 0, 50 and 87% zeros
 #   spmv-16384x4096   the DRAM-resident layer at 0, 0.5, 0.9, every native method against sgemv
 #                     (target: the fastest format at 90% >= 6.5x dense_blas)
 #   bandwidth         one thread's streaming read bandwidth (the roofline's denominator)
 #   regression-*      only with BASELINE_JAR (a benchmarks.jar built from the commit to compare
 #                     with): 0% and 50% rows that both jars can run (LeNet random inputs b1, b8;
-#                     SpMV 4096 x 4096), old and new in alternating rounds (ROUNDS, default 2)
+#                     SpMV 4096 x 4096; SpMM 1024 x 1024 at 90%, batch 8 and 64), old and new in
+#                     alternating rounds (ROUNDS, default 2)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 name="${1:-issue16}"
@@ -65,6 +68,8 @@ run planner-mlp1024 ModelBenchmark -p model=mlp1024 -p sparsity=0.9 -p batch=1,8
   -p engine="sparsenn,$methods" -p pruning=magnitude -f 2
 run planner-mlp1024-95 ModelBenchmark -p model=mlp1024 -p sparsity=0.95 -p batch=1 \
   -p engine="sparsenn,$methods" -p pruning=magnitude -f 2
+run spmv-input-zeros SpmvBenchmark -p rows=1024 -p cols=784,1024 -p sparsity=0.9 \
+  -p inputZeros=0,0.5,0.87 -p kernel=csr16,csc16
 run spmv-16384x4096 SpmvBenchmark -p rows=16384 -p cols=4096 -p sparsity=0,0.5,0.9 \
   -p kernel="$methods"
 
@@ -87,6 +92,9 @@ if [ -n "${BASELINE_JAR:-}" ]; then
       java -jar "$side_jar" SpmvBenchmark -p rows=4096 -p cols=4096 -p sparsity=0,0.5 \
         -p kernel=dense_blas,dense_packed,csr,csr16 -t 1 -foe true -rf json \
         -rff "$out/regression-spmv-$side-$round.json"
+      java -jar "$side_jar" SpmmBenchmark -p rows=1024 -p cols=1024 -p sparsity=0.9 \
+        -p batch=8,64 -p kernel=csr,csr16 -t 1 -foe true -rf json \
+        -rff "$out/regression-spmm-$side-$round.json"
     done
   done
 fi

@@ -151,9 +151,11 @@ final class InferCommand implements Callable<Integer> {
           + "the model takes " + network.originalInputs() + (network.hasInputSelection()
               ? " (it reads " + network.inputs() + " of them)" : ""));
     }
-    // The planner sees the first rows of the input: some formats' speed depends on its zeros.
-    float[][] calibration = new float[Math.min(batch, CALIBRATION_ROWS)][features];
-    for (int r = 0; r < calibration.length; r++) {
+    // The planner sees the first rows of the input: some formats' speed depends on its zeros
+    // (feed-forward models; a recurrent one is planned without them).
+    float[][] calibration = network.isRecurrent() ? null
+        : new float[Math.min(batch, CALIBRATION_ROWS)][features];
+    for (int r = 0; calibration != null && r < calibration.length; r++) {
       System.arraycopy(x.data(), r * features, calibration[r], 0, features);
     }
     SessionOptions options = SessionOptions.builder().threads(threads).planning(mode)

@@ -86,7 +86,10 @@ public final class Planner {
     MachineProfile profile = options.profile() != null
         ? options.profile() : MachineProfile.forKernels(kernels);
     long layerBudgetNanos = options.measureBudget().toNanos() / Math.max(1, 2L * layers.size());
-    LayerInputs inputs = options.calibrationInputs() == null || layers.isEmpty() ? null
+    // Calibration inputs are feed-forward rows; a recurrent network's dense layers see the
+    // recurrent front's outputs, which this version does not propagate: planned without them.
+    LayerInputs inputs = options.calibrationInputs() == null || layers.isEmpty()
+        || network.isRecurrent() ? null
         : LayerInputs.propagate(network, options.calibrationInputs());
     List<Plan.LayerPlan> plans = new ArrayList<>();
     List<LinearOp> single = new ArrayList<>();

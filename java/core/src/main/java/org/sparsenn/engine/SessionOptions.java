@@ -278,7 +278,8 @@ public final class SessionOptions {
      * prices them by the zeros each layer sees when these inputs run through the model, and
      * {@link PlanningMode#MEASURE} times candidates on them; without, inputs are assumed to have
      * no zeros. The first {@value LayerInputs#MAX_PLANNING_ROWS} are used. The width is checked
-     * against the model when a session is created. Copied; null clears them.
+     * against the model when a session is created. A recurrent network is planned without them
+     * in this version. Copied; null clears them.
      *
      * @throws IllegalArgumentException if there are no rows or more than
      *     {@link #MAX_CALIBRATION_ROWS}, a row is null or empty, or the rows differ in width

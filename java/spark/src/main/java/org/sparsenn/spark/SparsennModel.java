@@ -42,8 +42,10 @@ import org.sparsenn.model.Network;
  * closed when the JVM exits. A partition is scored in batches of {@link #setBatchSize batchSize}
  * rows through the batched kernels; a row with a null input gets null outputs.
  *
- * <p>The outputs equal, bit for bit, those of {@code Session.run} on the same rows (as a batch
- * of two or more) with a session built as {@code
+ * <p>The outputs equal those of {@code Session.run} on the same rows (as a batch of two or more)
+ * up to rounding, bit for bit when the batch is the same (the batched kernels' summation order
+ * is fixed per batch size, and a row is scored in the batch its partition makes) with a session
+ * built as {@code
  * SessionOptions.builder().threads(threads).softmax(false).plannedBatch(max(2, batchSize))}:
  * raw last-layer outputs, as {@code sparsenn infer} writes them without {@code --softmax}.
  *

@@ -47,4 +47,19 @@ final class TestModels {
     }
     return x;
   }
+
+  /**
+   * Whether Spark's outputs equal the session's up to rounding: the SpMM kernels' summation
+   * order is fixed per batch size, and a row is scored in whatever batch its partition makes
+   * (the same batch composition gives the same bits), so a row may differ by a few ulps from
+   * the same row run in another batch.
+   */
+  static void assertSameUpToRounding(float[] expected, float[] actual, String message) {
+    org.junit.jupiter.api.Assertions.assertEquals(expected.length, actual.length, message);
+    for (int i = 0; i < expected.length; i++) {
+      float tolerance = 8 * Math.ulp(Math.max(Math.abs(expected[i]), 1f));
+      org.junit.jupiter.api.Assertions.assertEquals(expected[i], actual[i], tolerance,
+          message + " output " + i);
+    }
+  }
 }

@@ -3,12 +3,16 @@ package org.sparsenn.io;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Random;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.sparsenn.io.onnx.OnnxReader;
 
 /**
  * Seeded random corruption of valid files (byte flips, random bytes, truncation): every input
@@ -74,5 +78,22 @@ class ReaderFuzzTest {
   @Test
   void corruptedNpyEndsInArrayOrModelFormatException() {
     fuzz("f.npy", Fixtures.npyF32("(2, 3)", 1, 2, 3, 4, 5, 6), 14, NpyReader::read);
+  }
+
+  @Test
+  void corruptedRecurrentOnnxEndsInModelOrModelFormatException() {
+    // PyTorch exports: a stacked LSTM, and a stacked bidirectional GRU with its glue ops
+    fuzz("lstm.onnx", resource("/onnx/torch_lstm_stacked_opset17.onnx"), 15, OnnxReader::read);
+    fuzz("gru.onnx", resource("/onnx/torch_gru_bidirectional_stacked_softmax_opset13.onnx"), 16,
+        OnnxReader::read);
+  }
+
+  private static byte[] resource(String name) {
+    try (InputStream in = ReaderFuzzTest.class.getResourceAsStream(name)) {
+      assertTrue(in != null, name + " is missing");
+      return in.readAllBytes();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 }

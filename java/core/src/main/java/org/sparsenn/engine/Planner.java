@@ -319,7 +319,7 @@ public final class Planner {
     /** The method's footprint on this layer's weights, computed once. */
     private LayerMethod.Footprint footprint(LayerMethod method) {
       if (!footprints.containsKey(method)) {
-        footprints.put(method, method.footprint(layer.weights(), layer.outputs(),
+        footprints.put(method, method.footprint(weights(), layer.outputs(),
             layer.inputs(), nonzeros));
       }
       return footprints.get(method);
@@ -330,7 +330,7 @@ public final class Planner {
         return built.computeIfAbsent(method, m -> LinearOp.borrow(stored, layer.bias(),
             epilogueOf(layer.activation()), kernels, threads, executor));
       }
-      return built.computeIfAbsent(method, m -> LinearOp.create(layer.weights(),
+      return built.computeIfAbsent(method, m -> LinearOp.create(weights(),
           layer.outputs(), layer.inputs(), layer.bias(), epilogueOf(layer.activation()), m,
           kernels, threads, executor));
     }

@@ -78,6 +78,24 @@ class GivenState(nn.Module):
         return self.fc(y[:, -1, :])
 
 
+class StackedFinalState(nn.Module):
+    """h_n of a stacked (or bidirectional) model into a Linear layer: PyTorch joins every
+    layer's Y_h by a Concat, then Gathers h_n[-1] (and h_n[-2] for a bidirectional one)."""
+
+    def __init__(self, rnn, width):
+        super().__init__()
+        self.rnn = rnn
+        self.fc = nn.Linear(width, 3)
+
+    def forward(self, x):
+        _, h = self.rnn(x)
+        if isinstance(h, tuple):
+            h = h[0]
+        if self.rnn.bidirectional:
+            return self.fc(torch.cat((h[-2], h[-1]), 1))
+        return self.fc(h[-1])
+
+
 def exported(model, x, opset):
     buffer = io.BytesIO()
     torch.onnx.export(model, x, buffer, opset_version=opset, input_names=["input"],
@@ -218,6 +236,25 @@ def main():
             onnx.numpy_helper.from_array(np.array([7, 5, 7], np.int32), "lengths"))
         node.input[4] = "lengths"
     invalid("invalid_lstm_sequence_lens", changed(lstm, "LSTM", sequence_lens), "sequence_lens")
+
+    # after the others, so that their random weights and inputs stay as committed
+    stacked, _ = export("torch_lstm_stacked_final_state_opset13",
+                        StackedFinalState(nn.LSTM(FEATURES, 8, num_layers=2,
+                                                  batch_first=True), 8), 13,
+                        "Network[6-LSTM8-LSTM8-final_state-3]")
+    swapped = onnx.ModelProto()
+    swapped.CopyFrom(stacked)
+    h_n = next(n for n in swapped.graph.node
+               if n.op_type == "Concat" and all("LSTM" in i for i in n.input))
+    h_n.input[0], h_n.input[1] = h_n.input[1], h_n.input[0]
+    invalid("invalid_lstm_final_states_swapped", swapped, "joins final states")
+    export("torch_gru_bidirectional_stacked_final_state_opset17",
+           StackedFinalState(nn.GRU(FEATURES, 5, num_layers=2, batch_first=True,
+                                    bidirectional=True), 10), 17,
+           "Network[6-GRU10-GRU10-final_state-3]")
+    export("torch_lstm_bidirectional_final_state_opset13",
+           StackedFinalState(nn.LSTM(FEATURES, 4, batch_first=True, bidirectional=True), 8),
+           13, "Network[6-LSTM8-final_state-3]")
 
     with open(os.path.join(HERE, "recurrent-manifest.tsv"), "w") as f:
         f.write("\n".join(MANIFEST) + "\n")

@@ -30,9 +30,12 @@ import org.sparsenn.model.SequenceOutput;
  * {@code Transpose} (perm {@code [0, 2, 1, 3]}) and {@code Reshape} to {@code [0, 0, -1]}
  * (bidirectional); then {@code Transpose} (perm {@code [1, 0, 2]}) and {@code Gather} of the
  * last step on axis 1 ({@code y[:, -1, :]}), or, for a one-way last layer, {@code Gather} of its
- * final hidden state {@code Y_h} ({@code h_n[-1]}), or, for a bidirectional one, the
- * {@code Transpose} (perm {@code [1, 0, 2]}) and {@code Reshape} to {@code [0, -1]} of
- * {@code Y_h} that {@link OnnxWriter} writes (both final states, forward then backward).
+ * final hidden state {@code Y_h} ({@code h_n[-1]}), or, for a bidirectional one, Gathers of its
+ * last two entries joined by a {@code Concat} on axis 1 ({@code torch.cat((h_n[-2], h_n[-1]),
+ * 1)}) or the {@code Transpose} (perm {@code [1, 0, 2]}) and {@code Reshape} to {@code [0, -1]}
+ * of {@code Y_h} that {@link OnnxWriter} writes (both final states, forward then backward). In
+ * a stacked model PyTorch first joins every layer's {@code Y_h} into {@code h_n} by a
+ * {@code Concat} on axis 0, and the Gathers index that.
  *
  * <p>Initial states: absent, or computed from the input's shape as the exporter writes them
  * ({@code Shape -> Gather -> Unsqueeze -> Concat -> ConstantOfShape}, sliced per layer, or a
@@ -115,6 +118,8 @@ final class OnnxRecurrentReader {
         "batch_first input [batch, steps, features] to [steps, batch, features]");
     String current = graph.getNode(transpose).getOutput(0);
     List<RecurrentLayer> layers = new ArrayList<>();
+    // Each layer's Y_h, for the Concat that joins them into h_n.
+    List<String> finalStates = new ArrayList<>();
     while (true) {
       int index = soleDataUser(current, "'" + current + "'");
       NodeProto node = graph.getNode(index);
@@ -126,12 +131,15 @@ final class OnnxRecurrentReader {
       reader.visited[index] = true;
       RecurrentLayer layer = layer(index, node, features);
       layers.add(layer);
+      finalStates.add(node.getOutputCount() > 1 ? node.getOutput(1) : "");
       features = layer.outputs();
       String y = node.getOutput(0);
       if (dataUsers(y).isEmpty() && !reader.isGraphOutput(y)) {
-        return finalState(index, node, layers);
+        return finalState(index, node, layers, finalStates);
       }
-      requireUnused(index, node, 1, "final hidden state Y_h");
+      if (!intoConcat(node)) {
+        requireUnused(index, node, 1, "final hidden state Y_h");
+      }
       requireUnused(index, node, 2, "final cell state Y_c");
       current = sequenceOf(index, layer);
       int next = soleDataUser(current, "'" + current + "'");
@@ -364,7 +372,7 @@ final class OnnxRecurrentReader {
       if (!reader.consumers.getOrDefault(value, List.of()).isEmpty()
           || reader.isGraphOutput(value)) {
         throw reader.error(index, "has its " + role + " '" + value + "' used; sparsenn reads"
-            + " it only as h_n[-1] of a one-way last layer whose sequence output is unused");
+            + " it only as the final states h_n of a last layer whose sequence output is unused");
       }
     }
   }
@@ -435,32 +443,124 @@ final class OnnxRecurrentReader {
     return new Front(layers, SequenceOutput.LAST_STEP, node.getOutput(0), top.outputs());
   }
 
-  /** {@code h_n[-1]}: a Gather of the last entry of a one-way last layer's Y_h. */
-  private Front finalState(int index, NodeProto rnn, List<RecurrentLayer> layers) {
+  /**
+   * Whether a layer's {@code Y_h} goes only to a Concat: PyTorch joins every layer's final
+   * states into {@code h_n} that way ({@link #finalState} checks the Concat itself, and a
+   * Concat left unread fails the graph reader's check that every node is on the path).
+   */
+  private boolean intoConcat(NodeProto node) {
+    if (node.getOutputCount() < 2 || node.getOutput(1).isEmpty()
+        || reader.isGraphOutput(node.getOutput(1))) {
+      return false;
+    }
+    List<Integer> users = reader.consumers.getOrDefault(node.getOutput(1), List.of());
+    return users.size() == 1 && graph.getNode(users.get(0)).getOpType().equals("Concat");
+  }
+
+  /**
+   * The final states of the last layer, whose output sequence is unused: from its {@code Y_h},
+   * or from {@code h_n}, the Concat (axis 0) of every layer's {@code Y_h} in order that PyTorch
+   * writes for a stacked model. A one-way layer's: a Gather of the last entry on axis 0
+   * ({@code h_n[-1]}); a bidirectional one's, forward then backward: Gathers of the last two
+   * entries joined by a Concat on axis 1 ({@code torch.cat((h_n[-2], h_n[-1]), 1)}), or the
+   * Transpose and Reshape of {@code Y_h} that {@link OnnxWriter} writes.
+   */
+  private Front finalState(int index, NodeProto rnn, List<RecurrentLayer> layers,
+      List<String> finalStates) {
     RecurrentLayer top = layers.get(layers.size() - 1);
     String yh = rnn.getOutputCount() > 1 ? rnn.getOutput(1) : "";
     requireUnused(index, rnn, 2, "final cell state Y_c");
-    List<Integer> users = yh.isEmpty() ? List.of() : dataUsers(yh);
-    if (top.direction() == Direction.BIDIRECTIONAL && users.size() == 1
-        && !reader.isGraphOutput(yh)) {
+    if (yh.isEmpty() || reader.isGraphOutput(yh)) {
+      throw reader.error(index, "has its output sequence Y unused and its final states Y_h "
+          + (yh.isEmpty() ? "absent" : "the graph output") + "; sparsenn then reads h_n[-1]"
+          + " (or h_n[-2] and h_n[-1] of a bidirectional layer) from Y_h");
+    }
+    String hn = yh;
+    int rows = top.direction().count();
+    List<Integer> users = dataUsers(yh);
+    if (users.size() == 1 && graph.getNode(users.get(0)).getOpType().equals("Concat")) {
+      int concat = users.get(0);
+      NodeProto node = graph.getNode(concat);
+      if (!node.getInputList().equals(finalStates) || reader.intAttr(concat, "axis", 0) != 0
+          || reader.isGraphOutput(node.getOutput(0))) {
+        throw reader.error(concat, "joins final states; sparsenn reads h_n as the Concat on"
+            + " axis 0 of every recurrent layer's Y_h, in order " + finalStates);
+      }
+      reader.visited[concat] = true;
+      hn = node.getOutput(0);
+      rows = 0;
+      for (RecurrentLayer layer : layers) {
+        rows += layer.direction().count();
+      }
+      users = dataUsers(hn);
+    } else if (top.direction() == Direction.BIDIRECTIONAL && users.size() == 1
+        && graph.getNode(users.get(0)).getOpType().equals("Transpose")) {
       return joinedFinalStates(index, users.get(0), yh, layers);
     }
-    int gather = users.size() == 1 ? users.get(0) : -1;
-    NodeProto node = gather < 0 ? null : graph.getNode(gather);
-    boolean read = node != null && node.getOpType().equals("Gather")
-        && node.getInputCount() == 2 && node.getInput(0).equals(yh)
-        && reader.isConstant(node.getInput(1)) && reader.intAttr(gather, "axis", 0) == 0
-        && top.direction() != Direction.BIDIRECTIONAL && !reader.isGraphOutput(yh);
-    if (read) {
-      Constant c = reader.constant(gather, node.getInput(1));
-      read = c.ints() != null && c.dims().length == 0 && (c.ints()[0] == -1 || c.ints()[0] == 0);
+    String what = top.direction() == Direction.BIDIRECTIONAL
+        ? "h_n[-2] and h_n[-1] of a bidirectional layer: Gathers of indices -2 and -1 on axis 0"
+            + " joined by a Concat on axis 1"
+        : "h_n[-1] of a one-way layer: one Gather of index -1 on axis 0";
+    if (top.direction() != Direction.BIDIRECTIONAL) {
+      if (users.size() != 1 || gatheredRow(users.get(0), hn, rows) != rows - 1) {
+        throw reader.error(index, "has its output sequence Y unused; sparsenn then reads "
+            + what + " of " + (hn.equals(yh) ? "Y_h" : "h_n '" + hn + "'"));
+      }
+      reader.visited[users.get(0)] = true;
+      return new Front(layers, SequenceOutput.FINAL_STATE,
+          graph.getNode(users.get(0)).getOutput(0), top.outputs());
     }
-    if (!read) {
-      throw reader.error(index, "has its output sequence Y unused; sparsenn then reads only"
-          + " h_n[-1] of a one-way layer: one Gather of index -1 on axis 0 of Y_h");
+    int forward = -1;
+    int backward = -1;
+    for (int user : users) {
+      int row = gatheredRow(user, hn, rows);
+      if (row == rows - 2 && forward < 0) {
+        forward = user;
+      } else if (row == rows - 1 && backward < 0) {
+        backward = user;
+      }
     }
-    reader.visited[gather] = true;
-    return new Front(layers, SequenceOutput.FINAL_STATE, node.getOutput(0), top.outputs());
+    if (users.size() != 2 || forward < 0 || backward < 0) {
+      throw reader.error(index, "has its output sequence Y unused; sparsenn then reads " + what
+          + " of " + (hn.equals(yh) ? "Y_h" : "h_n '" + hn + "'"));
+    }
+    String f = graph.getNode(forward).getOutput(0);
+    String b = graph.getNode(backward).getOutput(0);
+    List<Integer> joins = dataUsers(f);
+    int join = joins.size() == 1 ? joins.get(0) : -1;
+    if (join < 0 || !graph.getNode(join).getOpType().equals("Concat")
+        || !graph.getNode(join).getInputList().equals(List.of(f, b))
+        || !dataUsers(b).equals(List.of(join)) || reader.isGraphOutput(f)
+        || reader.isGraphOutput(b) || (reader.intAttr(join, "axis", 0) != 1
+            && reader.intAttr(join, "axis", 0) != -1)) {
+      throw reader.error(forward, "gathers h_n[-2]; sparsenn expects it and h_n[-1] joined,"
+          + " forward first, by one Concat on axis 1 (torch.cat((h_n[-2], h_n[-1]), 1))");
+    }
+    reader.visited[forward] = true;
+    reader.visited[backward] = true;
+    reader.visited[join] = true;
+    return new Front(layers, SequenceOutput.FINAL_STATE, graph.getNode(join).getOutput(0),
+        top.outputs());
+  }
+
+  /**
+   * The row of {@code hn} ({@code rows} entries on axis 0) that node {@code index} gathers as
+   * a Gather on axis 0 with a constant scalar index, or -1 if it is not one.
+   */
+  private int gatheredRow(int index, String hn, int rows) {
+    NodeProto node = graph.getNode(index);
+    if (!node.getOpType().equals("Gather") || node.getInputCount() != 2
+        || !node.getInput(0).equals(hn) || !reader.isConstant(node.getInput(1))
+        || reader.intAttr(index, "axis", 0) != 0) {
+      return -1;
+    }
+    Constant c = reader.constant(index, node.getInput(1));
+    if (c.ints() == null || c.dims().length != 0) {
+      return -1;
+    }
+    long i = c.ints()[0];
+    long row = i < 0 ? i + rows : i;
+    return row >= 0 && row < rows ? (int) row : -1;
   }
 
   /**

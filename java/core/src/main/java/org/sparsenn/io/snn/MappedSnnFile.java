@@ -10,8 +10,10 @@ import org.sparsenn.sparse.CsrMatrix;
 import org.sparsenn.sparse.WeightMatrix;
 
 /**
- * An {@code .snn} file whose CSR layers are ready for kernels: {@link #csr(int)} gives a
- * {@link CsrMatrix} of the stored arrays, so the engine need not re-encode the dense weights.
+ * An {@code .snn} file whose CSR and 16x1-block layers are ready for kernels: {@link #csr(int)}
+ * gives a {@link CsrMatrix} of the stored arrays, {@link #matrix(int)} that or the
+ * {@link org.sparsenn.sparse.BlockMatrix} of a {@code bsr16} layer (always an owned copy), so
+ * the engine need not re-encode the dense weights.
  * Everything {@link SnnFile#read} checks is checked, and the CSR invariants once more over the
  * memory the kernels will read.
  *

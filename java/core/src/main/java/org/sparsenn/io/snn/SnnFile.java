@@ -46,8 +46,8 @@ import org.sparsenn.sparse.WeightMatrix;
 
 /**
  * An {@code .snn} file read into memory (the layout is documented on {@link SnnWriter}): the
- * {@link Network}, each layer's storage, and for CSR layers the CSR arrays exactly as stored, so
- * that an engine can use them without re-encoding the dense weights.
+ * {@link Network}, each layer's storage, and for CSR and 16x1-block layers their arrays exactly
+ * as stored, so that an engine can use them without re-encoding the dense weights.
  *
  * <p>Reading copies each section out of the file in windows (positioned reads, no mapping), so
  * nothing read later depends on the file: once {@code read} returns, the file may be replaced,
@@ -526,7 +526,8 @@ public final class SnnFile {
               + " outputs but layer " + i + " takes " + spec.inputs() + " inputs");
         }
         for (Entry e : spec.sections().values()) {
-          budget += e.bytes();
+          // bf16 is read widened to f32: twice its bytes
+          budget += e.type() == Type.BF16 ? 2 * e.bytes() : e.bytes();
         }
         if (spec.storage().isCsr() || spec.storage().isBlocks()) {
           budget += 4L * spec.inputs() * spec.outputs();

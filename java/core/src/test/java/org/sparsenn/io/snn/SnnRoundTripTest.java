@@ -206,6 +206,19 @@ class SnnRoundTripTest {
   }
 
   @Test
+  void bf16WeightsCountWidenedAgainstTheDataCap() {
+    Network dense = randomNetwork(9, 0.0, Activation.RELU, false, 64, 64);
+    Path file = dir.resolve("cap.snn");
+    SnnWriter.write(dense, file, SnnWriteOptions.defaults().withStorage(StorageChoice.BF16));
+    // 8 KiB of bf16 weights become 16 KiB of f32, plus 256 bytes of bias
+    assertEquals(64, SnnFile.read(file, ReadOptions.defaults().withMaxTensorBytes(16_640), true)
+        .network().outputs());
+    ModelFormatException e = assertThrows(ModelFormatException.class, () -> SnnFile.read(file,
+        ReadOptions.defaults().withMaxTensorBytes(16_639), true));
+    assertTrue(e.getMessage().contains("16640 bytes of weights to decode"), e.getMessage());
+  }
+
+  @Test
   void bf16CsrLayersGiveKernelMatricesWhenMappedToo() {
     Network sparse = randomNetwork(8, 0.8, Activation.RELU, false, 20, 10);
     Path file = dir.resolve("m.snn");

@@ -20,6 +20,10 @@
 #                     2 forks (its batch-1 time was bimodal across forks; target: 90% b1 >= 3.5x)
 #   planner-mlp1024   MEASURE against every method forced on every layer, 90% b1, b8 and 95%
 #                     b1 (target: within 5% of the fastest); 2 forks, as plans can differ per fork
+#   planner-mlp1024-b64  batch 64 at 0 and 0.5: MEASURE and the dense-only plan beside the dense
+#                     methods (and bsr16) forced on every layer, 2 forks: one fork each had
+#                     the planned session at 0.89x its dense plan with the same plan
+#                     (dense_simd on every layer) in both, a spread between forks, not a choice
 #   spmv-input-zeros  csr16 against csc16 (skips zero inputs) on 1024 x 784 and 1024 x 1024 at 90%,
 #                     inputs 0, 50 and 87% zeros
 #   spmv-16384x4096   the DRAM-resident layer at 0, 0.5, 0.9, every native method against sgemv
@@ -68,6 +72,9 @@ run planner-mlp1024 ModelBenchmark -p model=mlp1024 -p sparsity=0.9 -p batch=1,8
   -p engine="sparsenn,$methods" -p pruning=magnitude -f 2
 run planner-mlp1024-95 ModelBenchmark -p model=mlp1024 -p sparsity=0.95 -p batch=1 \
   -p engine="sparsenn,$methods" -p pruning=magnitude -f 2
+run planner-mlp1024-b64 ModelBenchmark -p model=mlp1024 -p sparsity=0,0.5 -p batch=64 \
+  -p engine=sparsenn,sparsenn_dense,dense_simd,dense_packed,dense_blas,bsr16 \
+  -p pruning=magnitude -f 2
 run spmv-input-zeros SpmvBenchmark -p rows=1024 -p cols=784,1024 -p sparsity=0.9 \
   -p inputZeros=0,0.5,0.87 -p kernel=csr16,csc16
 run spmv-16384x4096 SpmvBenchmark -p rows=16384 -p cols=4096 -p sparsity=0,0.5,0.9 \

@@ -33,7 +33,8 @@ import picocli.CommandLine.Spec;
     header = "Convert a model to .snn or ONNX.",
     description = {
       "Convert a model (.onnx, .npz, .safetensors, .snn) to sparsenn's .snn format,",
-      "storing each layer dense or CSR, whichever is smaller unless --storage says,",
+      "storing each layer dense, CSR or in 16x1 blocks, whichever is smaller unless --storage",
+      "says (--storage bf16 rounds the weights to bf16: half the size, lossy),",
       "or to ONNX (dense weights, pruned ones as zeros); OUT's extension chooses."
     })
 final class ConvertCommand implements Callable<Integer> {
@@ -48,8 +49,11 @@ final class ConvertCommand implements Callable<Integer> {
   Path output;
 
   @Option(names = "--storage", defaultValue = "auto",
-      description = "Weight storage: auto, dense, csr (uint16 indices when they fit) or csr32"
-          + " (default: ${DEFAULT-VALUE}).")
+      description = "Weight storage: auto (per layer the smallest of dense, csr and, for"
+          + " weights pruned in 16x1 blocks, bsr16), dense, csr (uint16 indices when they fit),"
+          + " csr32, or bf16 (lossy, opt-in: every weight rounded to bf16, dense_bf16 or"
+          + " csr16_bf16 per layer, half the bytes of f32; outputs change in about the third"
+          + " significant digit) (default: ${DEFAULT-VALUE}).")
   String storage;
 
   @Mixin ReadOptionsMixin reading;
@@ -75,7 +79,7 @@ final class ConvertCommand implements Callable<Integer> {
       choice = SnnWriteOptions.StorageChoice.valueOf(storage.trim().toUpperCase(Locale.ROOT));
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException("unknown storage '" + storage
-          + "': expected auto, dense, csr or csr32");
+          + "': expected auto, dense, csr, csr32 or bf16");
     }
     ReadOptions options = reading.readOptions();
     LoadedModel loaded = ModelReader.load(model, options);

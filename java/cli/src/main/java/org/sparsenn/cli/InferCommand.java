@@ -21,7 +21,7 @@ import org.sparsenn.io.NpyArray;
 import org.sparsenn.io.NpyReader;
 import org.sparsenn.io.NpyWriter;
 import org.sparsenn.io.snn.MappedSnnFile;
-import org.sparsenn.sparse.CsrMatrix;
+import org.sparsenn.sparse.WeightMatrix;
 import org.sparsenn.model.Network;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -104,14 +104,14 @@ final class InferCommand implements Callable<Integer> {
       throw new IllegalArgumentException("--threads must be >= 1, got " + threads);
     }
     String name = String.valueOf(model.getFileName()).toLowerCase(Locale.ROOT);
-    // A .snn file's CSR layers run from its stored arrays, without re-encoding.
+    // A .snn file's CSR and block layers run from their stored arrays, without re-encoding.
     try (MappedSnnFile mapped = name.endsWith(".snn")
         ? MappedSnnFile.open(model, reading.readOptions().withMemoryMapped(mmap), true) : null) {
       Network network = mapped != null ? mapped.file().network()
           : ModelReader.load(model, reading.readOptions()).network();
-      List<CsrMatrix> stored = new ArrayList<>();
+      List<WeightMatrix> stored = new ArrayList<>();
       for (int i = 0; i < network.layers().size(); i++) {
-        stored.add(mapped != null && mapped.file().storage(i).isCsr() ? mapped.csr(i) : null);
+        stored.add(mapped != null && mapped.hasMatrix(i) ? mapped.matrix(i) : null);
       }
       return infer(network, stored, mode);
     } catch (InternalError e) {
@@ -122,7 +122,7 @@ final class InferCommand implements Callable<Integer> {
     }
   }
 
-  private int infer(Network network, List<CsrMatrix> stored, PlanningMode mode) {
+  private int infer(Network network, List<WeightMatrix> stored, PlanningMode mode) {
     NpyArray x = NpyReader.read(input);
     int[] shape = x.shape();
     int steps = 0;

@@ -81,7 +81,7 @@ final class SweepCommand implements Callable<Integer> {
           + " default: built-in Fashion-MNIST samples, 3,000 training and 2,000 test images.")
   Path data;
 
-  @Option(names = "--method", split = ",", defaultValue = "magnitude,neuron",
+  @Option(names = "--method", split = ",", defaultValue = "magnitude,block16x1,neuron",
       paramLabel = "METHOD",
       description = "Pruning methods, comma-separated: magnitude (global), magnitude-layer,"
           + " random, block (4x4), neuron, block16x1 (16 output rows x 1 input), nm (N:M at the"

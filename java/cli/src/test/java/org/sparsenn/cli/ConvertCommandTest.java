@@ -17,13 +17,19 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.sparsenn.io.ModelReader;
+import org.sparsenn.io.NpyReader;
+import org.sparsenn.io.NpyWriter;
 import org.sparsenn.io.ReadOptions;
 import org.sparsenn.io.onnx.OnnxReader;
 import org.sparsenn.io.snn.LayerStorage;
 import org.sparsenn.io.snn.SnnFile;
+import org.sparsenn.io.snn.SnnWriteOptions;
 import org.sparsenn.io.snn.SnnWriter;
 import org.sparsenn.model.Activation;
+import org.sparsenn.model.DenseLayer;
 import org.sparsenn.model.Network;
+import org.sparsenn.prune.Pruners;
+import org.sparsenn.sparse.RandomWeights;
 
 /** {@code sparsenn convert} and {@code sparsenn inspect} on .snn files. */
 class ConvertCommandTest {
@@ -97,6 +103,59 @@ class ConvertCommandTest {
     assertTrue(inspect.out().contains("layer 0 storage = csr (6 stored weights)"),
         inspect.out());
     assertTrue(inspect.out().contains("provenance.sourceFormat = safetensors"), inspect.out());
+  }
+
+  @Test
+  void bf16StorageHalvesTheFileAndInspectSaysSo() throws IOException {
+    Network dense = new Network(List.of(
+        new DenseLayer(64, 48, RandomWeights.dense(48, 64, 0, 1), null, Activation.RELU),
+        new DenseLayer(48, 10, RandomWeights.dense(10, 48, 0.9, 2), null,
+            Activation.IDENTITY)), false);
+    Path source = dir.resolve("f32.snn");
+    SnnWriter.write(dense, source, SnnWriteOptions.defaults());
+    Path out = dir.resolve("bf16.snn");
+    CommandLineRun r = run("convert", source.toString(), "-o", out.toString(),
+        "--storage", "bf16");
+    assertEquals(0, r.status(), r.err());
+    assertTrue(r.out().contains("layers stored dense_bf16, csr16_bf16"), r.out());
+    assertTrue(Files.size(out) < Files.size(source) * 0.6, Files.size(out) + " bytes");
+    CommandLineRun inspect = run("inspect", out.toString());
+    assertTrue(inspect.out().contains("layer 0 storage = dense_bf16 (bf16 values, rounded when"
+        + " written)"), inspect.out());
+    assertTrue(inspect.out().contains("layer 1 storage = csr16_bf16 ("), inspect.out());
+  }
+
+  @Test
+  void blockPrunedLayersAreStoredInBlocksAndRunFromThem() throws IOException {
+    Network trained = new Network(List.of(
+        new DenseLayer(40, 64, RandomWeights.dense(64, 40, 0, 3), null, Activation.RELU),
+        new DenseLayer(64, 10, RandomWeights.dense(10, 64, 0, 4), null,
+            Activation.IDENTITY)), false);
+    Network pruned = Pruners.blocks(16, 1).global().sparsity(0.75).build().prune(trained)
+        .network();
+    Path file = dir.resolve("blocks.snn");
+    List<LayerStorage> storages = SnnWriter.write(pruned, file, SnnWriteOptions.defaults());
+    assertEquals(LayerStorage.BSR16, storages.get(0));
+    assertSameNetwork(pruned, SnnFile.read(file).network());
+    CommandLineRun inspect = run("inspect", file.toString());
+    assertTrue(inspect.out().contains("layer 0 storage = bsr16 ("), inspect.out());
+    Path x = dir.resolve("x.npy");
+    NpyWriter.write(x, 3, 40, RandomWeights.vector(3 * 40, 5));
+    Path y = dir.resolve("y.npy");
+    CommandLineRun infer = run("infer", "-m", file.toString(), "-i", x.toString(), "-o",
+        y.toString(), "--plan");
+    assertEquals(0, infer.status(), infer.err());
+    Path dense = dir.resolve("dense.snn");
+    SnnWriter.write(pruned, dense, SnnWriteOptions.defaults().withStorage(
+        SnnWriteOptions.StorageChoice.DENSE));
+    Path yDense = dir.resolve("y-dense.npy");
+    assertEquals(0, run("infer", "-m", dense.toString(), "-i", x.toString(), "-o",
+        yDense.toString()).status());
+    float[] expected = NpyReader.read(yDense).data();
+    float[] actual = NpyReader.read(y).data();
+    for (int i = 0; i < expected.length; i++) {
+      assertEquals(expected[i], actual[i], 1e-4 * (1 + Math.abs(expected[i])), "output " + i);
+    }
   }
 
   @Test

@@ -119,16 +119,16 @@ class SweepCommandTest {
     assertTrue(run.out().contains("2000 test images from the built-in Fashion-MNIST test sample"
         + ", fine-tuned 1 epoch(s) per level on 3000 training images (the built-in sample)"),
         run.out());
-    List<String> tuned = run.out().lines().filter(l -> l.matches("(magnitude|neuron) +0\\.90 .*"))
+    List<String> tuned = run.out().lines().filter(l -> l.matches("(magnitude|block16x1|neuron) +0\\.90 .*"))
         .toList();
-    assertEquals(2, tuned.size(), run.out());
+    assertEquals(3, tuned.size(), run.out());
     for (String line : tuned) {
       String[] cells = line.trim().split(" +");
       double oneShot = Double.parseDouble(cells[3]);
       double fineTuned = Double.parseDouble(cells[5]);
       assertTrue(fineTuned > oneShot, "fine-tuning helps: " + line);
     }
-    assertTrue(run.err().contains("sweep 4/4: neuron 0.90"), run.err());
+    assertTrue(run.err().contains("sweep 6/6: neuron 0.90"), run.err());
   }
 
   @Test

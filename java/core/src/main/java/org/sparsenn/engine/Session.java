@@ -14,7 +14,7 @@ import org.sparsenn.kernel.Kernels;
 import org.sparsenn.kernel.internal.RawKernels;
 import org.sparsenn.model.DenseLayer;
 import org.sparsenn.model.Network;
-import org.sparsenn.sparse.CsrMatrix;
+import org.sparsenn.sparse.WeightMatrix;
 
 /**
  * A network ready to run: every layer planned onto its fastest method ({@link Planner}), built
@@ -118,7 +118,7 @@ public final class Session implements AutoCloseable {
     return create(network, null, options, kernels);
   }
 
-  private static Session create(Network network, List<CsrMatrix> stored,
+  private static Session create(Network network, List<? extends WeightMatrix> stored,
       SessionOptions options, Kernels kernels) {
     Objects.requireNonNull(network, "network");
     Objects.requireNonNull(options, "options");
@@ -157,10 +157,10 @@ public final class Session implements AutoCloseable {
   }
 
   /**
-   * Plans and builds {@code network}, borrowing the CSR matrices in {@code stored} (one entry
-   * per layer, null where a layer has none) as the candidates of their format instead of
-   * re-encoding those layers: a model read by {@link org.sparsenn.io.snn.MappedSnnFile} runs
-   * from its stored arrays. The matrices must hold the layers' weights and stay open while the
+   * Plans and builds {@code network}, borrowing the matrices in {@code stored} (one entry per
+   * layer, null where a layer has none; CSR, or 16x1 blocks for {@code bsr16}) as the
+   * candidates of their format instead of re-encoding those layers: a model read by
+   * {@link org.sparsenn.io.snn.MappedSnnFile} runs from its stored arrays. The matrices must hold the layers' weights and stay open while the
    * session lives; the session does not close them. Matrices over a memory-mapped file are only
    * as safe as the file: see {@code MappedSnnFile} for what may and may not happen to it.
    *
@@ -169,7 +169,7 @@ public final class Session implements AutoCloseable {
    *     {@link #create(Network, SessionOptions)}
    * @throws IllegalStateException as {@link #create(Network, SessionOptions)}
    */
-  public static Session create(Network network, List<CsrMatrix> stored,
+  public static Session create(Network network, List<? extends WeightMatrix> stored,
       SessionOptions options) {
     Objects.requireNonNull(stored, "stored");
     return create(network, stored, options, Kernels.best());

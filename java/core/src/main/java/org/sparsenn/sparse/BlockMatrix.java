@@ -86,6 +86,106 @@ public final class BlockMatrix implements BlockOperand, WeightMatrix {
   }
 
   /**
+   * A matrix of its stored arrays (e.g. read from a file), checked by {@link #check} and copied
+   * off-heap.
+   *
+   * @throws IllegalArgumentException as {@link #check}
+   */
+  public static BlockMatrix of(int rows, int cols, int[] panelPointers, int[] blockColumns,
+      float[] values) {
+    check(rows, cols, panelPointers, blockColumns, values);
+    short[] narrow = new short[blockColumns.length];
+    for (int k = 0; k < narrow.length; k++) {
+      narrow[k] = (short) blockColumns[k];
+    }
+    AlignedBuffer ptr = null;
+    AlignedBuffer col = null;
+    try {
+      ptr = AlignedBuffer.copyOf(panelPointers).seal();
+      col = AlignedBuffer.copyOf(narrow).seal();
+      AlignedBuffer val = AlignedBuffer.copyOf(values).seal();
+      return new BlockMatrix(rows, cols, blockColumns.length, ptr, col, val);
+    } catch (RuntimeException | Error e) {
+      if (ptr != null) {
+        ptr.close();
+      }
+      if (col != null) {
+        col.close();
+      }
+      throw e;
+    }
+  }
+
+  /**
+   * Checks the arrays of a {@code rows x cols} matrix in 16x1 blocks, what the kernels rely on:
+   * {@code panelPointers} has {@code panels(rows) + 1} entries, starts at 0, never decreases and
+   * ends at the number of blocks; {@code blockColumns} has one column per block, in
+   * {@code [0, cols)} and increasing within a panel; {@code values} has 16 per block (row
+   * {@code i} of a panel at {@code 16 k + i}), zero (+0.0) in the rows of the last panel past
+   * {@code rows}, so that every stored value is a weight.
+   *
+   * @throws IllegalArgumentException naming the first entry that breaks a rule
+   */
+  public static void check(int rows, int cols, int[] panelPointers, int[] blockColumns,
+      float[] values) {
+    Objects.requireNonNull(panelPointers, "panelPointers");
+    Objects.requireNonNull(blockColumns, "blockColumns");
+    Objects.requireNonNull(values, "values");
+    if (rows < 0 || cols < 0 || cols > MAX_COLUMNS) {
+      throw new IllegalArgumentException("block matrix shape must be non-negative with at most "
+          + MAX_COLUMNS + " columns, got " + rows + " x " + cols);
+    }
+    int panels = BlockOperand.panels(rows);
+    int blocks = blockColumns.length;
+    if (panelPointers.length != panels + 1) {
+      throw new IllegalArgumentException("panelPointers has " + panelPointers.length
+          + " entries, expected " + (panels + 1) + " (one per panel of 16 rows, plus one)");
+    }
+    if ((long) blocks * PANEL_ROWS != values.length) {
+      throw new IllegalArgumentException("values has " + values.length + " entries, expected "
+          + PANEL_ROWS + " per block: " + (long) blocks * PANEL_ROWS);
+    }
+    if (panelPointers[0] != 0 || panelPointers[panels] != blocks) {
+      throw new IllegalArgumentException("panelPointers must run from 0 to the " + blocks
+          + " blocks, got " + panelPointers[0] + " to " + panelPointers[panels]);
+    }
+    for (int p = 0; p < panels; p++) {
+      int begin = panelPointers[p];
+      int end = panelPointers[p + 1];
+      if (end < begin || end > blocks) {
+        throw new IllegalArgumentException("panel " + p + ": panelPointers[" + (p + 1) + "] = "
+            + end + " is not in [panelPointers[" + p + "] = " + begin + ", " + blocks + "]");
+      }
+      int previous = -1;
+      for (int k = begin; k < end; k++) {
+        int c = blockColumns[k];
+        if (c < 0 || c >= cols) {
+          throw new IllegalArgumentException("panel " + p + ": blockColumns[" + k + "] = " + c
+              + " is outside [0, " + cols + ")");
+        }
+        if (c <= previous) {
+          throw new IllegalArgumentException("panel " + p + ": blockColumns[" + k + "] = " + c
+              + " is not greater than the previous column " + previous
+              + " (columns must be sorted and unique within a panel)");
+        }
+        previous = c;
+      }
+    }
+    int tail = rows % PANEL_ROWS;
+    if (tail != 0) {
+      for (int k = panelPointers[panels - 1]; k < blocks; k++) {
+        for (int i = tail; i < PANEL_ROWS; i++) {
+          if (Float.floatToRawIntBits(values[k * PANEL_ROWS + i]) != 0) {
+            throw new IllegalArgumentException("values[" + (k * PANEL_ROWS + i) + "], row "
+                + (rows - tail + i) + " of the last panel, is past the " + rows
+                + " rows and must be zero");
+          }
+        }
+      }
+    }
+  }
+
+  /**
    * Blocks of 16x1 that {@link #of} keeps for a row-major {@code rows x cols} array: the
    * planner's input for this format (its cost is per block, not per nonzero).
    *

@@ -7,10 +7,13 @@ import java.util.Objects;
 import org.sparsenn.io.ModelFormatException;
 import org.sparsenn.io.ReadOptions;
 import org.sparsenn.sparse.CsrMatrix;
+import org.sparsenn.sparse.WeightMatrix;
 
 /**
- * An {@code .snn} file whose CSR layers are ready for kernels: {@link #csr(int)} gives a
- * {@link CsrMatrix} of the stored arrays, so the engine need not re-encode the dense weights.
+ * An {@code .snn} file whose CSR and 16x1-block layers are ready for kernels: {@link #csr(int)}
+ * gives a {@link CsrMatrix} of the stored arrays, {@link #matrix(int)} that or the
+ * {@link org.sparsenn.sparse.BlockMatrix} of a {@code bsr16} layer (always an owned copy), so
+ * the engine need not re-encode the dense weights.
  * Everything {@link SnnFile#read} checks is checked, and the CSR invariants once more over the
  * memory the kernels will read.
  *
@@ -35,7 +38,7 @@ import org.sparsenn.sparse.CsrMatrix;
  */
 public final class MappedSnnFile implements AutoCloseable {
   private final SnnFile file;
-  private final List<CsrMatrix> matrices;
+  private final List<WeightMatrix> matrices;
   private volatile boolean closed;
 
   private MappedSnnFile(SnnFile file) {
@@ -85,15 +88,40 @@ public final class MappedSnnFile implements AutoCloseable {
    * @throws IllegalStateException if the layer is stored dense, or this file is closed
    */
   public CsrMatrix csr(int layer) {
+    if (!(matrix(layer) instanceof CsrMatrix csr)) {
+      throw new IllegalStateException("layer " + layer + " is stored "
+          + file.storage(layer).label() + ", not as CSR");
+    }
+    return csr;
+  }
+
+  /**
+   * The matrix of a layer stored sparse, as it is stored: a {@link CsrMatrix} for CSR, a
+   * {@link org.sparsenn.sparse.BlockMatrix} for 16x1 blocks; owned by this object (do not
+   * close it). A session borrows it as its format's candidate
+   * ({@link org.sparsenn.engine.Session#create(org.sparsenn.model.Network, List,
+   * org.sparsenn.engine.SessionOptions)}).
+   *
+   * @throws IndexOutOfBoundsException if there is no such layer
+   * @throws IllegalStateException if the layer is stored dense, or this file is closed
+   */
+  public WeightMatrix matrix(int layer) {
     Objects.checkIndex(layer, matrices.size());
     if (closed) {
       throw new IllegalStateException("the .snn file is closed");
     }
-    CsrMatrix matrix = matrices.get(layer);
+    WeightMatrix matrix = matrices.get(layer);
     if (matrix == null) {
-      throw new IllegalStateException("layer " + layer + " is stored dense, not as CSR");
+      throw new IllegalStateException("layer " + layer + " is stored "
+          + file.storage(layer).label() + ", not sparse");
     }
     return matrix;
+  }
+
+  /** Whether a layer has a stored sparse matrix ({@link #matrix}): CSR or 16x1 blocks. */
+  public boolean hasMatrix(int layer) {
+    Objects.checkIndex(layer, matrices.size());
+    return matrices.get(layer) != null;
   }
 
   /** Whether {@link #close()} has been called. */
@@ -105,7 +133,7 @@ public final class MappedSnnFile implements AutoCloseable {
   @Override
   public void close() {
     closed = true;
-    for (CsrMatrix matrix : matrices) {
+    for (WeightMatrix matrix : matrices) {
       if (matrix != null) {
         matrix.close();
       }

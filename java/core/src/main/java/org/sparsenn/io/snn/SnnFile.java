@@ -35,6 +35,7 @@ import org.sparsenn.io.RegularFiles;
 import org.sparsenn.io.snn.SnnFormat.Kind;
 import org.sparsenn.io.snn.SnnFormat.Type;
 import org.sparsenn.kernel.AlignedBuffer;
+import org.sparsenn.kernel.BlockOperand;
 import org.sparsenn.kernel.IndexWidth;
 import org.sparsenn.model.Activation;
 import org.sparsenn.model.DenseLayer;
@@ -43,12 +44,15 @@ import org.sparsenn.model.RecurrentLayer;
 import org.sparsenn.model.RecurrentLayer.Cell;
 import org.sparsenn.model.RecurrentLayer.Direction;
 import org.sparsenn.model.SequenceOutput;
+import org.sparsenn.sparse.BFloat16;
+import org.sparsenn.sparse.BlockMatrix;
 import org.sparsenn.sparse.CsrMatrix;
+import org.sparsenn.sparse.WeightMatrix;
 
 /**
  * An {@code .snn} file read into memory (the layout is documented on {@link SnnWriter}): the
- * {@link Network}, each layer's storage, and for CSR layers the CSR arrays exactly as stored, so
- * that an engine can use them without re-encoding the dense weights.
+ * {@link Network}, each layer's storage, and for CSR and 16x1-block layers their arrays exactly
+ * as stored, so that an engine can use them without re-encoding the dense weights.
  *
  * <p>Reading copies each section out of the file in windows (positioned reads, no mapping), so
  * nothing read later depends on the file: once {@code read} returns, the file may be replaced,
@@ -97,14 +101,33 @@ public final class SnnFile {
     }
   }
 
+  /**
+   * The arrays of one layer's weights stored in 16x1 blocks ({@link LayerStorage#BSR16}), as
+   * {@link BlockMatrix#check} describes them.
+   *
+   * @param rows the layer's outputs
+   * @param cols the layer's inputs
+   * @param panelPointers one per panel of 16 rows, plus one: offsets into the blocks
+   * @param blockColumns one input column per block (stored as uint16, widened here)
+   * @param values 16 per block
+   */
+  public record BlockArrays(int rows, int cols, int[] panelPointers, int[] blockColumns,
+      float[] values) {
+    /** An off-heap {@link BlockMatrix} of these arrays, owned by the caller. */
+    public BlockMatrix toMatrix() {
+      return BlockMatrix.of(rows, cols, panelPointers, blockColumns, values);
+    }
+  }
+
   private final String version;
   private final String creator;
   private final Network network;
   private final List<LayerStorage> storages;
   private final List<CsrArrays> csr;
+  private final List<BlockArrays> blocks;
   private final Map<String, String> provenance;
-  /** For {@link MappedSnnFile}: per layer, the CSR matrix for kernels, or null. */
-  private final List<CsrMatrix> mappedCsr;
+  /** For {@link MappedSnnFile}: per layer, the CSR or block matrix for kernels, or null. */
+  private final List<WeightMatrix> mappedCsr;
   private final List<RecurrentStorage> recurrentStorages;
 
   /**
@@ -116,14 +139,15 @@ public final class SnnFile {
   public record RecurrentStorage(LayerStorage inputWeights, LayerStorage recurrentWeights) {}
 
   private SnnFile(String version, String creator, Network network, List<LayerStorage> storages,
-      List<CsrArrays> csr, Map<String, String> provenance, List<CsrMatrix> mappedCsr,
-      List<RecurrentStorage> recurrentStorages) {
+      List<CsrArrays> csr, List<BlockArrays> blocks, Map<String, String> provenance,
+      List<WeightMatrix> mappedCsr, List<RecurrentStorage> recurrentStorages) {
     this.recurrentStorages = List.copyOf(recurrentStorages);
     this.version = version;
     this.creator = creator;
     this.network = network;
     this.storages = List.copyOf(storages);
     this.csr = Collections.unmodifiableList(new ArrayList<>(csr));
+    this.blocks = Collections.unmodifiableList(new ArrayList<>(blocks));
     this.provenance = Collections.unmodifiableMap(new LinkedHashMap<>(provenance));
     this.mappedCsr = Collections.unmodifiableList(new ArrayList<>(mappedCsr));
   }
@@ -224,14 +248,33 @@ public final class SnnFile {
   }
 
   /**
-   * Number of weights a layer stores: its nonzeros for CSR, all its weights for dense.
+   * Number of weights a layer stores: its nonzeros for CSR, 16 per block for 16x1 blocks (the
+   * zeros inside kept blocks included), all its weights for dense.
    *
    * @throws IndexOutOfBoundsException if there is no such layer
    */
   public long storedWeights(int layer) {
     CsrArrays a = csr.get(layer);
+    BlockArrays b = blocks.get(layer);
     DenseLayer d = network.layers().get(layer);
-    return a != null ? a.nnz() : (long) d.inputs() * d.outputs();
+    return a != null ? a.nnz() : b != null ? b.values().length
+        : (long) d.inputs() * d.outputs();
+  }
+
+  /**
+   * A copy of the block arrays of a layer stored in 16x1 blocks, as they are in the file.
+   *
+   * @throws IndexOutOfBoundsException if there is no such layer
+   * @throws IllegalStateException if the layer is not stored in blocks
+   */
+  public BlockArrays blocks(int layer) {
+    BlockArrays b = blocks.get(layer);
+    if (b == null) {
+      throw new IllegalStateException("layer " + layer + " is stored "
+          + storages.get(layer).label() + ", not in 16x1 blocks");
+    }
+    return new BlockArrays(b.rows(), b.cols(), b.panelPointers().clone(),
+        b.blockColumns().clone(), b.values().clone());
   }
 
   /**
@@ -243,7 +286,8 @@ public final class SnnFile {
   public CsrArrays csr(int layer) {
     CsrArrays a = csr.get(layer);
     if (a == null) {
-      throw new IllegalStateException("layer " + layer + " is stored dense, not as CSR");
+      throw new IllegalStateException("layer " + layer + " is stored "
+          + storages.get(layer).label() + ", not as CSR");
     }
     return new CsrArrays(a.rows(), a.cols(), a.rowPointers().clone(),
         a.columnIndices().clone(), a.values().clone(), a.indexWidth());
@@ -262,8 +306,11 @@ public final class SnnFile {
     return provenance;
   }
 
-  /** Per layer, the matrix of its CSR sections (null for dense layers); read with mapCsr. */
-  List<CsrMatrix> mappedCsr() {
+  /**
+   * Per layer, the matrix of its CSR or block sections (null for dense layers); read with
+   * mapCsr.
+   */
+  List<WeightMatrix> mappedCsr() {
     return mappedCsr;
   }
 
@@ -522,9 +569,10 @@ public final class SnnFile {
               + " outputs but layer " + i + " takes " + spec.inputs() + " inputs");
         }
         for (Entry e : spec.sections().values()) {
-          budget += e.bytes();
+          // bf16 is read widened to f32: twice its bytes
+          budget += e.type() == Type.BF16 ? 2 * e.bytes() : e.bytes();
         }
-        if (spec.storage().isCsr()) {
+        if (spec.storage().isCsr() || spec.storage().isBlocks()) {
           budget += 4L * spec.inputs() * spec.outputs();
         }
       }
@@ -538,16 +586,21 @@ public final class SnnFile {
       List<DenseLayer> dense = new ArrayList<>();
       List<LayerStorage> storages = new ArrayList<>();
       List<CsrArrays> csr = new ArrayList<>();
-      List<CsrMatrix> mapped = new ArrayList<>();
+      List<BlockArrays> blocks = new ArrayList<>();
+      List<WeightMatrix> mapped = new ArrayList<>();
       for (int i = 0; i < specs.size(); i++) {
         LayerSpec spec = specs.get(i);
         String at = "layer " + i + " (" + spec.storage().label() + ")";
         float[] bias = floats(spec.sections().get(Kind.BIAS), at);
         float[] weights;
         CsrArrays arrays = null;
+        BlockArrays blockArrays = null;
         if (spec.storage().isCsr()) {
           arrays = csrArrays(spec, at);
           weights = expand(arrays, at);
+        } else if (spec.storage().isBlocks()) {
+          blockArrays = blockArrays(spec, at);
+          weights = expand(blockArrays, at);
         } else {
           weights = floats(spec.sections().get(Kind.WEIGHTS), at);
         }
@@ -559,7 +612,15 @@ public final class SnnFile {
         }
         storages.add(spec.storage());
         csr.add(arrays);
-        mapped.add(mapCsr && arrays != null ? kernelMatrix(spec, arrays, at) : null);
+        blocks.add(blockArrays);
+        if (!mapCsr) {
+          mapped.add(null);
+        } else if (arrays != null) {
+          mapped.add(kernelMatrix(spec, arrays, at));
+        } else {
+          // blocks are copied (validated once more by the factory): nothing to map
+          mapped.add(blockArrays != null ? blockArrays.toMatrix() : null);
+        }
       }
       Network network;
       List<RecurrentStorage> recurrentStorages = new ArrayList<>();
@@ -583,8 +644,8 @@ public final class SnnFile {
         }
         network = withSelection(network, selection);
       }
-      return new SnnFile(major + "." + minor, creator, network, storages, csr, provenance,
-          mapped, recurrentStorages);
+      return new SnnFile(major + "." + minor, creator, network, storages, csr, blocks,
+          provenance, mapped, recurrentStorages);
     }
 
     private Network withSelection(Network network, JsonNode selection) {
@@ -933,6 +994,15 @@ public final class SnnFile {
           throw fail(at + ": " + nnz + " stored weights, more than the " + denseCount
               + " of a " + outputs + " x " + inputs + " layer");
         }
+      } else if (storage.isBlocks()) {
+        int panels = BlockOperand.panels(outputs);
+        checkCount(entries.get(Kind.ROW_POINTERS), panels + 1L, at);
+        long blockCount = entries.get(Kind.COLUMN_INDICES).count();
+        checkCount(entries.get(Kind.VALUES), blockCount * BlockOperand.PANEL_ROWS, at);
+        if (blockCount > (long) panels * inputs) {
+          throw fail(at + ": " + blockCount + " blocks, more than the " + (long) panels * inputs
+              + " of " + panels + " panels x " + inputs + " inputs");
+        }
       } else {
         checkCount(entries.get(Kind.WEIGHTS), denseCount, at);
       }
@@ -986,6 +1056,34 @@ public final class SnnFile {
           spec.storage().indexWidth());
     }
 
+    private BlockArrays blockArrays(LayerSpec spec, String at) {
+      int[] panelPointers = ints(spec.sections().get(Kind.ROW_POINTERS), at);
+      int[] blockColumns = ints(spec.sections().get(Kind.COLUMN_INDICES), at);
+      float[] values = floats(spec.sections().get(Kind.VALUES), at);
+      try {
+        BlockMatrix.check(spec.outputs(), spec.inputs(), panelPointers, blockColumns, values);
+      } catch (IllegalArgumentException e) {
+        throw fail(at + ": " + e.getMessage().replace("panelPointers", "rowPointers")
+            .replace("blockColumns", "columnIndices"));
+      }
+      return new BlockArrays(spec.outputs(), spec.inputs(), panelPointers, blockColumns, values);
+    }
+
+    private float[] expand(BlockArrays b, String at) {
+      float[] dense = allocateFloats((int) ((long) b.rows() * b.cols()), at);
+      int panelRows = BlockOperand.PANEL_ROWS;
+      for (int p = 0; p + 1 < b.panelPointers().length; p++) {
+        int rows = Math.min(panelRows, b.rows() - p * panelRows);
+        for (int k = b.panelPointers()[p]; k < b.panelPointers()[p + 1]; k++) {
+          for (int i = 0; i < rows; i++) {
+            dense[(p * panelRows + i) * b.cols() + b.blockColumns()[k]] =
+                b.values()[k * panelRows + i];
+          }
+        }
+      }
+      return dense;
+    }
+
     /**
      * The layer's CSR matrix for kernels: by default a copy of the validated arrays in owned
      * memory, so that nothing later reads the file. When mapping, the values stay over the
@@ -995,10 +1093,12 @@ public final class SnnFile {
      * file is little-endian, so a big-endian JVM gets a copy either way.
      */
     private CsrMatrix kernelMatrix(LayerSpec spec, CsrArrays arrays, String at) {
-      if (!mapping || ByteOrder.nativeOrder() != ByteOrder.LITTLE_ENDIAN) {
+      Entry values = spec.sections().get(Kind.VALUES);
+      // bf16 values are widened to f32 for the f32 kernels: a copy, nothing to map
+      if (!mapping || ByteOrder.nativeOrder() != ByteOrder.LITTLE_ENDIAN
+          || values.type() != Type.F32) {
         return arrays.toMatrix();
       }
-      Entry values = spec.sections().get(Kind.VALUES);
       if (values.bytes() > AlignedBuffer.MAX_BYTES) {
         throw fail(at + ": section " + values.index() + " (" + values.kind().key + ") has "
             + values.bytes() + " bytes, more than one mapped buffer can hold; read the file"
@@ -1055,9 +1155,18 @@ public final class SnnFile {
       float[] out = allocateFloats((int) e.count(), at);
       int[] done = {0};
       eachWindow(e, at, w -> {
-        int n = w.remaining() / 4;
-        w.asFloatBuffer().get(out, done[0], n);
-        done[0] += n;
+        if (e.type() == Type.BF16) {
+          // widened exactly: a bf16 is the upper half of the f32 it stands for
+          int n = w.remaining() / 2;
+          for (int j = 0; j < n; j++) {
+            out[done[0] + j] = BFloat16.toFloat(w.getShort(w.position() + 2 * j));
+          }
+          done[0] += n;
+        } else {
+          int n = w.remaining() / 4;
+          w.asFloatBuffer().get(out, done[0], n);
+          done[0] += n;
+        }
       });
       return out;
     }

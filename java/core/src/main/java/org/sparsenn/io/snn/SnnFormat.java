@@ -11,12 +11,13 @@ final class SnnFormat {
   /** PNG-style: a non-ASCII first byte, then CR LF, EOF (^Z) and LF to catch text-mode damage. */
   static final byte[] MAGIC = {(byte) 0x89, 'S', 'N', 'N', '\r', '\n', 0x1a, '\n'};
   static final int MAJOR = 1;
-  // 1.1 added the optional inputSelection metadata (networks whose input features were pruned).
-  static final int MINOR = 1;
+  // 1.1 added the optional inputSelection metadata (networks whose input features were pruned);
+  // 1.2 the bf16 element type and the dense_bf16 and csr16_bf16 storages (lossy, opt-in).
+  static final int MINOR = 2;
   /**
    * Files holding recurrent layers are version 2.0: a 1.x reader would skip their unknown
    * sections and read the dense layers alone, so they must refuse the file instead. Version
-   * 2.0 is 1.1 plus {@code sequenceOutput} and {@code recurrentLayers}; feed-forward networks
+   * 2.0 is 1.2 plus {@code sequenceOutput} and {@code recurrentLayers}; feed-forward networks
    * are still written as 1.x.
    */
   static final int RECURRENT_MAJOR = 2;
@@ -67,7 +68,9 @@ final class SnnFormat {
   enum Type {
     F32(1, 4, "f32"),
     I32(2, 4, "i32"),
-    U16(3, 2, "u16");
+    U16(3, 2, "u16"),
+    /** bfloat16: the upper 16 bits of an f32, widened exactly when read (since 1.2). */
+    BF16(4, 2, "bf16");
 
     final int code;
     final int bytes;

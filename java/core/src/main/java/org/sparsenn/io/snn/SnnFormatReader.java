@@ -51,8 +51,14 @@ public final class SnnFormatReader implements ModelFormatReader {
     }
     for (int i = 0; i < snn.layerCount(); i++) {
       LayerStorage storage = snn.storage(i);
-      metadata.put("layer " + i + " storage", storage.label()
-          + (storage.isCsr() ? " (" + snn.storedWeights(i) + " stored weights)" : ""));
+      String stored = storage.isCsr() ? " (" + snn.storedWeights(i) + " stored weights"
+          : storage.isBlocks() ? " (" + snn.storedWeights(i) / 16 + " 16x1 blocks" : "";
+      if (storage.isBf16()) {
+        stored += stored.isEmpty() ? " (bf16 values, rounded when written)"
+            : ", bf16 values, rounded when written";
+      }
+      metadata.put("layer " + i + " storage", storage.label() + stored
+          + (stored.isEmpty() || stored.endsWith(")") ? "" : ")"));
     }
     snn.provenance().forEach((k, v) -> metadata.put("provenance." + k, v));
     return new LoadedModel(snn.network(), format(), file, FileDigests.sha256(file), List.of(),

@@ -15,14 +15,24 @@ import java.util.Objects;
 public record SnnWriteOptions(StorageChoice storage, Map<String, String> provenance) {
   /** Which weight storage the writer uses. */
   public enum StorageChoice {
-    /** Per layer, CSR when it takes fewer bytes than dense (uint16 indices when they fit). */
+    /**
+     * Per layer, CSR when it takes fewer bytes than dense (uint16 indices when they fit), or
+     * 16x1 blocks ({@link LayerStorage#BSR16}) when they take fewer still.
+     */
     AUTO,
     /** Every layer dense. */
     DENSE,
     /** Every layer CSR (uint16 indices when the inputs fit, int32 otherwise). */
     CSR,
     /** Every layer CSR with int32 indices. */
-    CSR32
+    CSR32,
+    /**
+     * Lossy, opt-in: every weight rounded to bf16 (nearest, ties to even), each layer stored
+     * dense ({@link LayerStorage#DENSE_BF16}) or CSR with uint16 indices
+     * ({@link LayerStorage#CSR16_BF16}), whichever is smaller: half the bytes of f32 dense, 4
+     * instead of 6 per nonzero. The network read back has the rounded weights.
+     */
+    BF16
   }
 
   /**

@@ -22,6 +22,7 @@ import org.sparsenn.io.AtomicFiles;
 import org.sparsenn.io.snn.SnnFormat.Kind;
 import org.sparsenn.io.snn.SnnFormat.Type;
 import org.sparsenn.model.Activation;
+import org.sparsenn.kernel.BlockOperand;
 import org.sparsenn.model.DenseLayer;
 import org.sparsenn.model.Network;
 import org.sparsenn.model.RecurrentLayer;
@@ -30,14 +31,15 @@ import org.sparsenn.model.RecurrentLayer;
  * Writes a {@link Network} as an {@code .snn} file, sparsenn's own format, read back by
  * {@link SnnFile}.
  *
- * <h2>Byte layout (format 1.0)</h2>
+ * <h2>Byte layout (format 1.2)</h2>
  * All integers little-endian and unsigned; every section starts at a 64-byte-aligned offset.
  * <pre>
  * offset       size  field
  * 0            8     magic 89 53 4E 4E 0D 0A 1A 0A ("\x89SNN\r\n\x1a\n": catches 7-bit and
  *                    line-ending damage)
- * 8            2     major version (1); a reader rejects any other major version
- * 10           2     minor version (0); a higher minor only adds, so it stays readable
+ * 8            2     major version (1; 2 for a network with recurrent layers); a reader
+ *                    rejects any major version it does not know
+ * 10           2     minor version (2); a higher minor only adds, so it stays readable
  * 12           4     N, the number of sections
  * 16           4     M, the length of the metadata in bytes
  * 20           4     CRC32C of bytes [0, 20) and [24, 32 + 40 N + M): header, table, metadata
@@ -51,7 +53,8 @@ import org.sparsenn.model.RecurrentLayer;
  * table entry  size  field
  * 0            2     kind: 1 weights (dense), 2 row pointers, 3 column indices, 4 values, 5 bias
  *                    (version 2.0 adds 16 initial state)
- * 2            2     element type: 1 f32, 2 i32, 3 u16
+ * 2            2     element type: 1 f32, 2 i32, 3 u16, 4 bf16 (since 1.2: the upper 16 bits
+ *                    of the f32, rounded to nearest even when written)
  * 4            4     reserved, 0
  * 8            8     offset of the section in the file (a multiple of 64)
  * 16           8     length in bytes (= element count x element size)
@@ -71,7 +74,11 @@ import org.sparsenn.model.RecurrentLayer;
  * invariants of {@link org.sparsenn.sparse.CsrMatrix}. Since version 1.1, a network whose input
  * features were pruned also has {@code inputSelection}: {@code originalInputs} and
  * {@code features}, the kept original feature indices in increasing order (one per input of the
- * first layer).
+ * first layer). Since version 1.2, layers may be stored with bf16 weights ({@code dense_bf16},
+ * {@code csr16_bf16}: lossy, written only when asked, {@link SnnWriteOptions.StorageChoice#BF16})
+ * and in 16x1 blocks ({@code bsr16}: {@code rowPointers} then per panel of 16 rows,
+ * {@code columnIndices} per block, {@code values} 16 per block; the automatic choice takes it
+ * where it is smaller than dense and CSR, i.e. for weights pruned in such blocks).
  *
  * <h2>Recurrent layers (format 2.0)</h2>
  * A network with a recurrent front end is written as version 2.0 (feed-forward ones stay 1.x,
@@ -315,12 +322,33 @@ public final class SnnWriter {
         return csr;
       case CSR32:
         return LayerStorage.CSR;
+      case BF16:
+        LayerStorage narrow = LayerStorage.DENSE_BF16;
+        if (LayerStorage.CSR16_BF16.fits(layer.inputs())) {
+          long entries = LayerStorage.storedEntries(layer.weightView());
+          if (LayerStorage.CSR16_BF16.storageBytes(layer.outputs(), layer.inputs(), entries)
+              < narrow.storageBytes(layer.outputs(), layer.inputs(), entries)) {
+            narrow = LayerStorage.CSR16_BF16;
+          }
+        }
+        return narrow;
       default:
         long stored = LayerStorage.storedEntries(layer.weightView());
         long csrBytes = csr.storageBytes(layer.outputs(), layer.inputs(), stored);
         long denseBytes = LayerStorage.DENSE.storageBytes(layer.outputs(), layer.inputs(),
             stored);
-        return csrBytes < denseBytes ? csr : LayerStorage.DENSE;
+        LayerStorage smaller = csrBytes < denseBytes ? csr : LayerStorage.DENSE;
+        // weights pruned in 16x1 blocks: the blocks as the bsr16 kernels run them, if smaller
+        // (an all-zero layer stays CSR, which every reader since 1.0 reads)
+        if (LayerStorage.BSR16.fits(layer.inputs()) && stored > 0) {
+          long blockBytes = LayerStorage.BSR16.storageBytes(layer.outputs(), layer.inputs(),
+              LayerStorage.blockCount(layer.weightView(), layer.outputs(), layer.inputs())
+                  * BlockOperand.PANEL_ROWS);
+          if (blockBytes < Math.min(csrBytes, denseBytes)) {
+            return LayerStorage.BSR16;
+          }
+        }
+        return smaller;
     }
   }
 
@@ -328,7 +356,7 @@ public final class SnnWriter {
   private static LayerStorage narrowestCsr(int inputs) {
     LayerStorage best = null;
     for (LayerStorage storage : LayerStorage.values()) {
-      if (storage.isCsr() && storage.fits(inputs) && (best == null
+      if (storage.isCsr() && !storage.isBf16() && storage.fits(inputs) && (best == null
           || storage.indexWidth().bytes() < best.indexWidth().bytes())) {
         best = storage;
       }

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 import static org.sparsenn.io.snn.SnnTestSupport.assemble;
+import static org.sparsenn.io.snn.SnnTestSupport.bf16;
 import static org.sparsenn.io.snn.SnnTestSupport.f32;
 import static org.sparsenn.io.snn.SnnTestSupport.i32;
 import static org.sparsenn.io.snn.SnnTestSupport.metadata;
@@ -13,6 +14,7 @@ import static org.sparsenn.io.snn.SnnTestSupport.u16;
 
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -21,6 +23,8 @@ import org.sparsenn.io.ModelFormatException;
 import org.sparsenn.io.ReadOptions;
 import org.sparsenn.io.snn.SnnWriteOptions.StorageChoice;
 import org.sparsenn.model.Activation;
+import org.sparsenn.model.DenseLayer;
+import org.sparsenn.model.Network;
 
 /**
  * Damaged and hostile .snn files: each must end in a {@link ModelFormatException} that says
@@ -237,6 +241,119 @@ class SnnHostileFileTest {
   }
 
   @Test
+  void assembledBf16LayersAreWidenedExactly() {
+    // 1.0 = 0x3f80, -2.5 = 0xc020, 0.15625 = 0x3e20
+    byte[] csr = assemble(metadata(csrLayer(3, 2, "csr16_bf16", 0)),
+        i32(ROWS, 0, 1, 3), u16(COLS, 2, 0, 1), bf16(VALUES, 0x3f80, 0xc020, 0x3e20),
+        f32(BIAS, 0, 0));
+    Network net = SnnFile.read(SnnTestSupport.write(dir.resolve("c.snn"), csr)).network();
+    assertEquals(1f, net.layers().get(0).weight(0, 2));
+    assertEquals(-2.5f, net.layers().get(0).weight(1, 0));
+    assertEquals(0.15625f, net.layers().get(0).weight(1, 1));
+    String dense = DENSE_2X3.replace("\"dense\"", "\"dense_bf16\"");
+    byte[] d = assemble(metadata(dense), bf16(WEIGHTS, 0x3f80, 0, 0, 0, 0, 0xc020),
+        f32(BIAS, 0, 0, 0));
+    net = SnnFile.read(SnnTestSupport.write(dir.resolve("d.snn"), d)).network();
+    assertEquals(-2.5f, net.layers().get(0).weight(2, 1));
+  }
+
+  /** A bsr16 layer of 3 inputs and 18 outputs (two panels, the second of 2 rows). */
+  private static byte[] blocks(int[] panelPointers, int[] columns, float... values) {
+    return assemble(metadata(csrLayer(3, 18, "bsr16", 0)), i32(ROWS, panelPointers),
+        u16(COLS, columns), f32(VALUES, values), f32(BIAS, new float[18]));
+  }
+
+  /** 16 values per block: the block's value for rows 0..{@code rows}-1, zeros after. */
+  private static float[] block(int rows, float value) {
+    float[] v = new float[16];
+    Arrays.fill(v, 0, rows, value);
+    return v;
+  }
+
+  private static float[] concat(float[]... parts) {
+    int n = 0;
+    for (float[] p : parts) {
+      n += p.length;
+    }
+    float[] all = new float[n];
+    int at = 0;
+    for (float[] p : parts) {
+      System.arraycopy(p, 0, all, at, p.length);
+      at += p.length;
+    }
+    return all;
+  }
+
+  @Test
+  void assembledBlockLayerIsReadAndEveryRuleOfItsArraysIsChecked() {
+    // panel 0: columns 0 and 2; panel 1 (rows 16, 17): column 1
+    float[] ok = concat(block(16, 1), block(16, 2), block(2, 3));
+    Network net = SnnFile.read(SnnTestSupport.write(dir.resolve("b.snn"),
+        blocks(new int[] {0, 2, 3}, new int[] {0, 2, 1}, ok))).network();
+    assertEquals(2f, net.layers().get(0).weight(15, 2));
+    assertEquals(3f, net.layers().get(0).weight(17, 1));
+    assertEquals(0f, net.layers().get(0).weight(17, 0));
+    rejects(blocks(new int[] {0, 3}, new int[] {0, 2, 1}, ok),
+        "layer 0", "(rowPointers) has 2 elements, expected 3");
+    rejects(blocks(new int[] {0, 2, 3}, new int[] {0, 2, 1}, concat(block(16, 1), block(16, 2))),
+        "(values) has 32 elements, expected 48");
+    rejects(blocks(new int[] {0, 2, 3}, new int[] {0, 3, 1}, ok),
+        "panel 0: columnIndices[1] = 3 is outside [0, 3)");
+    rejects(blocks(new int[] {0, 2, 3}, new int[] {2, 0, 1}, ok),
+        "panel 0: columnIndices[1] = 0 is not greater than the previous column 2");
+    rejects(blocks(new int[] {0, 3, 2}, new int[] {0, 1, 2}, ok), "rowPointers must run from 0");
+    rejects(blocks(new int[] {0, 2, 3}, new int[] {0, 2, 1},
+        concat(block(16, 1), block(16, 2), block(3, 3))),
+        "values[34], row 18 of the last panel, is past the 18 rows and must be zero");
+    rejects(assemble(metadata(csrLayer(3, 2, "bsr16", 0)), i32(ROWS, 0, 4), u16(COLS, 0, 1, 2, 0),
+        f32(VALUES, new float[64]), f32(BIAS, 0, 0)), "4 blocks, more than the 3 of 1 panels");
+  }
+
+  @Test
+  void byteFlipsInBlockFilesEndInModelOrModelFormatException() {
+    Network net = new Network(List.of(new DenseLayer(20, 40, concatRows(40, 20), null,
+        Activation.RELU)), false);
+    Path file = dir.resolve("bsr.snn");
+    assertEquals(List.of(LayerStorage.BSR16), SnnWriter.write(net, file,
+        SnnWriteOptions.defaults()));
+    byte[] bytes = SnnTestSupport.bytes(file);
+    fuzz(bytes, 35, 1000, false);
+    fuzz(bytes, 36, 1500, true);
+  }
+
+  /** {@code rows x cols} weights in 16x1 blocks: every third column of each panel kept. */
+  private static float[] concatRows(int rows, int cols) {
+    float[] w = new float[rows * cols];
+    for (int r = 0; r < rows; r++) {
+      for (int c = 0; c < cols; c++) {
+        if ((c + r / 16) % 3 == 0) {
+          w[r * cols + c] = 0.5f + r - c;
+        }
+      }
+    }
+    return w;
+  }
+
+  @Test
+  void bf16StorageWithF32SectionsOrTheWrongCountIsRejected() {
+    rejects(assemble(metadata(csrLayer(3, 2, "csr16_bf16", 0)),
+        i32(ROWS, 0, 1, 3), u16(COLS, 2, 0, 1), f32(VALUES, 1, 2, 3), f32(BIAS, 0, 0)),
+        "layer 0", "sections 'values'", "expected values of bf16");
+    rejects(assemble(metadata(csrLayer(3, 2, "csr16", 0)),
+        i32(ROWS, 0, 1, 3), u16(COLS, 2, 0, 1), bf16(VALUES, 1, 2, 3), f32(BIAS, 0, 0)),
+        "expected values of f32");
+    rejects(assemble(metadata(DENSE_2X3.replace("\"dense\"", "\"dense_bf16\"")),
+        bf16(WEIGHTS, 1, 2, 3, 4, 5), f32(BIAS, 0, 0, 0)),
+        "(weights) has 5 elements, expected 6");
+    rejects(assemble(metadata(csrLayer(3, 2, "csr16_bf16", 0)),
+        i32(ROWS, 0, 1, 3), u16(COLS, 2, 0, 1), bf16(VALUES, 1, 2), f32(BIAS, 0, 0)),
+        "(columnIndices) has 3 elements, expected 2");
+    rejects(assemble(metadata(csrLayer(3, 2, "csr16_bf16", 0)),
+        i32(ROWS, 0, 1, 3), u16(COLS, 2, 3, 1), bf16(VALUES, 1, 2, 3), f32(BIAS, 0, 0)),
+        "row 1: columnIndices[1] = 3 is outside [0, 3)");
+  }
+
+  @Test
   void csrColumnIndexOutsideTheLayerNamesLayerRowAndIndex() {
     rejects(assemble(metadata(csrLayer(3, 2, "csr16", 0)),
         i32(ROWS, 0, 1, 3), u16(COLS, 2, 0, 3), f32(VALUES, 1, 2, 3), f32(BIAS, 0, 0)),
@@ -356,12 +473,16 @@ class SnnHostileFileTest {
 
   /** Seeded byte flips and truncations; {@code deep} reseals the header CRC and skips CRCs. */
   private void fuzz(long seed, int iterations, boolean deep) {
+    fuzz(valid, seed, iterations, deep);
+  }
+
+  private void fuzz(byte[] source, long seed, int iterations, boolean deep) {
     Random random = new Random(seed);
     Path file = dir.resolve("fuzz.snn");
     long slowest = 0;
     int rejected = 0;
     for (int i = 0; i < iterations; i++) {
-      byte[] bytes = valid.clone();
+      byte[] bytes = source.clone();
       int flips = 1 + random.nextInt(4);
       for (int f = 0; f < flips; f++) {
         int at = random.nextInt(bytes.length);
@@ -397,5 +518,19 @@ class SnnHostileFileTest {
   @Test
   void byteFlipsPastResealedHeaderWithoutChecksumsEndInModelOrModelFormatException() {
     fuzz(32, 1500, true);
+  }
+
+  @Test
+  void byteFlipsInBf16FilesEndInModelOrModelFormatException() {
+    // a csr16_bf16 layer then a dense_bf16 one
+    Network net = new Network(List.of(
+        randomNetwork(23, 0.9, Activation.RELU, false, 30, 20).layers().get(0),
+        randomNetwork(24, 0.0, Activation.IDENTITY, false, 20, 4).layers().get(0)), false);
+    Path file = dir.resolve("bf16.snn");
+    assertEquals(List.of(LayerStorage.CSR16_BF16, LayerStorage.DENSE_BF16), SnnWriter.write(net,
+        file, SnnWriteOptions.defaults().withStorage(StorageChoice.BF16)));
+    byte[] bytes = SnnTestSupport.bytes(file);
+    fuzz(bytes, 33, 1000, false);
+    fuzz(bytes, 34, 1500, true);
   }
 }

@@ -25,6 +25,7 @@ import org.sparsenn.kernel.IndexWidth;
 import org.sparsenn.model.Activation;
 import org.sparsenn.model.DenseLayer;
 import org.sparsenn.model.Network;
+import org.sparsenn.sparse.BFloat16;
 import org.sparsenn.sparse.CsrMatrix;
 
 class SnnRoundTripTest {
@@ -159,6 +160,76 @@ class SnnRoundTripTest {
         .withStorage(StorageChoice.CSR32));
     assertEquals(LayerStorage.CSR, wide.storage(0));
     assertEquals(IndexWidth.INT32, wide.csr(0).indexWidth());
+  }
+
+  @Test
+  void bf16StorageRoundsEveryWeightAndTakesTheSmallerLayout() {
+    Network sparse = randomNetwork(5, 0.9, Activation.RELU, false, 40, 30);
+    Network dense = randomNetwork(6, 0.0, Activation.RELU, false, 40, 30);
+    SnnWriteOptions bf16 = SnnWriteOptions.defaults().withStorage(StorageChoice.BF16);
+    SnnWriter.write(sparse, dir.resolve("s.snn"), bf16);
+    SnnWriter.write(dense, dir.resolve("d.snn"), bf16);
+    SnnFile s = SnnFile.read(dir.resolve("s.snn"));
+    SnnFile d = SnnFile.read(dir.resolve("d.snn"));
+    assertEquals(LayerStorage.CSR16_BF16, s.storage(0));
+    assertEquals(LayerStorage.DENSE_BF16, d.storage(0));
+    assertEquals("1.2", s.version());
+    for (Network[] pair : new Network[][] {{sparse, s.network()}, {dense, d.network()}}) {
+      float[] written = pair[0].layers().get(0).weights();
+      float[] read = pair[1].layers().get(0).weights();
+      for (int i = 0; i < written.length; i++) {
+        assertEquals(BFloat16.round(written[i]), read[i], "weight " + i);
+      }
+      // biases stay f32: they are few and feed every output
+      assertArrayEquals(pair[0].layers().get(0).bias(), pair[1].layers().get(0).bias());
+    }
+    assertEquals(4L * 31 + 4L * s.storedWeights(0),
+        LayerStorage.CSR16_BF16.storageBytes(30, 40, s.storedWeights(0)));
+    assertEquals(IndexWidth.UINT16, s.csr(0).indexWidth());
+  }
+
+  @Test
+  void bf16FileHalvesTheWeightBytesAndRewritesBitForBit() {
+    Network dense = randomNetwork(7, 0.0, Activation.RELU, false, 64, 64);
+    Path f32 = dir.resolve("f32.snn");
+    Path bf16 = dir.resolve("bf16.snn");
+    SnnWriter.write(dense, f32, SnnWriteOptions.defaults());
+    SnnWriter.write(dense, bf16, SnnWriteOptions.defaults().withStorage(StorageChoice.BF16));
+    long weights = 4L * 64 * 64;
+    assertEquals(weights / 2, SnnTestSupport.bytes(f32).length
+        - SnnTestSupport.bytes(bf16).length, 128.0);
+    // the rounded weights are bf16 already: written again, the same file
+    Path again = dir.resolve("again.snn");
+    SnnWriter.write(SnnFile.read(bf16).network(), again,
+        SnnWriteOptions.defaults().withStorage(StorageChoice.BF16));
+    assertArrayEquals(SnnTestSupport.bytes(bf16), SnnTestSupport.bytes(again));
+  }
+
+  @Test
+  void bf16WeightsCountWidenedAgainstTheDataCap() {
+    Network dense = randomNetwork(9, 0.0, Activation.RELU, false, 64, 64);
+    Path file = dir.resolve("cap.snn");
+    SnnWriter.write(dense, file, SnnWriteOptions.defaults().withStorage(StorageChoice.BF16));
+    // 8 KiB of bf16 weights become 16 KiB of f32, plus 256 bytes of bias
+    assertEquals(64, SnnFile.read(file, ReadOptions.defaults().withMaxTensorBytes(16_640), true)
+        .network().outputs());
+    ModelFormatException e = assertThrows(ModelFormatException.class, () -> SnnFile.read(file,
+        ReadOptions.defaults().withMaxTensorBytes(16_639), true));
+    assertTrue(e.getMessage().contains("16640 bytes of weights to decode"), e.getMessage());
+  }
+
+  @Test
+  void bf16CsrLayersGiveKernelMatricesWhenMappedToo() {
+    Network sparse = randomNetwork(8, 0.8, Activation.RELU, false, 20, 10);
+    Path file = dir.resolve("m.snn");
+    SnnWriter.write(sparse, file, SnnWriteOptions.defaults().withStorage(StorageChoice.BF16));
+    for (boolean mapped : new boolean[] {false, true}) {
+      try (MappedSnnFile m = MappedSnnFile.open(file,
+          ReadOptions.defaults().withMemoryMapped(mapped), true)) {
+        assertArrayEquals(bits(m.file().network().layers().get(0).weights()),
+            bits(m.csr(0).toDense()), "mapped " + mapped);
+      }
+    }
   }
 
   @Test

@@ -145,6 +145,12 @@ public final class SnnTestSupport {
     return new Raw(kind, 3, values.length, b.array());
   }
 
+  /** bf16 elements given as their 16 bits. */
+  static Raw bf16(int kind, int... bits) {
+    Raw raw = u16(kind, bits);
+    return new Raw(kind, 4, raw.count(), raw.data());
+  }
+
   /**
    * A well-formed file (magic, version 1.0, correct offsets, lengths and checksums) around any
    * metadata text and sections: for files whose content, not framing, is hostile.

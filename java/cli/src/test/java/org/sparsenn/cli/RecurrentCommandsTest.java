@@ -18,7 +18,7 @@ import org.sparsenn.io.NpyReader;
 import org.sparsenn.io.NpyWriter;
 
 /**
- * {@code inspect} and {@code infer} on a recurrent model: the bidirectional LSTM that PyTorch
+ * {@code inspect}, {@code infer} and {@code convert} (to .onnx and .snn) on a recurrent model: the bidirectional LSTM that PyTorch
  * exported for the core tests (make_recurrent_fixtures.py), with PyTorch's outputs.
  */
 class RecurrentCommandsTest {
@@ -70,6 +70,46 @@ class RecurrentCommandsTest {
         "-o", dir.resolve("y.npy").toString());
     assertEquals(1, run.status());
     assertTrue(run.err().contains("[batch, steps, features]"), run.err());
+  }
+
+  @Test
+  void convertWritesAnOnnxModelThatInfersAsTheSource() {
+    Path exported = dir.resolve("exported.onnx");
+    CommandLineRun run = CommandLineRun.of("convert", model.toString(), "-o",
+        exported.toString());
+    assertEquals(0, run.status(), run.err());
+    Path x = dir.resolve("x.npy");
+    NpyWriter.write(x, new NpyArray(new int[] {3, 7, 6}, input, "<f4"));
+    Path y = dir.resolve("y.npy");
+    assertEquals(0, CommandLineRun.of("infer", "-m", exported.toString(), "-i", x.toString(),
+        "-o", y.toString()).status());
+    assertClose(expected, NpyReader.read(y).data());
+  }
+
+  @Test
+  void convertsToSnnAndBackAndInspectShowsTheStoredLayers() {
+    Path snn = dir.resolve("lstm.snn");
+    CommandLineRun run = CommandLineRun.of("convert", model.toString(), "-o", snn.toString(),
+        "--storage", "csr");
+    assertEquals(0, run.status(), run.err());
+    CommandLineRun inspect = CommandLineRun.of("inspect", snn.toString());
+    assertEquals(0, inspect.status(), inspect.err());
+    assertTrue(inspect.out().contains("[LSTM, bidirectional, 6 -> 8]"), inspect.out());
+    assertTrue(inspect.out().contains("recurrent layer 0 storage = W csr16, R csr16"),
+        inspect.out());
+    assertTrue(inspect.out().contains("snn version = 2.0"), inspect.out());
+    Path back = dir.resolve("back.onnx");
+    assertEquals(0, CommandLineRun.of("convert", snn.toString(), "-o", back.toString())
+        .status());
+    Path x = dir.resolve("x.npy");
+    NpyWriter.write(x, new NpyArray(new int[] {3, 7, 6}, input, "<f4"));
+    for (Path m : List.of(snn, back)) {
+      Path y = dir.resolve("y.npy");
+      CommandLineRun infer = CommandLineRun.of("infer", "-m", m.toString(), "-i", x.toString(),
+          "-o", y.toString());
+      assertEquals(0, infer.status(), infer.err());
+      assertClose(expected, NpyReader.read(y).data());
+    }
   }
 
   @Test

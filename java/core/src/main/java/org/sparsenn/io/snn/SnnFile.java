@@ -23,6 +23,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.function.Consumer;
@@ -38,6 +39,10 @@ import org.sparsenn.kernel.IndexWidth;
 import org.sparsenn.model.Activation;
 import org.sparsenn.model.DenseLayer;
 import org.sparsenn.model.Network;
+import org.sparsenn.model.RecurrentLayer;
+import org.sparsenn.model.RecurrentLayer.Cell;
+import org.sparsenn.model.RecurrentLayer.Direction;
+import org.sparsenn.model.SequenceOutput;
 import org.sparsenn.sparse.CsrMatrix;
 
 /**
@@ -100,9 +105,20 @@ public final class SnnFile {
   private final Map<String, String> provenance;
   /** For {@link MappedSnnFile}: per layer, the CSR matrix for kernels, or null. */
   private final List<CsrMatrix> mappedCsr;
+  private final List<RecurrentStorage> recurrentStorages;
+
+  /**
+   * How a recurrent layer's weight matrices are stored, each on its own.
+   *
+   * @param inputWeights the storage of {@code W}
+   * @param recurrentWeights the storage of {@code R}
+   */
+  public record RecurrentStorage(LayerStorage inputWeights, LayerStorage recurrentWeights) {}
 
   private SnnFile(String version, String creator, Network network, List<LayerStorage> storages,
-      List<CsrArrays> csr, Map<String, String> provenance, List<CsrMatrix> mappedCsr) {
+      List<CsrArrays> csr, Map<String, String> provenance, List<CsrMatrix> mappedCsr,
+      List<RecurrentStorage> recurrentStorages) {
+    this.recurrentStorages = List.copyOf(recurrentStorages);
     this.version = version;
     this.creator = creator;
     this.network = network;
@@ -233,6 +249,14 @@ public final class SnnFile {
         a.columnIndices().clone(), a.values().clone(), a.indexWidth());
   }
 
+  /**
+   * How each recurrent layer's {@code W} and {@code R} are stored, in order; empty for a
+   * feed-forward network.
+   */
+  public List<RecurrentStorage> recurrentStorages() {
+    return recurrentStorages;
+  }
+
   /** The provenance strings stored by the writer (source file, digest, format, pruning). */
   public Map<String, String> provenance() {
     return provenance;
@@ -246,6 +270,15 @@ public final class SnnFile {
   /** One table-of-contents entry; {@code kind} or {@code type} null when unknown. */
   private record Entry(int index, Kind kind, Type type, long offset, long bytes, long count,
       int crc) {}
+
+  /** A recurrent weight matrix's storage, and its sections as a bias-free layer's. */
+  private record MatrixSpec(LayerStorage storage, LayerSpec layer) {}
+
+  /** One recurrent layer's metadata, checked against the table. */
+  private record RecurrentSpec(Cell cell, Direction directions, int inputs, int hidden,
+      Activation activation, boolean linearBeforeReset, MatrixSpec inputWeights,
+      MatrixSpec recurrentWeights, Entry inputBias, Entry recurrentBias, Entry initialHidden,
+      Entry initialCell) {}
 
   /** One layer's metadata, checked against the table. */
   private record LayerSpec(int inputs, int outputs, Activation activation, LayerStorage storage,
@@ -264,6 +297,7 @@ public final class SnnFile {
     private final boolean mapping;
     private long size;
     private MappedByteBuffer whole;
+    private int major;
     private int minor;
     private long headerEnd;
 
@@ -290,12 +324,13 @@ public final class SnnFile {
         throw fail("truncated: " + size + " bytes, shorter than the "
             + SnnFormat.HEADER_BYTES + "-byte header");
       }
-      int major = Short.toUnsignedInt(fixed.getShort(8));
+      major = Short.toUnsignedInt(fixed.getShort(8));
       minor = Short.toUnsignedInt(fixed.getShort(10));
-      if (major != SnnFormat.MAJOR) {
+      if (major != SnnFormat.MAJOR && major != SnnFormat.RECURRENT_MAJOR) {
         throw fail("format version " + major + "." + minor + " is not supported; this sparsenn"
             + " reads version " + SnnFormat.MAJOR + ".x (up to " + SnnFormat.MAJOR + "."
-            + SnnFormat.MINOR + ")");
+            + SnnFormat.MINOR + ") and " + SnnFormat.RECURRENT_MAJOR + ".x (up to "
+            + SnnFormat.RECURRENT_MAJOR + "." + SnnFormat.RECURRENT_MINOR + ")");
       }
       long sectionCount = Integer.toUnsignedLong(fixed.getInt(12));
       long metadataBytes = Integer.toUnsignedLong(fixed.getInt(16));
@@ -369,7 +404,7 @@ public final class SnnFile {
         String s = "section " + i;
         Kind kind = Kind.of(kindCode);
         Type type = Type.of(typeCode);
-        if ((kind == null || type == null) && minor <= SnnFormat.MINOR) {
+        if ((kind == null || type == null) && !newerMinor()) {
           throw fail(s + ": unknown " + (kind == null ? "kind " + kindCode
               : "element type " + typeCode));
         }
@@ -465,12 +500,21 @@ public final class SnnFile {
       for (int i = 0; i < layers.size(); i++) {
         specs.add(layer(i, layers.get(i), toc, used));
       }
+      List<RecurrentSpec> recurrentSpecs = recurrentSpecs(meta, toc, used);
+      if (!recurrentSpecs.isEmpty()) {
+        RecurrentSpec top = recurrentSpecs.get(recurrentSpecs.size() - 1);
+        int width = top.directions().count() * top.hidden();
+        if (width != specs.get(0).inputs()) {
+          throw fail("the last recurrent layer has " + width + " outputs but layer 0 takes "
+              + specs.get(0).inputs() + " inputs");
+        }
+      }
       for (int i = 0; i < used.length; i++) {
-        if (!used[i] && minor <= SnnFormat.MINOR) {
+        if (!used[i] && !newerMinor()) {
           throw fail("section " + i + " is not used by any layer");
         }
       }
-      long budget = 0;
+      long budget = recurrentBytes(recurrentSpecs);
       for (int i = 0; i < specs.size(); i++) {
         LayerSpec spec = specs.get(i);
         if (i > 0 && specs.get(i - 1).outputs() != spec.inputs()) {
@@ -517,13 +561,30 @@ public final class SnnFile {
         csr.add(arrays);
         mapped.add(mapCsr && arrays != null ? kernelMatrix(spec, arrays, at) : null);
       }
-      Network network = new Network(dense, softmax.booleanValue());
+      Network network;
+      List<RecurrentStorage> recurrentStorages = new ArrayList<>();
+      if (recurrentSpecs.isEmpty()) {
+        network = new Network(dense, softmax.booleanValue());
+      } else {
+        List<RecurrentLayer> recurrent = new ArrayList<>();
+        for (int i = 0; i < recurrentSpecs.size(); i++) {
+          RecurrentSpec spec = recurrentSpecs.get(i);
+          recurrent.add(recurrentLayer(i, spec));
+          recurrentStorages.add(new RecurrentStorage(spec.inputWeights().storage(),
+              spec.recurrentWeights().storage()));
+        }
+        network = Network.sequence(recurrent, sequenceOutput(meta), dense,
+            softmax.booleanValue());
+      }
       JsonNode selection = meta.get("inputSelection");
       if (selection != null) {
+        if (network.isRecurrent()) {
+          throw fail("metadata: 'inputSelection' is given to a recurrent network");
+        }
         network = withSelection(network, selection);
       }
-      return new SnnFile(SnnFormat.MAJOR + "." + minor, creator, network, storages, csr,
-          provenance, mapped);
+      return new SnnFile(major + "." + minor, creator, network, storages, csr, provenance,
+          mapped, recurrentStorages);
     }
 
     private Network withSelection(Network network, JsonNode selection) {
@@ -556,6 +617,254 @@ public final class SnnFile {
         throw fail("metadata: inputSelection: " + e.getMessage());
       }
     }
+
+    /** Whether the file's minor version is newer than this reader knows for its major. */
+    private boolean newerMinor() {
+      return minor > (major == SnnFormat.MAJOR ? SnnFormat.MINOR : SnnFormat.RECURRENT_MINOR);
+    }
+
+    // ---- recurrent layers (version 2) ------------------------------------------------------
+
+    /** The recurrent layers' metadata checked against the table; empty for version 1. */
+    private List<RecurrentSpec> recurrentSpecs(JsonNode meta, List<Entry> toc, boolean[] used) {
+      JsonNode layers = meta.get("recurrentLayers");
+      if (major != SnnFormat.RECURRENT_MAJOR) {
+        if (layers != null || meta.has("sequenceOutput")) {
+          throw fail("metadata: recurrent layers in a version " + major + " file; they need"
+              + " version " + SnnFormat.RECURRENT_MAJOR);
+        }
+        return List.of();
+      }
+      if (layers == null || !layers.isArray() || layers.isEmpty()) {
+        throw fail("metadata: 'recurrentLayers' is missing, not an array or empty (a version "
+            + SnnFormat.RECURRENT_MAJOR + " file holds a recurrent network)");
+      }
+      sequenceOutput(meta);
+      List<RecurrentSpec> specs = new ArrayList<>();
+      for (int i = 0; i < layers.size(); i++) {
+        RecurrentSpec spec = recurrentSpec(i, layers.get(i), toc, used);
+        if (i > 0) {
+          RecurrentSpec before = specs.get(i - 1);
+          long produced = (long) before.directions().count() * before.hidden();
+          if (produced != spec.inputs()) {
+            throw fail("metadata: recurrent layer " + (i - 1) + " has " + produced
+                + " outputs per step but recurrent layer " + i + " takes " + spec.inputs()
+                + " inputs");
+          }
+        }
+        specs.add(spec);
+      }
+      return specs;
+    }
+
+    private SequenceOutput sequenceOutput(JsonNode meta) {
+      String label = text(meta.get("sequenceOutput"), "metadata: 'sequenceOutput'");
+      for (SequenceOutput output : SequenceOutput.values()) {
+        if (output.name().toLowerCase(Locale.ROOT).equals(label)) {
+          return output;
+        }
+      }
+      throw fail("metadata: 'sequenceOutput' is '" + label + "', expected last_step or"
+          + " final_state");
+    }
+
+    private RecurrentSpec recurrentSpec(int i, JsonNode node, List<Entry> toc,
+        boolean[] used) {
+      String at = "metadata: recurrent layer " + i;
+      if (!node.isObject()) {
+        throw fail(at + " is not an object");
+      }
+      Cell cell = constant(Cell.class, node.get("cell"), at + ": 'cell'");
+      Direction direction = constant(Direction.class, node.get("direction"),
+          at + ": 'direction'");
+      int inputs = positiveInt(node.get("inputs"), at + ": 'inputs'");
+      int hidden = positiveInt(node.get("hidden"), at + ": 'hidden'");
+      Activation activation;
+      try {
+        activation = Activation.parse(text(node.get("activation"), at + ": 'activation'"));
+      } catch (IllegalArgumentException e) {
+        throw fail(at + ": 'activation': " + e.getMessage());
+      }
+      if (cell == Cell.RNN ? !activation.equals(Activation.TANH)
+          && !activation.equals(Activation.RELU) : !activation.equals(Activation.TANH)) {
+        throw fail(at + ": 'activation' is " + activation + "; an " + cell + " runs "
+            + (cell == Cell.RNN ? "tanh or relu" : "tanh"));
+      }
+      JsonNode reset = node.get("linearBeforeReset");
+      if (reset == null || !reset.isBoolean()) {
+        throw fail(at + ": 'linearBeforeReset' is missing or not a boolean");
+      }
+      if (reset.booleanValue() && cell != Cell.GRU) {
+        throw fail(at + ": 'linearBeforeReset' is true for an " + cell + " (GRU only)");
+      }
+      long rows = (long) direction.count() * cell.gates() * hidden;
+      if (rows > SnnFormat.MAX_ARRAY_ELEMENTS) {
+        throw fail(at + ": " + rows + " gate rows are more than one array can hold");
+      }
+      MatrixSpec w = matrix(at + ": inputWeights", node.get("inputWeights"), (int) rows,
+          inputs, toc, used);
+      MatrixSpec r = matrix(at + ": recurrentWeights", node.get("recurrentWeights"),
+          (int) rows, hidden, toc, used);
+      JsonNode sections = node.get("sections");
+      if (sections == null || !sections.isObject()) {
+        throw fail(at + ": 'sections' is missing or not an object");
+      }
+      long states = (long) direction.count() * hidden;
+      Entry inputBias = vector(at, sections, "inputBias", Kind.BIAS, rows, true, toc, used);
+      Entry recurrentBias = vector(at, sections, "recurrentBias", Kind.BIAS, rows, true, toc,
+          used);
+      Entry initialHidden = vector(at, sections, "initialHidden", Kind.INITIAL_STATE, states,
+          false, toc, used);
+      Entry initialCell = vector(at, sections, "initialCell", Kind.INITIAL_STATE, states,
+          false, toc, used);
+      if (initialCell != null && cell != Cell.LSTM) {
+        throw fail(at + ": sections 'initialCell' given to an " + cell + " (LSTM only)");
+      }
+      return new RecurrentSpec(cell, direction, inputs, hidden, activation,
+          reset.booleanValue(), w, r, inputBias, recurrentBias, initialHidden, initialCell);
+    }
+
+    private <E extends Enum<E>> E constant(Class<E> type, JsonNode node, String field) {
+      String label = text(node, field);
+      for (E e : type.getEnumConstants()) {
+        if (e.name().toLowerCase(Locale.ROOT).equals(label)) {
+          return e;
+        }
+      }
+      throw fail(field + " is '" + label + "', expected one of "
+          + java.util.Arrays.stream(type.getEnumConstants())
+              .map(e -> e.name().toLowerCase(Locale.ROOT)).toList());
+    }
+
+    /** A {@code rows x cols} weight matrix's storage and sections, dense or CSR. */
+    private MatrixSpec matrix(String at, JsonNode node, int rows, int cols, List<Entry> toc,
+        boolean[] used) {
+      if (node == null || !node.isObject()) {
+        throw fail(at + " is missing or not an object");
+      }
+      if ((long) rows * cols > SnnFormat.MAX_ARRAY_ELEMENTS) {
+        throw fail(at + ": " + rows + " x " + cols
+            + " weights are more than one dense array can hold");
+      }
+      String label = text(node.get("storage"), at + ": 'storage'");
+      LayerStorage storage = LayerStorage.ofLabel(label);
+      if (storage == null || (storage != LayerStorage.DENSE && !storage.isCsr())) {
+        throw fail(at + ": storage '" + label + "' is not one recurrent weights are stored in"
+            + " (dense or CSR)");
+      }
+      if (!storage.fits(cols)) {
+        throw fail(at + ": " + label + " addresses at most " + storage.indexWidth().maxColumns()
+            + " columns, the matrix has " + cols);
+      }
+      JsonNode sections = node.get("sections");
+      if (sections == null || !sections.isObject()) {
+        throw fail(at + ": 'sections' is missing or not an object");
+      }
+      Map<Kind, Entry> entries = new LinkedHashMap<>();
+      for (LayerStorage.Section section : storage.sections()) {
+        entries.put(section.kind(), section(at, sections, section.kind().key, section.kind(),
+            section.type(), toc, used));
+      }
+      if (storage.isCsr()) {
+        checkCount(entries.get(Kind.ROW_POINTERS), rows + 1L, at);
+        long nnz = entries.get(Kind.VALUES).count();
+        checkCount(entries.get(Kind.COLUMN_INDICES), nnz, at);
+        if (nnz > (long) rows * cols) {
+          throw fail(at + ": " + nnz + " stored weights, more than the " + (long) rows * cols
+              + " of a " + rows + " x " + cols + " matrix");
+        }
+      } else {
+        checkCount(entries.get(Kind.WEIGHTS), (long) rows * cols, at);
+      }
+      // As a layer of cols inputs and rows outputs, for the dense layers' decoders.
+      return new MatrixSpec(storage, new LayerSpec(cols, rows, Activation.IDENTITY, storage,
+          entries));
+    }
+
+    /** An f32 vector section of {@code count} elements; null when optional and absent. */
+    private Entry vector(String at, JsonNode sections, String key, Kind kind, long count,
+        boolean required, List<Entry> toc, boolean[] used) {
+      if (!required && !sections.has(key)) {
+        return null;
+      }
+      Entry e = section(at, sections, key, kind, Type.F32, toc, used);
+      checkCount(e, count, at);
+      return e;
+    }
+
+    /** The table entry {@code sections[key]} names, checked for kind and type, marked used. */
+    private Entry section(String at, JsonNode sections, String key, Kind kind, Type type,
+        List<Entry> toc, boolean[] used) {
+      String field = at + ": sections '" + key + "'";
+      JsonNode index = sections.get(key);
+      if (index == null || !index.isIntegralNumber() || !index.canConvertToInt()
+          || index.intValue() < 0 || index.intValue() >= toc.size()) {
+        throw fail(field + " is missing or not a section index in [0, " + toc.size() + ")");
+      }
+      Entry e = toc.get(index.intValue());
+      if (used[e.index()]) {
+        throw fail(field + ": section " + e.index() + " is used twice");
+      }
+      used[e.index()] = true;
+      if (e.kind() != kind || e.type() != type) {
+        throw fail(field + ": section " + e.index() + " holds "
+            + (e.kind() == null ? "an unknown kind" : e.kind().key) + " of "
+            + (e.type() == null ? "an unknown type" : e.type().label) + ", expected "
+            + kind.key + " of " + type.label);
+      }
+      return e;
+    }
+
+    /** Bytes the recurrent layers' sections take, plus their CSR matrices expanded. */
+    private static long recurrentBytes(List<RecurrentSpec> specs) {
+      long bytes = 0;
+      for (RecurrentSpec spec : specs) {
+        for (MatrixSpec m : List.of(spec.inputWeights(), spec.recurrentWeights())) {
+          for (Entry e : m.layer().sections().values()) {
+            bytes += e.bytes();
+          }
+          if (m.storage().isCsr()) {
+            bytes += 4L * m.layer().inputs() * m.layer().outputs();
+          }
+        }
+        for (Entry e : new Entry[] {spec.inputBias(), spec.recurrentBias(),
+            spec.initialHidden(), spec.initialCell()}) {
+          bytes += e == null ? 0 : e.bytes();
+        }
+      }
+      return bytes;
+    }
+
+    private RecurrentLayer recurrentLayer(int i, RecurrentSpec spec) {
+      String at = "recurrent layer " + i;
+      float[] w = matrixWeights(spec.inputWeights(), at + " inputWeights ("
+          + spec.inputWeights().storage().label() + ")");
+      float[] r = matrixWeights(spec.recurrentWeights(), at + " recurrentWeights ("
+          + spec.recurrentWeights().storage().label() + ")");
+      float[] inputBias = floats(spec.inputBias(), at + " inputBias");
+      float[] recurrentBias = floats(spec.recurrentBias(), at + " recurrentBias");
+      float[] h0 = spec.initialHidden() == null ? null
+          : floats(spec.initialHidden(), at + " initialHidden");
+      float[] c0 = spec.initialCell() == null ? null
+          : floats(spec.initialCell(), at + " initialCell");
+      try {
+        RecurrentLayer layer = new RecurrentLayer(spec.cell(), spec.directions(), spec.inputs(),
+            spec.hidden(), spec.activation(), spec.linearBeforeReset(), w, r, inputBias,
+            recurrentBias);
+        return h0 == null && c0 == null ? layer : layer.withInitialState(h0, c0);
+      } catch (IllegalArgumentException e) {
+        throw fail(at + ": " + e.getMessage());
+      } catch (OutOfMemoryError e) {
+        throw fail(at + ": not enough memory for its weights (raise -Xmx)");
+      }
+    }
+
+    private float[] matrixWeights(MatrixSpec m, String at) {
+      return m.storage().isCsr() ? expand(csrArrays(m.layer(), at), at)
+          : floats(m.layer().sections().get(Kind.WEIGHTS), at);
+    }
+
+    // ---- dense layers ----------------------------------------------------------------------
 
     private LayerSpec layer(int i, JsonNode node, List<Entry> toc, boolean[] used) {
       String at = "metadata: layer " + i;

@@ -13,6 +13,14 @@ final class SnnFormat {
   static final int MAJOR = 1;
   // 1.1 added the optional inputSelection metadata (networks whose input features were pruned).
   static final int MINOR = 1;
+  /**
+   * Files holding recurrent layers are version 2.0: a 1.x reader would skip their unknown
+   * sections and read the dense layers alone, so they must refuse the file instead. Version
+   * 2.0 is 1.1 plus {@code sequenceOutput} and {@code recurrentLayers}; feed-forward networks
+   * are still written as 1.x.
+   */
+  static final int RECURRENT_MAJOR = 2;
+  static final int RECURRENT_MINOR = 0;
   static final int HEADER_BYTES = 32;
   static final int TOC_ENTRY_BYTES = 40;
   static final int ALIGNMENT = 64;
@@ -31,7 +39,10 @@ final class SnnFormat {
     ROW_POINTERS(2, "rowPointers"),
     COLUMN_INDICES(3, "columnIndices"),
     VALUES(4, "values"),
-    BIAS(5, "bias");
+    BIAS(5, "bias"),
+    // Codes from 16 on belong to the recurrent layers of version 2.
+    /** f32 {@code [directions * hidden]}: a recurrent layer's initial hidden or cell state. */
+    INITIAL_STATE(16, "initialState");
 
     final int code;
     /** The key naming this section in a layer's {@code sections} object. */

@@ -44,6 +44,11 @@ public final class SnnFormatReader implements ModelFormatReader {
     if (!snn.creator().isEmpty()) {
       metadata.put("creator", snn.creator());
     }
+    for (int i = 0; i < snn.recurrentStorages().size(); i++) {
+      SnnFile.RecurrentStorage storage = snn.recurrentStorages().get(i);
+      metadata.put("recurrent layer " + i + " storage", "W " + storage.inputWeights().label()
+          + ", R " + storage.recurrentWeights().label());
+    }
     for (int i = 0; i < snn.layerCount(); i++) {
       LayerStorage storage = snn.storage(i);
       metadata.put("layer " + i + " storage", storage.label()

@@ -13,6 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
@@ -20,8 +21,10 @@ import java.util.zip.CRC32C;
 import org.sparsenn.io.AtomicFiles;
 import org.sparsenn.io.snn.SnnFormat.Kind;
 import org.sparsenn.io.snn.SnnFormat.Type;
+import org.sparsenn.model.Activation;
 import org.sparsenn.model.DenseLayer;
 import org.sparsenn.model.Network;
+import org.sparsenn.model.RecurrentLayer;
 
 /**
  * Writes a {@link Network} as an {@code .snn} file, sparsenn's own format, read back by
@@ -47,6 +50,7 @@ import org.sparsenn.model.Network;
  *
  * table entry  size  field
  * 0            2     kind: 1 weights (dense), 2 row pointers, 3 column indices, 4 values, 5 bias
+ *                    (version 2.0 adds 16 initial state)
  * 2            2     element type: 1 f32, 2 i32, 3 u16
  * 4            4     reserved, 0
  * 8            8     offset of the section in the file (a multiple of 64)
@@ -68,6 +72,23 @@ import org.sparsenn.model.Network;
  * features were pruned also has {@code inputSelection}: {@code originalInputs} and
  * {@code features}, the kept original feature indices in increasing order (one per input of the
  * first layer).
+ *
+ * <h2>Recurrent layers (format 2.0)</h2>
+ * A network with a recurrent front end is written as version 2.0 (feed-forward ones stay 1.x,
+ * which older readers read): 1.x readers refuse major version 2 instead of reading the dense
+ * layers alone. Version 2.0 adds to the metadata {@code sequenceOutput} ({@code last_step} or
+ * {@code final_state}, see {@link org.sparsenn.model.SequenceOutput}) and
+ * {@code recurrentLayers}, in order, each with {@code cell} ({@code lstm}, {@code gru},
+ * {@code rnn}), {@code direction} ({@code forward}, {@code reverse}, {@code bidirectional}),
+ * {@code inputs}, {@code hidden}, {@code activation} ({@code tanh}, or {@code relu} for a plain
+ * RNN), {@code linearBeforeReset} (GRU), {@code inputWeights} and {@code recurrentWeights}
+ * (each {@code {storage, sections}} as a dense layer's weights: a matrix of
+ * {@code directions x gates x hidden} rows in ONNX gate order, {@code inputs} resp.
+ * {@code hidden} columns, dense or CSR each on its own, so a pruned LSTM file is small), and
+ * {@code sections}: {@code inputBias} and {@code recurrentBias} (kind bias, f32, one per row),
+ * and, when not all zero, {@code initialHidden} and {@code initialCell} (kind 16, initial
+ * state, f32 {@code [directions x hidden]}). The layout of every array is that of
+ * {@link org.sparsenn.model.RecurrentLayer}. The dense {@code layers} follow the front end.
  *
  * <p>Weights are written bit for bit (negative zeros and NaN payloads included); CSR keeps every
  * weight whose bits are not {@code +0.0}, so a {@code -0.0} stays a stored entry. Files are
@@ -112,13 +133,11 @@ public final class SnnWriter {
    *
    * @return the storage chosen for each layer, in order
    * @throws UncheckedIOException if the file cannot be written (nothing is left behind)
-   * @throws IllegalArgumentException if the network has recurrent layers (not stored yet)
    */
   public static List<LayerStorage> write(Network network, Path file, SnnWriteOptions options) {
     Objects.requireNonNull(network, "network");
     Objects.requireNonNull(file, "file");
     Objects.requireNonNull(options, "options");
-    network.requireFeedForward("writing .snn");
     List<LayerStorage> storages = new ArrayList<>();
     List<Object[]> arrays = new ArrayList<>();
     List<Kind> kinds = new ArrayList<>();
@@ -132,6 +151,11 @@ public final class SnnWriter {
     for (DenseLayer layer : network.layers()) {
       weights += (long) layer.inputs() * layer.outputs();
       zeros += (long) layer.inputs() * layer.outputs() - layer.nonzeroWeights();
+    }
+    for (RecurrentLayer layer : network.recurrentLayers()) {
+      long count = layer.inputWeights().length + (long) layer.recurrentWeights().length;
+      weights += count;
+      zeros += count - layer.nonzeroWeights();
     }
     meta.put("weightSparsity", (double) zeros / weights);
     if (network.hasInputSelection()) {
@@ -163,6 +187,13 @@ public final class SnnWriter {
       sections.put(Kind.BIAS.key, kinds.size());
       add(kinds, types, arrays, Kind.BIAS, Type.F32, layer.bias());
     }
+    if (network.isRecurrent()) {
+      meta.put("sequenceOutput", network.sequenceOutput().name().toLowerCase(Locale.ROOT));
+      ArrayNode recurrent = meta.putArray("recurrentLayers");
+      for (RecurrentLayer layer : network.recurrentLayers()) {
+        addRecurrent(recurrent.addObject(), layer, options.storage(), kinds, types, arrays);
+      }
+    }
     byte[] metadata;
     try {
       metadata = JSON.writeValueAsBytes(meta);
@@ -182,8 +213,89 @@ public final class SnnWriter {
       sections.add(s);
       end = s.end();
     }
-    writeAtomically(file, sections, metadata, (int) headerEnd, end);
+    boolean recurrent = network.isRecurrent();
+    writeAtomically(file, sections, metadata, (int) headerEnd, end,
+        recurrent ? SnnFormat.RECURRENT_MAJOR : SnnFormat.MAJOR,
+        recurrent ? SnnFormat.RECURRENT_MINOR : SnnFormat.MINOR);
     return storages;
+  }
+
+  /**
+   * One entry of {@code recurrentLayers}: the layer's attributes, its {@code W} and {@code R}
+   * each as a matrix of {@code directions * gates * hidden} rows in a storage of its own, and
+   * its biases and non-zero initial states.
+   */
+  private static void addRecurrent(ObjectNode entry, RecurrentLayer layer,
+      SnnWriteOptions.StorageChoice choice, List<Kind> kinds, List<Type> types,
+      List<Object[]> arrays) {
+    int dirs = layer.direction().count();
+    int rows = dirs * layer.gateRows();
+    entry.put("cell", layer.cell().name().toLowerCase(Locale.ROOT));
+    entry.put("direction", layer.direction().name().toLowerCase(Locale.ROOT));
+    entry.put("inputs", layer.inputs());
+    entry.put("hidden", layer.hidden());
+    entry.put("activation", layer.activation().toString());
+    entry.put("linearBeforeReset", layer.linearBeforeReset());
+    addMatrix(entry.putObject("inputWeights"), layer.inputWeights(), rows, layer.inputs(),
+        choice, kinds, types, arrays);
+    addMatrix(entry.putObject("recurrentWeights"), layer.recurrentWeights(), rows,
+        layer.hidden(), choice, kinds, types, arrays);
+    ObjectNode sections = entry.putObject("sections");
+    float[] inputBias = new float[rows];
+    float[] recurrentBias = new float[rows];
+    float[] initialHidden = new float[dirs * layer.hidden()];
+    float[] initialCell = new float[dirs * layer.hidden()];
+    for (int d = 0; d < dirs; d++) {
+      System.arraycopy(layer.inputBias(d), 0, inputBias, d * layer.gateRows(), layer.gateRows());
+      System.arraycopy(layer.recurrentBias(d), 0, recurrentBias, d * layer.gateRows(),
+          layer.gateRows());
+      System.arraycopy(layer.initialHidden(d), 0, initialHidden, d * layer.hidden(),
+          layer.hidden());
+      System.arraycopy(layer.initialCell(d), 0, initialCell, d * layer.hidden(),
+          layer.hidden());
+    }
+    sections.put("inputBias", kinds.size());
+    add(kinds, types, arrays, Kind.BIAS, Type.F32, inputBias);
+    sections.put("recurrentBias", kinds.size());
+    add(kinds, types, arrays, Kind.BIAS, Type.F32, recurrentBias);
+    if (!allPositiveZero(initialHidden)) {
+      sections.put("initialHidden", kinds.size());
+      add(kinds, types, arrays, Kind.INITIAL_STATE, Type.F32, initialHidden);
+    }
+    if (!allPositiveZero(initialCell)) {
+      sections.put("initialCell", kinds.size());
+      add(kinds, types, arrays, Kind.INITIAL_STATE, Type.F32, initialCell);
+    }
+  }
+
+  /** {@code {storage, sections}} of a {@code rows x cols} weight matrix, dense or CSR. */
+  private static void addMatrix(ObjectNode entry, float[] weights, int rows, int cols,
+      SnnWriteOptions.StorageChoice choice, List<Kind> kinds, List<Type> types,
+      List<Object[]> arrays) {
+    // As a bias-free layer, so that the dense layers' choice and codecs apply unchanged.
+    DenseLayer matrix = new DenseLayer(cols, rows, weights, new float[rows],
+        Activation.IDENTITY);
+    LayerStorage storage = choose(matrix, choice);
+    if (storage != LayerStorage.DENSE && !storage.isCsr()) {
+      storage = choose(matrix, SnnWriteOptions.StorageChoice.AUTO);
+    }
+    entry.put("storage", storage.label());
+    ObjectNode sections = entry.putObject("sections");
+    Object[] data = storage.encode(matrix);
+    for (int k = 0; k < data.length; k++) {
+      LayerStorage.Section section = storage.sections().get(k);
+      sections.put(section.kind().key, kinds.size());
+      add(kinds, types, arrays, section.kind(), section.type(), data[k]);
+    }
+  }
+
+  private static boolean allPositiveZero(float[] values) {
+    for (float v : values) {
+      if (Float.floatToRawIntBits(v) != 0) {
+        return false;
+      }
+    }
+    return true;
   }
 
   private static void add(List<Kind> kinds, List<Type> types, List<Object[]> arrays, Kind kind,
@@ -225,10 +337,11 @@ public final class SnnWriter {
   }
 
   private static void writeAtomically(Path file, List<Section> sections, byte[] metadata,
-      int headerEnd, long fileLength) {
+      int headerEnd, long fileLength, int major, int minor) {
     AtomicFiles.write(file, channel -> {
       int[] crcs = writeSections(channel, sections);
-      writeFully(channel, header(sections, crcs, metadata, headerEnd, fileLength), 0);
+      writeFully(channel, header(sections, crcs, metadata, headerEnd, fileLength, major, minor),
+          0);
     });
   }
 
@@ -272,11 +385,11 @@ public final class SnnWriter {
 
   /** Header, table of contents, metadata and the padding up to the first section. */
   private static ByteBuffer header(List<Section> sections, int[] crcs, byte[] metadata,
-      int headerEnd, long fileLength) {
+      int headerEnd, long fileLength, int major, int minor) {
     int padded = (int) SnnFormat.align(headerEnd);
     ByteBuffer h = ByteBuffer.allocate(padded).order(ByteOrder.LITTLE_ENDIAN);
     h.put(SnnFormat.MAGIC);
-    h.putShort((short) SnnFormat.MAJOR).putShort((short) SnnFormat.MINOR);
+    h.putShort((short) major).putShort((short) minor);
     h.putInt(sections.size()).putInt(metadata.length).putInt(0).putLong(fileLength);
     for (int i = 0; i < sections.size(); i++) {
       Section s = sections.get(i);

@@ -231,10 +231,10 @@ class SnnRoundTripTest {
     SnnWriter.write(randomNetwork(1, 0.5, Activation.RELU, false, 6, 4), file,
         SnnWriteOptions.defaults());
     byte[] bytes = SnnTestSupport.bytes(file);
-    SnnTestSupport.le(bytes).putShort(8, (short) 2).putShort(10, (short) 3);
+    SnnTestSupport.le(bytes).putShort(8, (short) 3).putShort(10, (short) 3);
     SnnTestSupport.write(file, bytes);
     ModelFormatException e = assertThrows(ModelFormatException.class, () -> SnnFile.read(file));
-    assertTrue(e.getMessage().contains("version 2.3"), e.getMessage());
+    assertTrue(e.getMessage().contains("version 3.3"), e.getMessage());
     assertTrue(e.getMessage().contains("1.x"), e.getMessage());
   }
 

@@ -19,8 +19,9 @@ import org.sparsenn.model.Network;
  * {@code W} and {@code R}, then the dense layers; see {@link Masks}): overrides and layer scope
  * address these matrices, global scope ranks them all together. Each weight is ranked on its
  * own by default; with {@link Builder#alignGates} a recurrent matrix is pruned in groups: the
- * weights at the same row within each gate block and the same column, one per gate, ranked by their mean
- * magnitude and pruned together, so that every gate of a cell loses the same connections.
+ * weights at the same row within each gate block and the same column, one per gate, ranked by
+ * their mean magnitude and pruned together, so that every gate of a cell loses the same
+ * connections.
  * Exact counts are kept: the last group at the cut may be split. Weights already zero still go
  * first.
  */

@@ -75,7 +75,7 @@ class RecurrentPruningTest {
     assertTrue(splitGroups(free) > 50, "unaligned pruning split only " + splitGroups(free));
   }
 
-  /** (direction, row in gate, column) groups whose four gates are neither all kept nor all pruned. */
+  /** (direction, row in gate, column) groups whose 4 gates are neither all kept nor all pruned. */
   private static int splitGroups(float[] r) {
     int hidden = 16;
     int split = 0;

@@ -192,7 +192,7 @@ class RecurrentGradientCheckTest {
 
   /** The batch's mean cross-entropy in double precision, straight from the cell equations. */
   private record Reference(Network network, float[] input, int[] labels) {
-    /** Finite difference of weight {@code i} of set {@code p}, earlier steps using {@code early}. */
+    /** Finite difference of weight {@code i} of set {@code p}, earlier steps on {@code early}. */
     double numeric(double[][] w, double[][] b, double[][] early, int p, int i) {
       double saved = w[p][i];
       double[][] fixed = early == w ? null : early;

@@ -89,10 +89,11 @@ public final class SweepRunner {
     double denseAccuracy = accuracy(original);
     try (Session dense = Session.create(original, denseOptions())) {
       // A first, discarded pass warms up the JIT, which is cold at the start of the sweep.
-      LatencyMeter.medianMicros(dense, inputs, sampleRows(), settings.batch(), settings.latencyBudgetNanos());
+      long budget = settings.latencyBudgetNanos();
+      LatencyMeter.medianMicros(dense, inputs, sampleRows(), settings.batch(), budget);
       baseline = new double[] {
-        LatencyMeter.medianMicros(dense, inputs, sampleRows(), 1, settings.latencyBudgetNanos()),
-        LatencyMeter.medianMicros(dense, inputs, sampleRows(), settings.batch(), settings.latencyBudgetNanos())};
+        LatencyMeter.medianMicros(dense, inputs, sampleRows(), 1, budget),
+        LatencyMeter.medianMicros(dense, inputs, sampleRows(), settings.batch(), budget)};
     }
     SweepRow unpruned = null;
     for (SweepMethod method : settings.methods()) {

@@ -1,5 +1,6 @@
 package org.sparsenn.prune;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -67,12 +68,15 @@ class RecurrentPruningTest {
   @Test
   void alignedGatesPruneTheSamePositionInEveryGate() {
     Network net = lstm(2);
-    float[] aligned = Pruners.magnitude().sparsity(0.6).build().apply(net)
+    float[] aligned = Pruners.magnitude().sparsity(0.6).alignGates(true).build().apply(net)
         .recurrentLayers().get(0).recurrentWeights();
     float[] free = Pruners.magnitude().sparsity(0.6).alignGates(false).build().apply(net)
         .recurrentLayers().get(0).recurrentWeights();
+    float[] byDefault = Pruners.magnitude().sparsity(0.6).build().apply(net)
+        .recurrentLayers().get(0).recurrentWeights();
     assertTrue(splitGroups(aligned) <= 1, "aligned pruning split " + splitGroups(aligned));
     assertTrue(splitGroups(free) > 50, "unaligned pruning split only " + splitGroups(free));
+    assertArrayEquals(free, byDefault); // each weight on its own unless asked
   }
 
   /** (direction, row in gate, column) groups whose 4 gates are neither all kept nor all pruned. */

@@ -44,7 +44,11 @@ import picocli.CommandLine.Spec;
  * given), file size, latency planned and dense at batch 1 and a batch size, the speedup and the
  * kernels chosen. With no arguments it runs on the built-in Fashion-MNIST model, fine-tunes
  * each level on a built-in 3,000-image sample of the training set with the
- * {@link FineTuneRecipe} and measures accuracy on a 2,000-image sample of the test set.
+ * {@link FineTuneRecipe} and measures accuracy on a 2,000-image sample of the test set. A
+ * recurrent model reads each image as a sequence of its rows (the built-in sample is then
+ * row-by-row Fashion-MNIST, 28 steps of 28 pixels), fine-tunes through time with clipped
+ * gradients ({@link #BUILTIN_RECURRENT_EPOCHS} epochs per level on the sample) and is timed on
+ * whole sequences.
  * {@code --out} receives {@code sweep.csv}, {@code sweep.json},
  * {@code report.md} and {@code sweep.png}/{@code sweep.svg}, all at once at the end.
  */
@@ -55,7 +59,9 @@ import picocli.CommandLine.Spec;
     description = {
       "Prune a model to each level and show accuracy, size and speed per level.",
       "With no arguments: the built-in Fashion-MNIST MLP, fine-tuned on a 3,000-image training",
-      "sample and measured on a 2,000-image test sample."
+      "sample and measured on a 2,000-image test sample.",
+      "A recurrent --model of 28 inputs per step reads the same images row by row (28 steps",
+      "of 28 pixels) and is swept with magnitude and block16x1 unless --method says otherwise."
     })
 final class SweepCommand implements Callable<Integer> {
   static final String BUILTIN = "/org/sparsenn/cli/sweep/";
@@ -69,6 +75,14 @@ final class SweepCommand implements Callable<Integer> {
   static final int BUILTIN_EPOCHS = 8;
   /** Epochs on a full training set (60,000 images: a few seconds an epoch). */
   static final int DATA_EPOCHS = 2;
+  /**
+   * Epochs per level for a recurrent model on the built-in sample (read row by row: 28 steps
+   * of 28 pixels), whose training through time costs many times an MLP's.
+   */
+  static final int BUILTIN_RECURRENT_EPOCHS = 2;
+  /** The methods a recurrent model is swept with when --method is not given. */
+  static final List<SweepMethod> RECURRENT_METHODS =
+      List.of(SweepMethod.MAGNITUDE, SweepMethod.BLOCK16X1);
 
   @Spec CommandSpec spec;
 
@@ -129,10 +143,9 @@ final class SweepCommand implements Callable<Integer> {
     if (threads < 1) {
       throw new IllegalArgumentException("--threads must be >= 1, got " + threads);
     }
-    int epochs = fineTuneEpochs != null ? fineTuneEpochs
-        : data != null ? DATA_EPOCHS : BUILTIN_EPOCHS;
-    if (epochs < 0) {
-      throw new IllegalArgumentException("--fine-tune-epochs must be >= 0, got " + epochs);
+    if (fineTuneEpochs != null && fineTuneEpochs < 0) {
+      throw new IllegalArgumentException("--fine-tune-epochs must be >= 0, got "
+          + fineTuneEpochs);
     }
     if (out != null && Files.exists(out) && !Files.isDirectory(out)) {
       throw new IllegalArgumentException("--out " + out + " exists and is not a directory");
@@ -142,6 +155,12 @@ final class SweepCommand implements Callable<Integer> {
       LoadedModel loaded = model != null ? ModelReader.load(model, reading.readOptions())
           : ModelReader.load(extract(scratch, BUILTIN_MODEL), reading.readOptions());
       Network network = loaded.network();
+      if (network.isRecurrent()) {
+        chosen = recurrentMethods(chosen);
+      }
+      int epochs = fineTuneEpochs != null ? fineTuneEpochs
+          : data != null ? DATA_EPOCHS
+          : network.isRecurrent() ? BUILTIN_RECURRENT_EPOCHS : BUILTIN_EPOCHS;
       Dataset test;
       Dataset train = null;
       String dataName;
@@ -170,6 +189,11 @@ final class SweepCommand implements Callable<Integer> {
       // Distillation pays on the small built-in sample, not on a full training set (README).
       FineTuneRecipe recipe = !tuning ? null
           : data == null ? FineTuneRecipe.smallSample(epochs) : FineTuneRecipe.defaults(epochs);
+      if (recipe != null && network.isRecurrent()) {
+        // through time: clipped gradients, and batches of 64 (per-step costs dominate small ones)
+        recipe = recipe.withOptions(recipe.options().withClipNorm(1)
+            .withBatchSize(Math.max(64, recipe.options().batchSize())));
+      }
       SweepRunner runner = new SweepRunner(network, test, tuning ? train : null,
           new SweepRunner.Settings(chosen, sorted, recipe, batch, threads,
               latencyMillis * 1_000_000L, precision.precision()), scratch);
@@ -199,6 +223,34 @@ final class SweepCommand implements Callable<Integer> {
     } finally {
       deleteTree(scratch);
     }
+  }
+
+  /**
+   * The methods for a recurrent model: without --method, the defaults that handle recurrent
+   * layers ({@link #RECURRENT_METHODS}, plus any other default that does); with it, the given
+   * ones, all of which must.
+   *
+   * @throws IllegalArgumentException naming a given method that cannot prune recurrent layers
+   */
+  private List<SweepMethod> recurrentMethods(List<SweepMethod> chosen) {
+    boolean given = spec != null && spec.commandLine().getParseResult() != null
+        && spec.commandLine().getParseResult().hasMatchedOption("--method");
+    if (given) {
+      for (SweepMethod method : chosen) {
+        if (!method.handlesRecurrent()) {
+          throw new IllegalArgumentException("method " + method.label() + " cannot prune a"
+              + " recurrent model; use magnitude, magnitude-layer, block or block16x1");
+        }
+      }
+      return chosen;
+    }
+    List<SweepMethod> methods = new ArrayList<>(RECURRENT_METHODS);
+    for (SweepMethod method : chosen) {
+      if (method.handlesRecurrent() && !methods.contains(method)) {
+        methods.add(method);
+      }
+    }
+    return methods;
   }
 
   private List<Double> checkedLevels() {

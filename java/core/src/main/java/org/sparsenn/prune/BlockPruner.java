@@ -4,7 +4,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import org.sparsenn.model.DenseLayer;
 import org.sparsenn.model.Network;
 
 /**
@@ -17,6 +16,12 @@ import org.sparsenn.model.Network;
  * size, the blocks on the right and bottom edges are partial (smaller); they are ranked by the
  * norm of the weights they have, and the weight sparsity in the report can then differ
  * slightly from the block sparsity.
+ *
+ * <p>A network with recurrent layers is tiled matrix by matrix (each recurrent layer's
+ * {@code W} and {@code R}, every direction's gate blocks stacked, then the dense layers; see
+ * {@link Masks}). 16x1 blocks, 16 consecutive rows of one column, are the shape the
+ * {@code bsr16} kernels run; with a hidden size that is a multiple of 16 no block straddles two
+ * gates.
  */
 public final class BlockPruner implements Pruner {
   private final int blockRows;
@@ -81,43 +86,45 @@ public final class BlockPruner implements Pruner {
   @Override
   public PruneResult prune(Network network) {
     Objects.requireNonNull(network, "network");
-    network.requireFeedForward("pruning");
-    List<DenseLayer> layers = network.layers();
-    Checks.overridesFit(overrides, layers.size(), layers.size(), "");
-    long[] blockCounts = new long[layers.size()];
+    List<WeightMatrices.Shape> shapes = WeightMatrices.shapes(network);
+    List<float[]> weights = WeightMatrices.weights(network);
+    Checks.overridesFit(overrides, shapes.size(), shapes.size(),
+        network.isRecurrent() ? " (weight matrices: W and R of each recurrent layer, then the"
+            + " dense layers)" : "");
+    long[] blockCounts = new long[shapes.size()];
     for (int i = 0; i < blockCounts.length; i++) {
-      blockCounts[i] = (long) blocksAcross(layers.get(i)) * blocksDown(layers.get(i));
+      blockCounts[i] = (long) blocksAcross(shapes.get(i)) * blocksDown(shapes.get(i));
     }
     Selection.checkTargets(blockCounts, scope, sparsity, overrides, "blocks");
-    int[][] scores = new int[layers.size()][];
+    int[][] scores = new int[shapes.size()][];
     for (int i = 0; i < scores.length; i++) {
-      scores[i] = blockNorms(layers.get(i));
+      scores[i] = blockNorms(shapes.get(i), weights.get(i));
     }
     boolean[][] pruned = Selection.pruneSmallest(scores, scope, sparsity, overrides, "blocks");
     List<boolean[]> keep = new ArrayList<>();
     for (int i = 0; i < scores.length; i++) {
-      keep.add(expand(layers.get(i), pruned[i]));
+      keep.add(expand(shapes.get(i), pruned[i]));
     }
     return PruneResult.ofMasks(network, Masks.of(network, keep));
   }
 
-  private int blocksAcross(DenseLayer layer) {
-    return (layer.inputs() + blockCols - 1) / blockCols;
+  private int blocksAcross(WeightMatrices.Shape shape) {
+    return (shape.cols() + blockCols - 1) / blockCols;
   }
 
-  private int blocksDown(DenseLayer layer) {
-    return (layer.outputs() + blockRows - 1) / blockRows;
+  private int blocksDown(WeightMatrices.Shape shape) {
+    return (shape.rows() + blockRows - 1) / blockRows;
   }
 
-  private int[] blockNorms(DenseLayer layer) {
-    var weights = layer.weightView();
-    int across = blocksAcross(layer);
-    int down = blocksDown(layer);
+  private int[] blockNorms(WeightMatrices.Shape shape, float[] weights) {
+    int across = blocksAcross(shape);
+    int down = blocksDown(shape);
+    int cols = shape.cols();
     double[] sums = new double[Math.multiplyExact(across, down)];
-    for (int r = 0; r < layer.outputs(); r++) {
+    for (int r = 0; r < shape.rows(); r++) {
       int blockRowBase = r / blockRows * across;
-      for (int c = 0; c < layer.inputs(); c++) {
-        double w = weights.get(r * layer.inputs() + c);
+      for (int c = 0; c < cols; c++) {
+        double w = weights[r * cols + c];
         sums[blockRowBase + c / blockCols] += w * w;
       }
     }
@@ -128,13 +135,14 @@ public final class BlockPruner implements Pruner {
     return scores;
   }
 
-  private boolean[] expand(DenseLayer layer, boolean[] prunedBlocks) {
-    int across = blocksAcross(layer);
-    boolean[] keep = new boolean[layer.outputs() * layer.inputs()];
-    for (int r = 0; r < layer.outputs(); r++) {
+  private boolean[] expand(WeightMatrices.Shape shape, boolean[] prunedBlocks) {
+    int across = blocksAcross(shape);
+    int cols = shape.cols();
+    boolean[] keep = new boolean[Math.toIntExact(shape.size())];
+    for (int r = 0; r < shape.rows(); r++) {
       int blockRowBase = r / blockRows * across;
-      for (int c = 0; c < layer.inputs(); c++) {
-        keep[r * layer.inputs() + c] = !prunedBlocks[blockRowBase + c / blockCols];
+      for (int c = 0; c < cols; c++) {
+        keep[r * cols + c] = !prunedBlocks[blockRowBase + c / blockCols];
       }
     }
     return keep;

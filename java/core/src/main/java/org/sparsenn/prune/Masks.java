@@ -5,12 +5,16 @@ import java.util.Arrays;
 import java.util.BitSet;
 import java.util.List;
 import java.util.Objects;
-import org.sparsenn.model.DenseLayer;
 import org.sparsenn.model.Network;
 
 /**
  * Which weights of a network survive pruning: one keep-mask per layer, in the layer's
  * row-major {@code [outputs][inputs]} order (bit {@code row * inputs + col}). Immutable.
+ *
+ * <p>A network with recurrent layers has one mask per weight matrix: for each recurrent layer
+ * its input weights {@code W} then its recurrent weights {@code R} (every direction, in
+ * {@link org.sparsenn.model.RecurrentLayer}'s row-major layout), then one per dense layer; the
+ * mask "layers" below are these matrices. A feed-forward network's masks are its layers'.
  *
  * <p>Masks travel beside a {@link Network} from pruning into fine-tuning, which retrains only
  * the kept weights so that pruned ones stay exactly zero. Biases are never masked.
@@ -42,11 +46,10 @@ public final class Masks {
     Objects.requireNonNull(network, "network");
     int[] sizes = sizesOf(network);
     List<BitSet> keep = new ArrayList<>();
-    for (DenseLayer layer : network.layers()) {
-      var weights = layer.weightView();
-      BitSet bits = new BitSet(weights.limit());
-      for (int i = 0; i < weights.limit(); i++) {
-        if (weights.get(i) != 0f) {
+    for (float[] weights : WeightMatrices.weights(network)) {
+      BitSet bits = new BitSet(weights.length);
+      for (int i = 0; i < weights.length; i++) {
+        if (weights[i] != 0f) {
           bits.set(i);
         }
       }
@@ -155,17 +158,11 @@ public final class Masks {
    */
   public Network apply(Network network) {
     requireMatches(network);
-    List<DenseLayer> layers = new ArrayList<>();
+    List<float[]> all = WeightMatrices.weights(network);
     for (int layer = 0; layer < sizes.length; layer++) {
-      DenseLayer dense = network.layers().get(layer);
-      float[] weights = dense.weights();
-      BitSet bits = keep.get(layer);
-      for (int i = bits.nextClearBit(0); i < weights.length; i = bits.nextClearBit(i + 1)) {
-        weights[i] = 0f;
-      }
-      layers.add(dense.withWeights(weights));
+      zeroPruned(layer, all.get(layer));
     }
-    return network.withLayers(layers);
+    return WeightMatrices.withWeights(network, all);
   }
 
   /**
@@ -194,10 +191,10 @@ public final class Masks {
   }
 
   private static int[] sizesOf(Network network) {
-    List<DenseLayer> layers = network.layers();
-    int[] sizes = new int[layers.size()];
+    long[] counts = WeightMatrices.counts(network);
+    int[] sizes = new int[counts.length];
     for (int i = 0; i < sizes.length; i++) {
-      sizes[i] = Math.multiplyExact(layers.get(i).inputs(), layers.get(i).outputs());
+      sizes[i] = Math.toIntExact(counts[i]);
     }
     return sizes;
   }

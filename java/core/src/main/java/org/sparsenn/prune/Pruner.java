@@ -13,8 +13,8 @@ public interface Pruner {
    * @return the pruned network, its keep-masks and a sparsity report
    * @throws IllegalArgumentException if the configuration does not fit the network (a layer
    *     index that does not exist, calibration data of another width, a threshold that prunes
-   *     every weight of a layer, a network with recurrent layers, which no pruner handles yet);
-   *     checked before any work is done
+   *     every weight of a layer, a network with recurrent layers given to a method that does
+   *     not handle them: magnitude and block pruning do); checked before any work is done
    * @throws NullPointerException if {@code network} is null
    */
   PruneResult prune(Network network);

@@ -4,7 +4,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
-import org.sparsenn.model.DenseLayer;
 import org.sparsenn.model.Network;
 
 /**
@@ -12,13 +11,14 @@ import org.sparsenn.model.Network;
  * pruning: a structured method that shrinks a layer counts the removed weights as pruned.
  * Biases are not counted.
  *
- * @param layers one entry per layer, in order
+ * @param layers one entry per layer, in order; for a network with recurrent layers, one entry
+ *     per weight matrix ({@code "rnn i W"}, {@code "rnn i R"}, then {@code "layer i"})
  */
 public record SparsityReport(List<Layer> layers) {
   /**
    * One layer's figures.
    *
-   * @param name {@code "layer i"}
+   * @param name {@code "layer i"}, or {@code "rnn i W"} / {@code "rnn i R"}
    * @param outputs rows after pruning
    * @param inputs columns after pruning
    * @param originalOutputs rows before pruning
@@ -62,16 +62,18 @@ public record SparsityReport(List<Layer> layers) {
    */
   public static SparsityReport of(Network original, Network pruned, Masks masks) {
     masks.requireMatches(pruned);
-    if (original.layers().size() != pruned.layers().size()) {
-      throw new IllegalArgumentException("original has " + original.layers().size()
-          + " layers, pruned has " + pruned.layers().size());
+    List<WeightMatrices.Shape> before = WeightMatrices.shapes(original);
+    List<WeightMatrices.Shape> after = WeightMatrices.shapes(pruned);
+    if (before.size() != after.size()) {
+      throw new IllegalArgumentException("original has " + before.size()
+          + " weight matrices, pruned has " + after.size());
     }
     List<Layer> rows = new ArrayList<>();
-    for (int i = 0; i < pruned.layers().size(); i++) {
-      DenseLayer before = original.layers().get(i);
-      DenseLayer after = pruned.layers().get(i);
-      rows.add(new Layer("layer " + i, after.outputs(), after.inputs(), before.outputs(),
-          before.inputs(), (long) before.outputs() * before.inputs(), masks.kept(i)));
+    for (int i = 0; i < after.size(); i++) {
+      WeightMatrices.Shape was = before.get(i);
+      WeightMatrices.Shape now = after.get(i);
+      rows.add(new Layer(now.name(), now.rows(), now.cols(), was.rows(), was.cols(), was.size(),
+          masks.kept(i)));
     }
     return new SparsityReport(rows);
   }

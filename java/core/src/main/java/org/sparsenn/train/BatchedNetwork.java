@@ -21,11 +21,20 @@ import org.sparsenn.model.Network;
  * (where the optimizer updates them with vectorised loops) and are copied off-heap once per
  * step by {@link #upload}; the weight gradients are copied back once per step. Not
  * thread-safe; close it to free the off-heap memory.
+ *
+ * <p>A network with recurrent layers reads each example as a sequence of
+ * {@code steps = exampleWidth / inputs} steps through a {@link RecurrentFront} (back-propagation
+ * through time), which hands one vector per sequence to the dense layers. The parameter arrays
+ * are then indexed like {@link org.sparsenn.prune.Masks}: each recurrent layer's {@code W} and
+ * {@code R} first (their biases the input and recurrent biases), then the dense layers.
  */
 final class BatchedNetwork implements AutoCloseable {
   private final Gemm gemm;
   private final int capacity;
   private final int layerCount;
+  /** Parameter index of dense layer 0: two per recurrent layer come first. */
+  private final int offset;
+  private final RecurrentFront front;
   private final int[] inputs;
   private final int[] outputs;
   private final Activation[] activations;
@@ -45,6 +54,8 @@ final class BatchedNetwork implements AutoCloseable {
   private final AlignedBuffer deltaBuffer;
   private final AlignedBuffer inputGradBuffer;
   private final AlignedBuffer weightGradBuffer;
+  /** The gradient at the dense layers' input, handed to the recurrent front. */
+  private final float[] inputGrad;
 
   /** Heap: per layer pre-activations and activations, and the running gradient. */
   private final float[][] preActivations;
@@ -52,19 +63,29 @@ final class BatchedNetwork implements AutoCloseable {
   private final float[][] deltas;
 
   BatchedNetwork(Network network, Gemm gemm, int capacity, boolean training) {
-    network.requireFeedForward("training");
+    this(network, gemm, capacity, training, network.inputs(), 0);
+  }
+
+  /**
+   * @param exampleWidth values per example: a recurrent network's input is read as
+   *     {@code exampleWidth / inputs} steps (a multiple, checked by the caller)
+   * @param truncation truncated BPTT: the steps the recurrent gradient flows back, 0 for all
+   */
+  BatchedNetwork(Network network, Gemm gemm, int capacity, boolean training, int exampleWidth,
+      int truncation) {
     this.gemm = gemm;
     this.capacity = capacity;
     this.template = network.layers();
     this.layerCount = template.size();
+    this.offset = 2 * network.recurrentLayers().size();
     this.softmaxOutput = network.softmaxOutput();
     inputs = new int[layerCount];
     outputs = new int[layerCount];
     activations = new Activation[layerCount];
-    weights = new float[layerCount][];
-    biases = new float[layerCount][];
-    weightGrads = new float[layerCount][];
-    biasGrads = new float[layerCount][];
+    weights = new float[offset + layerCount][];
+    biases = new float[offset + layerCount][];
+    weightGrads = new float[offset + layerCount][];
+    biasGrads = new float[offset + layerCount][];
     weightBuffers = new AlignedBuffer[layerCount];
     layerInputs = new AlignedBuffer[layerCount];
     preActivations = new float[layerCount][];
@@ -73,27 +94,34 @@ final class BatchedNetwork implements AutoCloseable {
     int widest = 0;
     int largest = 0;
     List<AlignedBuffer> made = new ArrayList<>();
+    RecurrentFront recurrent = null;
     try {
+      if (network.isRecurrent()) {
+        recurrent = new RecurrentFront(network.recurrentLayers(), network.sequenceOutput(), gemm,
+            capacity, exampleWidth / network.inputs(), truncation, training, weights, biases,
+            weightGrads, biasGrads);
+      }
       for (int l = 0; l < layerCount; l++) {
         DenseLayer layer = template.get(l);
+        int p = offset + l;
         inputs[l] = layer.inputs();
         outputs[l] = layer.outputs();
         activations[l] = layer.activation();
-        weights[l] = layer.weights();
-        biases[l] = layer.bias();
-        weightBuffers[l] = track(made, AlignedBuffer.allocateFloats(weights[l].length));
+        weights[p] = layer.weights();
+        biases[p] = layer.bias();
+        weightBuffers[l] = track(made, AlignedBuffer.allocateFloats(weights[p].length));
         layerInputs[l] = track(made, AlignedBuffer.allocateFloats((long) capacity * inputs[l]));
         preActivations[l] = new float[capacity * outputs[l]];
         activationsOut[l] = layer.activation().kind() == Activation.Kind.IDENTITY
             ? preActivations[l] : new float[capacity * outputs[l]];
         widest = Math.max(widest, Math.max(inputs[l], outputs[l]));
-        largest = Math.max(largest, weights[l].length);
+        largest = Math.max(largest, weights[p].length);
         if (training) {
-          weightGrads[l] = new float[weights[l].length];
-          biasGrads[l] = new float[outputs[l]];
+          weightGrads[p] = new float[weights[p].length];
+          biasGrads[p] = new float[outputs[l]];
           deltas[l] = new float[capacity * outputs[l]];
         }
-        upload(l);
+        upload(p);
       }
       lastOutput = track(made,
           AlignedBuffer.allocateFloats((long) capacity * outputs[layerCount - 1]));
@@ -102,10 +130,15 @@ final class BatchedNetwork implements AutoCloseable {
       inputGradBuffer = training
           ? track(made, AlignedBuffer.allocateFloats((long) capacity * widest)) : null;
       weightGradBuffer = training ? track(made, AlignedBuffer.allocateFloats(largest)) : null;
+      inputGrad = training && recurrent != null ? new float[capacity * inputs[0]] : null;
     } catch (RuntimeException | Error e) {
       made.forEach(AlignedBuffer::close);
+      if (recurrent != null) {
+        recurrent.close();
+      }
       throw e;
     }
+    this.front = recurrent;
   }
 
   private static AlignedBuffer track(List<AlignedBuffer> made, AlignedBuffer buffer) {
@@ -117,16 +150,14 @@ final class BatchedNetwork implements AutoCloseable {
     return capacity;
   }
 
+  /** Parameter sets (weights with their biases): the recurrent matrices, then dense layers. */
   int layerCount() {
-    return layerCount;
+    return offset + layerCount;
   }
 
-  int inputs(int layer) {
-    return inputs[layer];
-  }
-
-  int outputs(int layer) {
-    return outputs[layer];
+  /** Values of one example: the first layer's inputs, or a whole sequence's. */
+  int inputWidth() {
+    return front != null ? front.inputWidth() : inputs[0];
   }
 
   int outputWidth() {
@@ -137,9 +168,13 @@ final class BatchedNetwork implements AutoCloseable {
     return softmaxOutput;
   }
 
-  /** Copies layer {@code l}'s heap weights to its off-heap buffer (after they changed). */
-  void upload(int l) {
-    weightBuffers[l].putFloats(0, weights[l]);
+  /** Copies parameter set {@code p}'s heap weights off-heap (after they changed). */
+  void upload(int p) {
+    if (p < offset) {
+      front.uploadMatrix(p);
+      return;
+    }
+    weightBuffers[p - offset].putFloats(0, weights[p]);
   }
 
   /**
@@ -148,7 +183,8 @@ final class BatchedNetwork implements AutoCloseable {
    * first {@code rows x outputWidth()} floats are valid, overwritten by the next call.
    */
   float[] forward(float[] input, int rows) {
-    layerInputs[0].putFloats(0, input, 0, rows * inputs[0]);
+    float[] first = front != null ? front.forward(input, rows) : input;
+    layerInputs[0].putFloats(0, first, 0, rows * inputs[0]);
     for (int l = 0; l < layerCount; l++) {
       int in = inputs[l];
       int out = outputs[l];
@@ -158,7 +194,7 @@ final class BatchedNetwork implements AutoCloseable {
           0f, target, 0, out);
       float[] z = preActivations[l];
       target.getFloats(0, z, 0, count);
-      float[] bias = biases[l];
+      float[] bias = biases[offset + l];
       for (int r = 0; r < rows; r++) {
         int base = r * out;
         for (int j = 0; j < out; j++) {
@@ -185,7 +221,7 @@ final class BatchedNetwork implements AutoCloseable {
       int out = outputs[l];
       int count = rows * out;
       ActivationMath.backward(activations[l], preActivations[l], activationsOut[l], delta, count);
-      float[] biasGrad = biasGrads[l];
+      float[] biasGrad = biasGrads[offset + l];
       java.util.Arrays.fill(biasGrad, 0f);
       for (int r = 0; r < rows; r++) {
         int base = r * out;
@@ -196,13 +232,16 @@ final class BatchedNetwork implements AutoCloseable {
       deltaBuffer.putFloats(0, delta, 0, count);
       gemm.sgemm(true, false, out, in, rows, 1f, deltaBuffer, 0, out, layerInputs[l], 0, in, 0f,
           weightGradBuffer, 0, in);
-      weightGradBuffer.getFloats(0, weightGrads[l], 0, out * in);
-      if (l > 0) {
+      weightGradBuffer.getFloats(0, weightGrads[offset + l], 0, out * in);
+      if (l > 0 || front != null) {
         gemm.sgemm(false, false, rows, in, out, 1f, deltaBuffer, 0, out, weightBuffers[l], 0, in,
             0f, inputGradBuffer, 0, in);
-        delta = deltas[l - 1];
+        delta = l > 0 ? deltas[l - 1] : inputGrad;
         inputGradBuffer.getFloats(0, delta, 0, rows * in);
       }
+    }
+    if (front != null) {
+      front.backward(inputGrad);
     }
   }
 
@@ -211,8 +250,12 @@ final class BatchedNetwork implements AutoCloseable {
     List<DenseLayer> layers = new ArrayList<>();
     for (int l = 0; l < layerCount; l++) {
       DenseLayer layer = template.get(l);
-      layers.add(new DenseLayer(inputs[l], outputs[l], weights[l], biases[l],
+      layers.add(new DenseLayer(inputs[l], outputs[l], weights[offset + l], biases[offset + l],
           layer.activation()));
+    }
+    if (front != null) {
+      return Network.sequence(front.toLayers(), original.sequenceOutput(), layers,
+          original.softmaxOutput());
     }
     return original.withLayers(layers);
   }
@@ -229,6 +272,9 @@ final class BatchedNetwork implements AutoCloseable {
     closeQuietly(deltaBuffer);
     closeQuietly(inputGradBuffer);
     closeQuietly(weightGradBuffer);
+    if (front != null) {
+      front.close();
+    }
   }
 
   private static void closeQuietly(AlignedBuffer buffer) {

@@ -41,7 +41,7 @@ public final class Evaluator {
     }
     Trainer.checkData(network, data, loss);
     try (BatchedNetwork net = new BatchedNetwork(network, Gemm.best(),
-        Math.min(BATCH, data.size()), false)) {
+        Math.min(BATCH, data.size()), false, data.featureCount(), 0)) {
       return evaluate(net, new InputRows(network, data.featureCount()), data, loss, k);
     }
   }
@@ -54,7 +54,7 @@ public final class Evaluator {
     int topK = Math.min(k, width);
     boolean labelled = data.hasLabels();
     boolean targets = data.hasTargets();
-    float[] input = new float[capacity * net.inputs(0)];
+    float[] input = new float[capacity * net.inputWidth()];
     int[] labels = new int[capacity];
     float[] target = new float[capacity * width];
     float[] probabilities = new float[width];

@@ -7,6 +7,8 @@ import java.util.SplittableRandom;
 import org.sparsenn.model.Activation;
 import org.sparsenn.model.DenseLayer;
 import org.sparsenn.model.Network;
+import org.sparsenn.model.RecurrentLayer;
+import org.sparsenn.model.SequenceOutput;
 
 /**
  * Starting weights for training from scratch. {@link #pytorchLinear} is what
@@ -69,5 +71,48 @@ public final class Initializers {
       bias[i] = (float) random.nextDouble(-bound, bound);
     }
     return new DenseLayer(inputs, outputs, weights, bias, activation);
+  }
+
+  /**
+   * A sequence classifier with PyTorch's default initialisation: {@code layers} stacked
+   * one-way recurrent layers of {@code hidden} units (every weight and bias of
+   * {@code torch.nn.LSTM}/{@code GRU}/{@code RNN} drawn from {@code U(-1/sqrt(hidden),
+   * 1/sqrt(hidden))}), the last step's hidden state into a linear layer of {@code classes}
+   * logits ({@link #pytorchLinear}). GRU takes PyTorch's form (reset after the recurrent
+   * product); a plain RNN runs tanh.
+   *
+   * @param inputs features per step
+   * @throws IllegalArgumentException if a size is below 1
+   * @throws NullPointerException if {@code cell} is null
+   */
+  public static Network pytorchSequence(RecurrentLayer.Cell cell, int inputs, int hidden,
+      int layers, int classes, long seed) {
+    Objects.requireNonNull(cell, "cell");
+    if (inputs < 1 || hidden < 1 || layers < 1 || classes < 1) {
+      throw new IllegalArgumentException("sizes must be positive, got inputs " + inputs
+          + ", hidden " + hidden + ", layers " + layers + ", classes " + classes);
+    }
+    SplittableRandom random = new SplittableRandom(seed);
+    double bound = 1 / Math.sqrt(hidden);
+    int gateRows = cell.gates() * hidden;
+    List<RecurrentLayer> recurrent = new ArrayList<>();
+    for (int l = 0; l < layers; l++) {
+      int in = l == 0 ? inputs : hidden;
+      recurrent.add(new RecurrentLayer(cell, RecurrentLayer.Direction.FORWARD, in, hidden,
+          Activation.TANH, cell == RecurrentLayer.Cell.GRU,
+          uniform(random, Math.multiplyExact(gateRows, in), bound),
+          uniform(random, Math.multiplyExact(gateRows, hidden), bound),
+          uniform(random, gateRows, bound), uniform(random, gateRows, bound)));
+    }
+    return Network.sequence(recurrent, SequenceOutput.LAST_STEP,
+        List.of(pytorchLinear(hidden, classes, Activation.IDENTITY, random)), false);
+  }
+
+  private static float[] uniform(SplittableRandom random, int n, double bound) {
+    float[] values = new float[n];
+    for (int i = 0; i < n; i++) {
+      values[i] = (float) random.nextDouble(-bound, bound);
+    }
+    return values;
   }
 }

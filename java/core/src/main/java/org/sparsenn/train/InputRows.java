@@ -14,7 +14,8 @@ final class InputRows {
   private final float[] row;
 
   InputRows(Network network, int featureCount) {
-    this.inputs = network.inputs();
+    // a recurrent network reads the whole row as its sequence
+    this.inputs = network.isRecurrent() ? featureCount : network.inputs();
     this.selection = network.hasInputSelection() ? network.inputFeatures() : null;
     this.row = selection == null ? null : new float[featureCount];
   }

@@ -81,7 +81,8 @@ final class OptimizerState {
 
   /**
    * One update of every parameter from the gradients in {@code net} at {@code lrFactor} times
-   * the learning rate, then the L1 proximal step on the weights; uploads the weights.
+   * the learning rate (the masked gradients clipped to {@link TrainerOptions#clipNorm()} first
+   * when it is set), then the L1 proximal step on the weights; uploads the weights.
    */
   void step(double lrFactor) {
     steps++;
@@ -89,11 +90,16 @@ final class OptimizerState {
     float decay = (float) options.weightDecay();
     float shrink = (float) (options.learningRate() * lrFactor * options.l1());
     for (int l = 0; l < keep.length; l++) {
+      if (keep[l] != null) {
+        multiply(net.weightGrads[l], keep[l]);
+      }
+    }
+    if (options.clipNorm() > 0) {
+      clip((float) options.clipNorm());
+    }
+    for (int l = 0; l < keep.length; l++) {
       float[] w = net.weights[l];
       float[] g = net.weightGrads[l];
-      if (keep[l] != null) {
-        multiply(g, keep[l]);
-      }
       update(w, g, weightMoment[l], weightSecond == null ? null : weightSecond[l], lr, decay);
       if (shrink > 0f) {
         softThreshold(w, shrink);
@@ -104,6 +110,34 @@ final class OptimizerState {
       update(net.biases[l], net.biasGrads[l], biasMoment[l],
           biasSecond == null ? null : biasSecond[l], lr, decay);
       net.upload(l);
+    }
+  }
+
+  /** Scales every gradient down so that their joint L2 norm is at most {@code maxNorm}. */
+  private void clip(float maxNorm) {
+    double squares = 0;
+    for (int l = 0; l < keep.length; l++) {
+      for (float g : net.weightGrads[l]) {
+        squares += (double) g * g;
+      }
+      for (float g : net.biasGrads[l]) {
+        squares += (double) g * g;
+      }
+    }
+    double norm = Math.sqrt(squares);
+    if (!(norm > maxNorm)) {
+      return;
+    }
+    float scale = (float) (maxNorm / norm);
+    for (int l = 0; l < keep.length; l++) {
+      scaleInPlace(net.weightGrads[l], scale);
+      scaleInPlace(net.biasGrads[l], scale);
+    }
+  }
+
+  private static void scaleInPlace(float[] values, float scale) {
+    for (int i = 0; i < values.length; i++) {
+      values[i] *= scale;
     }
   }
 

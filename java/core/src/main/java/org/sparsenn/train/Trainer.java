@@ -31,6 +31,11 @@ import org.sparsenn.prune.Masks;
  * <p>A network with an input selection (input features pruned away) is trained on data of
  * its original width, from which the selected features are taken.
  *
+ * <p>A network with recurrent layers reads each example's features as a sequence of
+ * {@code featureCount / inputs} steps (a 28x28 image: 28 steps of 28 pixels) and trains by
+ * back-propagation through time ({@link TrainerOptions#truncation()} steps, or all), its
+ * recurrent weights masked like the dense ones ({@link Masks} order).
+ *
  * <p>Immutable: {@code with*} methods return a new trainer. A trainer may be used from several
  * threads, each {@link #train} call having its own state; but OpenBLAS's thread count (see
  * {@link TrainerOptions#blasThreads()}) is process-wide.
@@ -171,7 +176,8 @@ public final class Trainer {
     int batch = Math.min(options.batchSize(), trainPart.size());
     int threads = options.blasThreads();
     int threadsBefore = threads > 0 ? Gemm.setBlasThreads(threads) : 0;
-    try (BatchedNetwork net = new BatchedNetwork(initial, gemm, batch, true)) {
+    try (BatchedNetwork net = new BatchedNetwork(initial, gemm, batch, true, data.featureCount(),
+        options.truncation())) {
       float[] soft = distilling ? teacherLogits(trainPart, batch) : null;
       return run(initial, masks, trainPart, validation, net, soft);
     } finally {
@@ -183,10 +189,11 @@ public final class Trainer {
 
   /** The teacher's logits for every example of {@code data}, row-major. */
   private float[] teacherLogits(Dataset data, int batch) {
-    try (BatchedNetwork net = new BatchedNetwork(teacher, gemm, batch, false)) {
+    try (BatchedNetwork net = new BatchedNetwork(teacher, gemm, batch, false,
+        data.featureCount(), 0)) {
       InputRows rows = new InputRows(teacher, data.featureCount());
       int width = net.outputWidth();
-      float[] input = new float[batch * teacher.inputs()];
+      float[] input = new float[batch * net.inputWidth()];
       float[] logits = new float[data.size() * width];
       for (int from = 0; from < data.size(); from += batch) {
         int count = Math.min(batch, data.size() - from);
@@ -209,7 +216,7 @@ public final class Trainer {
     InputRows inputRows = new InputRows(initial, data.featureCount());
     boolean labelled = data.hasLabels();
     boolean useTargets = options.loss() == Loss.MSE && data.hasTargets();
-    float[] input = new float[capacity * initial.inputs()];
+    float[] input = new float[capacity * net.inputWidth()];
     int[] labels = new int[capacity];
     float[] targets = useTargets ? new float[capacity * width] : null;
     float[] grad = new float[capacity * width];
@@ -334,11 +341,16 @@ public final class Trainer {
    * @throws IllegalArgumentException naming the mismatch
    */
   public static void checkData(Network network, Dataset data, Loss loss) {
-    network.requireFeedForward("training and evaluation");
     if (data.isEmpty()) {
       throw new IllegalArgumentException("the data set is empty");
     }
-    if (data.featureCount() != network.originalInputs()) {
+    if (network.isRecurrent()) {
+      if (data.featureCount() % network.inputs() != 0) {
+        throw new IllegalArgumentException("the data has " + data.featureCount()
+            + " features per example, not a whole number of steps of the network's "
+            + network.inputs() + " inputs per step");
+      }
+    } else if (data.featureCount() != network.originalInputs()) {
       throw new IllegalArgumentException("the data has " + data.featureCount()
           + " features per example, the network takes " + network.originalInputs()
           + (network.hasInputSelection() ? " input features (" + network.inputs()

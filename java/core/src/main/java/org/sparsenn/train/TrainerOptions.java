@@ -37,12 +37,18 @@ import java.util.Objects;
  * @param distillation weight in {@code [0, 1]} of a teacher's softened outputs in the loss
  *     (Hinton et al. 2015); used when the trainer has a teacher ({@link Trainer#withTeacher})
  * @param temperature the softmax temperature of the distillation term, at least 1
+ * @param truncation recurrent networks: truncated back-propagation through time, the steps
+ *     (from the end of each direction's reading) through which the recurrent gradient flows
+ *     back; 0 for the whole sequence
+ * @param clipNorm if positive, each step's gradient (all weights and biases together) is
+ *     scaled down to this L2 norm when it is longer, as {@code clip_grad_norm_} does; 0 for no
+ *     clipping
  */
 public record TrainerOptions(int epochs, int batchSize, double learningRate,
     OptimizerKind optimizer, double momentum, double beta1, double beta2, double epsilon,
     double weightDecay, Loss loss, long seed, double validationFraction, int patience,
     boolean restoreBest, int blasThreads, LearningRateSchedule schedule, double warmup,
-    double l1, double distillation, double temperature) {
+    double l1, double distillation, double temperature, int truncation, double clipNorm) {
 
   /**
    * @throws IllegalArgumentException if a value is out of its range (named in the message)
@@ -74,6 +80,9 @@ public record TrainerOptions(int epochs, int batchSize, double learningRate,
         "distillation weight must be in [0, 1], got " + distillation);
     require(temperature >= 1 && Double.isFinite(temperature),
         "distillation temperature must be at least 1, got " + temperature);
+    require(truncation >= 0, "BPTT truncation must be non-negative steps, got " + truncation);
+    require(clipNorm >= 0 && Double.isFinite(clipNorm),
+        "gradient clipping norm must be non-negative, got " + clipNorm);
   }
 
   private static void require(boolean ok, String message) {
@@ -87,130 +96,144 @@ public record TrainerOptions(int epochs, int batchSize, double learningRate,
    * (0.9, 0.999) and epsilon 1e-8, no weight decay, softmax cross-entropy, seed 42, no
    * validation, no early stopping, restore best when validating, BLAS threads left alone,
    * a constant learning rate without warm-up, no L1 penalty, no distillation (temperature 2
-   * should it be turned on).
+   * should it be turned on), full back-propagation through time, no gradient clipping.
    */
   public static TrainerOptions defaults() {
     return new TrainerOptions(10, 64, 0.01, OptimizerKind.SGD, 0.9, 0.9, 0.999, 1e-8, 0,
         Loss.SOFTMAX_CROSS_ENTROPY, 42, 0, 0, true, 0, LearningRateSchedule.CONSTANT, 0, 0, 0,
-        2);
+        2, 0, 0);
   }
 
   /** These options with another epoch count. */
   public TrainerOptions withEpochs(int value) {
     return new TrainerOptions(value, batchSize, learningRate, optimizer, momentum, beta1, beta2,
         epsilon, weightDecay, loss, seed, validationFraction, patience, restoreBest, blasThreads,
-        schedule, warmup, l1, distillation, temperature);
+        schedule, warmup, l1, distillation, temperature, truncation, clipNorm);
   }
 
   /** These options with another batch size. */
   public TrainerOptions withBatchSize(int value) {
     return new TrainerOptions(epochs, value, learningRate, optimizer, momentum, beta1, beta2,
         epsilon, weightDecay, loss, seed, validationFraction, patience, restoreBest, blasThreads,
-        schedule, warmup, l1, distillation, temperature);
+        schedule, warmup, l1, distillation, temperature, truncation, clipNorm);
   }
 
   /** These options with another learning rate. */
   public TrainerOptions withLearningRate(double value) {
     return new TrainerOptions(epochs, batchSize, value, optimizer, momentum, beta1, beta2, epsilon,
         weightDecay, loss, seed, validationFraction, patience, restoreBest, blasThreads, schedule,
-        warmup, l1, distillation, temperature);
+        warmup, l1, distillation, temperature, truncation, clipNorm);
   }
 
   /** These options with another optimizer. */
   public TrainerOptions withOptimizer(OptimizerKind value) {
     return new TrainerOptions(epochs, batchSize, learningRate, value, momentum, beta1, beta2,
         epsilon, weightDecay, loss, seed, validationFraction, patience, restoreBest, blasThreads,
-        schedule, warmup, l1, distillation, temperature);
+        schedule, warmup, l1, distillation, temperature, truncation, clipNorm);
   }
 
   /** These options with another SGD momentum. */
   public TrainerOptions withMomentum(double value) {
     return new TrainerOptions(epochs, batchSize, learningRate, optimizer, value, beta1, beta2,
         epsilon, weightDecay, loss, seed, validationFraction, patience, restoreBest, blasThreads,
-        schedule, warmup, l1, distillation, temperature);
+        schedule, warmup, l1, distillation, temperature, truncation, clipNorm);
   }
 
   /** These options with another weight decay. */
   public TrainerOptions withWeightDecay(double value) {
     return new TrainerOptions(epochs, batchSize, learningRate, optimizer, momentum, beta1, beta2,
         epsilon, value, loss, seed, validationFraction, patience, restoreBest, blasThreads,
-        schedule, warmup, l1, distillation, temperature);
+        schedule, warmup, l1, distillation, temperature, truncation, clipNorm);
   }
 
   /** These options with another loss. */
   public TrainerOptions withLoss(Loss value) {
     return new TrainerOptions(epochs, batchSize, learningRate, optimizer, momentum, beta1, beta2,
         epsilon, weightDecay, value, seed, validationFraction, patience, restoreBest, blasThreads,
-        schedule, warmup, l1, distillation, temperature);
+        schedule, warmup, l1, distillation, temperature, truncation, clipNorm);
   }
 
   /** These options with another seed. */
   public TrainerOptions withSeed(long value) {
     return new TrainerOptions(epochs, batchSize, learningRate, optimizer, momentum, beta1, beta2,
         epsilon, weightDecay, loss, value, validationFraction, patience, restoreBest, blasThreads,
-        schedule, warmup, l1, distillation, temperature);
+        schedule, warmup, l1, distillation, temperature, truncation, clipNorm);
   }
 
   /** These options with another validation fraction. */
   public TrainerOptions withValidationFraction(double value) {
     return new TrainerOptions(epochs, batchSize, learningRate, optimizer, momentum, beta1, beta2,
         epsilon, weightDecay, loss, seed, value, patience, restoreBest, blasThreads, schedule,
-        warmup, l1, distillation, temperature);
+        warmup, l1, distillation, temperature, truncation, clipNorm);
   }
 
   /** These options with another early-stopping patience. */
   public TrainerOptions withPatience(int value) {
     return new TrainerOptions(epochs, batchSize, learningRate, optimizer, momentum, beta1, beta2,
         epsilon, weightDecay, loss, seed, validationFraction, value, restoreBest, blasThreads,
-        schedule, warmup, l1, distillation, temperature);
+        schedule, warmup, l1, distillation, temperature, truncation, clipNorm);
   }
 
   /** These options with or without restoring the best epoch. */
   public TrainerOptions withRestoreBest(boolean value) {
     return new TrainerOptions(epochs, batchSize, learningRate, optimizer, momentum, beta1, beta2,
         epsilon, weightDecay, loss, seed, validationFraction, patience, value, blasThreads,
-        schedule, warmup, l1, distillation, temperature);
+        schedule, warmup, l1, distillation, temperature, truncation, clipNorm);
   }
 
   /** These options with another OpenBLAS thread count (0 leaves it alone). */
   public TrainerOptions withBlasThreads(int value) {
     return new TrainerOptions(epochs, batchSize, learningRate, optimizer, momentum, beta1, beta2,
         epsilon, weightDecay, loss, seed, validationFraction, patience, restoreBest, value,
-        schedule, warmup, l1, distillation, temperature);
+        schedule, warmup, l1, distillation, temperature, truncation, clipNorm);
   }
 
   /** These options with another learning-rate schedule. */
   public TrainerOptions withSchedule(LearningRateSchedule value) {
     return new TrainerOptions(epochs, batchSize, learningRate, optimizer, momentum, beta1, beta2,
         epsilon, weightDecay, loss, seed, validationFraction, patience, restoreBest, blasThreads,
-        value, warmup, l1, distillation, temperature);
+        value, warmup, l1, distillation, temperature, truncation, clipNorm);
   }
 
   /** These options with another warm-up share. */
   public TrainerOptions withWarmup(double value) {
     return new TrainerOptions(epochs, batchSize, learningRate, optimizer, momentum, beta1, beta2,
         epsilon, weightDecay, loss, seed, validationFraction, patience, restoreBest, blasThreads,
-        schedule, value, l1, distillation, temperature);
+        schedule, value, l1, distillation, temperature, truncation, clipNorm);
   }
 
   /** These options with another L1 coefficient. */
   public TrainerOptions withL1(double value) {
     return new TrainerOptions(epochs, batchSize, learningRate, optimizer, momentum, beta1, beta2,
         epsilon, weightDecay, loss, seed, validationFraction, patience, restoreBest, blasThreads,
-        schedule, warmup, value, distillation, temperature);
+        schedule, warmup, value, distillation, temperature, truncation, clipNorm);
   }
 
   /** These options with another distillation weight. */
   public TrainerOptions withDistillation(double value) {
     return new TrainerOptions(epochs, batchSize, learningRate, optimizer, momentum, beta1, beta2,
         epsilon, weightDecay, loss, seed, validationFraction, patience, restoreBest, blasThreads,
-        schedule, warmup, l1, value, temperature);
+        schedule, warmup, l1, value, temperature, truncation, clipNorm);
   }
 
   /** These options with another distillation temperature. */
   public TrainerOptions withTemperature(double value) {
     return new TrainerOptions(epochs, batchSize, learningRate, optimizer, momentum, beta1, beta2,
         epsilon, weightDecay, loss, seed, validationFraction, patience, restoreBest, blasThreads,
-        schedule, warmup, l1, distillation, value);
+        schedule, warmup, l1, distillation, value, truncation, clipNorm);
+  }
+
+  /** These options with another BPTT truncation (0: the whole sequence). */
+  public TrainerOptions withTruncation(int value) {
+    return new TrainerOptions(epochs, batchSize, learningRate, optimizer, momentum, beta1, beta2,
+        epsilon, weightDecay, loss, seed, validationFraction, patience, restoreBest, blasThreads,
+        schedule, warmup, l1, distillation, temperature, value, clipNorm);
+  }
+
+  /** These options with another gradient-clipping norm (0: no clipping). */
+  public TrainerOptions withClipNorm(double value) {
+    return new TrainerOptions(epochs, batchSize, learningRate, optimizer, momentum, beta1, beta2,
+        epsilon, weightDecay, loss, seed, validationFraction, patience, restoreBest, blasThreads,
+        schedule, warmup, l1, distillation, temperature, truncation, value);
   }
 }

@@ -14,15 +14,21 @@ final class LatencyMeter {
 
   private LatencyMeter() {}
 
-  /** Median µs per call of {@code session} on {@code batch} rows of {@code inputs}. */
-  static double medianMicros(Session session, float[] inputs, int batch, long budgetNanos) {
-    float[] x = Arrays.copyOf(inputs, batch * session.inputs());
+  /**
+   * Median µs per call of {@code session} on {@code batch} rows of {@code inputs}; a session that
+   * reads sequences gets {@code batch} sequences of {@code inputs.length / rows} values each.
+   */
+  static double medianMicros(Session session, float[] inputs, int rows, int batch,
+      long budgetNanos) {
+    int width = inputs.length / rows;
+    int steps = session.readsSequences() ? width / session.inputs() : 0;
+    float[] x = Arrays.copyOf(inputs, batch * width);
     float[] y = new float[batch * session.outputs()];
     long start = System.nanoTime();
     // Warm-up: half the budget (the JIT compiles each new session's path), at least 5 calls.
     int calls = 0;
     while (calls < 5 || System.nanoTime() - start < budgetNanos / 2) {
-      session.run(x, batch, y);
+      run(session, x, batch, steps, y);
       calls++;
     }
     double perCall = (System.nanoTime() - start) / (double) calls;
@@ -32,12 +38,20 @@ final class LatencyMeter {
     while (taken < MAX_SAMPLES && (taken < 3 || System.nanoTime() - start < budgetNanos)) {
       long t0 = System.nanoTime();
       for (int i = 0; i < loops; i++) {
-        session.run(x, batch, y);
+        run(session, x, batch, steps, y);
       }
       samples[taken++] = (System.nanoTime() - t0) / 1000.0 / loops;
     }
     double[] sorted = Arrays.copyOf(samples, taken);
     Arrays.sort(sorted);
     return sorted[taken / 2];
+  }
+
+  private static void run(Session session, float[] x, int batch, int steps, float[] y) {
+    if (steps > 0) {
+      session.runSequences(x, batch, steps, y);
+    } else {
+      session.run(x, batch, y);
+    }
   }
 }

@@ -57,6 +57,14 @@ public enum SweepMethod {
         + Arrays.stream(values()).map(SweepMethod::label).toList());
   }
 
+  /**
+   * Whether its pruners handle recurrent layers (their W and R as weight matrices): magnitude
+   * and block pruning do.
+   */
+  public boolean handlesRecurrent() {
+    return this == MAGNITUDE || this == MAGNITUDE_LAYER || this == BLOCK || this == BLOCK16X1;
+  }
+
   /** Whether its pruners keep layer shapes, so it can prune gradually during training. */
   boolean keepsShapes() {
     return this != NEURON;

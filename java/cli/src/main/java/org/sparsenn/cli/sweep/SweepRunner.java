@@ -89,10 +89,11 @@ public final class SweepRunner {
     double denseAccuracy = accuracy(original);
     try (Session dense = Session.create(original, denseOptions())) {
       // A first, discarded pass warms up the JIT, which is cold at the start of the sweep.
-      LatencyMeter.medianMicros(dense, inputs, settings.batch(), settings.latencyBudgetNanos());
+      long budget = settings.latencyBudgetNanos();
+      LatencyMeter.medianMicros(dense, inputs, sampleRows(), settings.batch(), budget);
       baseline = new double[] {
-        LatencyMeter.medianMicros(dense, inputs, 1, settings.latencyBudgetNanos()),
-        LatencyMeter.medianMicros(dense, inputs, settings.batch(), settings.latencyBudgetNanos())};
+        LatencyMeter.medianMicros(dense, inputs, sampleRows(), 1, budget),
+        LatencyMeter.medianMicros(dense, inputs, sampleRows(), settings.batch(), budget)};
     }
     SweepRow unpruned = null;
     for (SweepMethod method : settings.methods()) {
@@ -142,16 +143,16 @@ public final class SweepRunner {
     String plan1;
     String planBatch;
     try (Session session = Session.create(pruned, planned)) {
-      micros1 = LatencyMeter.medianMicros(session, inputs, 1, budget);
-      microsBatch = LatencyMeter.medianMicros(session, inputs, batch, budget);
+      micros1 = LatencyMeter.medianMicros(session, inputs, sampleRows(), 1, budget);
+      microsBatch = LatencyMeter.medianMicros(session, inputs, sampleRows(), batch, budget);
       plan1 = methods(session.plan(), true);
       planBatch = methods(session.plan(), false);
     }
     double dense1;
     double denseBatch;
     try (Session session = Session.create(pruned, dense)) {
-      dense1 = LatencyMeter.medianMicros(session, inputs, 1, budget);
-      denseBatch = LatencyMeter.medianMicros(session, inputs, batch, budget);
+      dense1 = LatencyMeter.medianMicros(session, inputs, sampleRows(), 1, budget);
+      denseBatch = LatencyMeter.medianMicros(session, inputs, sampleRows(), batch, budget);
     }
     // Zero or removed weights over the original model's, as measured in the pruned weights.
     double sparsity = SparsityReport.of(original, pruned, Masks.ofNonzeros(pruned))
@@ -200,12 +201,14 @@ public final class SweepRunner {
         .collect(Collectors.joining(" "));
   }
 
-  /** Inputs for the latency runs: the first test rows (repeated if there are few). */
   /**
    * The planner's calibration inputs: the first test images (real inputs, whose zeros decide
    * formats that skip them).
    */
   private float[][] calibrationInputs() {
+    if (original.isRecurrent()) {
+      return null; // feed-forward rows only: a recurrent network is planned without them
+    }
     int features = original.originalInputs();
     float[][] rows = new float[Math.min(test.size(), CALIBRATION_ROWS)][features];
     for (int r = 0; r < rows.length; r++) {
@@ -214,9 +217,17 @@ public final class SweepRunner {
     return rows;
   }
 
+  private int sampleRows() {
+    return Math.max(1, settings.batch());
+  }
+
+  /**
+   * Inputs for the latency runs: the first test rows (repeated if there are few); for a
+   * recurrent network each row is a whole sequence.
+   */
   private float[] sampleInputs() {
-    int rows = Math.max(1, settings.batch());
-    int features = original.originalInputs();
+    int rows = sampleRows();
+    int features = original.isRecurrent() ? test.featureCount() : original.originalInputs();
     float[] inputs = new float[rows * features];
     for (int r = 0; r < rows; r++) {
       test.copyFeatures(r % test.size(), r % test.size() + 1, inputs, r * features);

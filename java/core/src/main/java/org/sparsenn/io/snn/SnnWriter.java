@@ -284,7 +284,8 @@ public final class SnnWriter {
         Activation.IDENTITY);
     LayerStorage storage = choose(matrix, choice);
     if (storage != LayerStorage.DENSE && !storage.isCsr()) {
-      storage = choose(matrix, SnnWriteOptions.StorageChoice.AUTO);
+      // bf16 and bsr16 are feed-forward storages: the smaller of dense and CSR instead
+      storage = smallerOfDenseAndCsr(matrix);
     }
     entry.put("storage", storage.label());
     ObjectNode sections = entry.putObject("sections");
@@ -312,6 +313,15 @@ public final class SnnWriter {
     arrays.add(new Object[] {data});
   }
 
+  /** Dense or the narrowest CSR, whichever stores {@code layer} in fewer bytes. */
+  private static LayerStorage smallerOfDenseAndCsr(DenseLayer layer) {
+    LayerStorage csr = narrowestCsr(layer.inputs());
+    long stored = LayerStorage.storedEntries(layer.weightView());
+    long csrBytes = csr.storageBytes(layer.outputs(), layer.inputs(), stored);
+    long denseBytes = LayerStorage.DENSE.storageBytes(layer.outputs(), layer.inputs(), stored);
+    return csrBytes < denseBytes ? csr : LayerStorage.DENSE;
+  }
+
   /** The storage for one layer under {@code choice}. */
   static LayerStorage choose(DenseLayer layer, SnnWriteOptions.StorageChoice choice) {
     LayerStorage csr = narrowestCsr(layer.inputs());
@@ -334,17 +344,15 @@ public final class SnnWriter {
         return narrow;
       default:
         long stored = LayerStorage.storedEntries(layer.weightView());
-        long csrBytes = csr.storageBytes(layer.outputs(), layer.inputs(), stored);
-        long denseBytes = LayerStorage.DENSE.storageBytes(layer.outputs(), layer.inputs(),
-            stored);
-        LayerStorage smaller = csrBytes < denseBytes ? csr : LayerStorage.DENSE;
+        LayerStorage smaller = smallerOfDenseAndCsr(layer);
+        long smallerBytes = smaller.storageBytes(layer.outputs(), layer.inputs(), stored);
         // weights pruned in 16x1 blocks: the blocks as the bsr16 kernels run them, if smaller
         // (an all-zero layer stays CSR, which every reader since 1.0 reads)
         if (LayerStorage.BSR16.fits(layer.inputs()) && stored > 0) {
           long blockBytes = LayerStorage.BSR16.storageBytes(layer.outputs(), layer.inputs(),
               LayerStorage.blockCount(layer.weightView(), layer.outputs(), layer.inputs())
                   * BlockOperand.PANEL_ROWS);
-          if (blockBytes < Math.min(csrBytes, denseBytes)) {
+          if (blockBytes < smallerBytes) {
             return LayerStorage.BSR16;
           }
         }

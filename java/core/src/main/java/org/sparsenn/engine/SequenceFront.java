@@ -31,6 +31,7 @@ final class SequenceFront implements AutoCloseable {
   private final int maxGateRows;
   private final int maxHidden;
   private final int maxWidth;
+  private final boolean lastSequenceRead;
   private final ThreadLocal<Buffers> buffers = new ThreadLocal<>();
   private final Queue<Buffers> allBuffers = new ConcurrentLinkedQueue<>();
 
@@ -48,6 +49,11 @@ final class SequenceFront implements AutoCloseable {
       widest = Math.max(widest, op.layer().outputs());
     }
     this.maxGateRows = gateRows;
+    // the last layer's output sequence is read only for the last step of a backward direction:
+    // otherwise what the dense layers read is the final state
+    RecurrentLayer last = ops.get(ops.size() - 1).layer();
+    this.lastSequenceRead = output == SequenceOutput.LAST_STEP
+        && last.direction() != RecurrentLayer.Direction.FORWARD;
     this.maxHidden = hidden;
     this.maxWidth = widest;
   }
@@ -127,12 +133,12 @@ final class SequenceFront implements AutoCloseable {
     AlignedBuffer sequence = s.y;
     for (int i = 0; i < ops.size(); i++) {
       boolean last = i + 1 == ops.size();
-      AlignedBuffer y = last && output == SequenceOutput.FINAL_STATE ? null : sequence;
+      AlignedBuffer y = last && !lastSequenceRead ? null : sequence;
       ops.get(i).run(s.work, in, batch, steps, y, s.finalState);
       sequence = in;
       in = y;
     }
-    if (output == SequenceOutput.FINAL_STATE) {
+    if (!lastSequenceRead) {
       s.finalState.getFloats(0, s.rows, 0, width * batch);
     } else {
       // the last step's column of each row of the last layer's sequence

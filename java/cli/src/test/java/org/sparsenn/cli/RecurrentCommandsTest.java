@@ -73,6 +73,20 @@ class RecurrentCommandsTest {
   }
 
   @Test
+  void convertWritesAnOnnxModelThatInfersAsTheSource() {
+    Path exported = dir.resolve("exported.onnx");
+    CommandLineRun run = CommandLineRun.of("convert", model.toString(), "-o",
+        exported.toString());
+    assertEquals(0, run.status(), run.err());
+    Path x = dir.resolve("x.npy");
+    NpyWriter.write(x, new NpyArray(new int[] {3, 7, 6}, input, "<f4"));
+    Path y = dir.resolve("y.npy");
+    assertEquals(0, CommandLineRun.of("infer", "-m", exported.toString(), "-i", x.toString(),
+        "-o", y.toString()).status());
+    assertClose(expected, NpyReader.read(y).data());
+  }
+
+  @Test
   void inspectListsTheRecurrentLayers() {
     CommandLineRun run = CommandLineRun.of("inspect", model.toString());
     assertEquals(0, run.status(), run.err());

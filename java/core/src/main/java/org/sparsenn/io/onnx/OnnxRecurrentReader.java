@@ -30,7 +30,9 @@ import org.sparsenn.model.SequenceOutput;
  * {@code Transpose} (perm {@code [0, 2, 1, 3]}) and {@code Reshape} to {@code [0, 0, -1]}
  * (bidirectional); then {@code Transpose} (perm {@code [1, 0, 2]}) and {@code Gather} of the
  * last step on axis 1 ({@code y[:, -1, :]}), or, for a one-way last layer, {@code Gather} of its
- * final hidden state {@code Y_h} ({@code h_n[-1]}).
+ * final hidden state {@code Y_h} ({@code h_n[-1]}), or, for a bidirectional one, the
+ * {@code Transpose} (perm {@code [1, 0, 2]}) and {@code Reshape} to {@code [0, -1]} of
+ * {@code Y_h} that {@link OnnxWriter} writes (both final states, forward then backward).
  *
  * <p>Initial states: absent, or computed from the input's shape as the exporter writes them
  * ({@code Shape -> Gather -> Unsqueeze -> Concat -> ConstantOfShape}, sliced per layer, or a
@@ -439,6 +441,10 @@ final class OnnxRecurrentReader {
     String yh = rnn.getOutputCount() > 1 ? rnn.getOutput(1) : "";
     requireUnused(index, rnn, 2, "final cell state Y_c");
     List<Integer> users = yh.isEmpty() ? List.of() : dataUsers(yh);
+    if (top.direction() == Direction.BIDIRECTIONAL && users.size() == 1
+        && !reader.isGraphOutput(yh)) {
+      return joinedFinalStates(index, users.get(0), yh, layers);
+    }
     int gather = users.size() == 1 ? users.get(0) : -1;
     NodeProto node = gather < 0 ? null : graph.getNode(gather);
     boolean read = node != null && node.getOpType().equals("Gather")
@@ -455,6 +461,31 @@ final class OnnxRecurrentReader {
     }
     reader.visited[gather] = true;
     return new Front(layers, SequenceOutput.FINAL_STATE, node.getOutput(0), top.outputs());
+  }
+
+  /**
+   * Both final states of a bidirectional last layer, forward then backward, as
+   * {@link OnnxWriter} writes them: {@code Transpose} (perm {@code [1, 0, 2]}) of {@code Y_h}
+   * and {@code Reshape} to {@code [0, -1]}.
+   */
+  private Front joinedFinalStates(int index, int transpose, String yh,
+      List<RecurrentLayer> layers) {
+    RecurrentLayer top = layers.get(layers.size() - 1);
+    requireTranspose(transpose, yh, List.of(1L, 0L, 2L),
+        "final states Y_h to [batch, directions, hidden]");
+    String transposed = graph.getNode(transpose).getOutput(0);
+    int reshape = soleDataUser(transposed, "'" + transposed + "'");
+    NodeProto r = graph.getNode(reshape);
+    long[] shape = r.getOpType().equals("Reshape") && r.getInputCount() == 2
+        && r.getInput(0).equals(transposed) && reader.isConstant(r.getInput(1))
+        ? reader.constant(reshape, r.getInput(1)).ints() : null;
+    if (shape == null || shape.length != 2 || shape[0] != 0
+        || (shape[1] != -1 && shape[1] != top.outputs())) {
+      throw reader.error(reshape, "follows the Transpose of a bidirectional layer's final"
+          + " states; sparsenn expects a Reshape to [0, -1] there");
+    }
+    reader.visited[reshape] = true;
+    return new Front(layers, SequenceOutput.FINAL_STATE, r.getOutput(0), top.outputs());
   }
 
   // ---- one recurrent node -------------------------------------------------------------------

@@ -29,6 +29,9 @@ import org.sparsenn.io.onnx.proto.OnnxProtos.ValueInfoProto;
 import org.sparsenn.model.Activation;
 import org.sparsenn.model.DenseLayer;
 import org.sparsenn.model.Network;
+import org.sparsenn.model.RecurrentLayer;
+import org.sparsenn.model.RecurrentLayer.Cell;
+import org.sparsenn.model.SequenceOutput;
 
 /**
  * Writes a {@link Network} as an ONNX model (IR version 8, default-domain opset 17) that any
@@ -50,8 +53,10 @@ import org.sparsenn.model.Network;
  * {@link #MAX_INITIALIZER_BYTES} is written to a file with them as ONNX external data in
  * {@code <file name>.data} beside it, and refused by the in-memory forms.
  *
- * <p>Networks with recurrent layers are not exported yet: every form throws
- * {@link IllegalArgumentException} for them.
+ * <p>A recurrent network's input is {@code [batch, steps, features]} (symbolic batch and
+ * steps), and its front end is written as PyTorch exports a {@code batch_first} LSTM, GRU or
+ * RNN, ONNX's own layout and gate order, before the dense layers above (see
+ * {@code recurrentFrontEnd}); {@link OnnxReader} reads it back as the same network.
  */
 public final class OnnxWriter {
   /** The ONNX IR version written. */
@@ -202,11 +207,15 @@ public final class OnnxWriter {
 
   private static ModelProto build(Network network, Map<String, String> metadata,
       Initializers initializers) {
-    network.requireFeedForward("ONNX export");
     GraphProto.Builder graph = GraphProto.newBuilder().setName("sparsenn");
-    graph.addInput(floatInfo(INPUT, network.originalInputs()));
     List<DenseLayer> layers = network.layers();
     String x = INPUT;
+    if (network.isRecurrent()) {
+      graph.addInput(sequenceInfo(INPUT, network.inputs()));
+      x = recurrentFrontEnd(graph, network, initializers);
+    } else {
+      graph.addInput(floatInfo(INPUT, network.originalInputs()));
+    }
     if (network.hasInputSelection()) {
       // Pruned input features: the model still takes every original feature and keeps its own.
       graph.addInitializer(longs(SELECTED_FEATURES, network.inputFeatures()));
@@ -251,6 +260,160 @@ public final class OnnxWriter {
     return model.build();
   }
 
+  /**
+   * The recurrent front end as {@code torch.onnx.export} writes a {@code batch_first} model
+   * (what {@link OnnxRecurrentReader} reads): {@code Transpose} of the input to
+   * {@code [steps, batch, features]}, one {@code LSTM}/{@code GRU}/{@code RNN} node per layer
+   * ({@code rnn<i>}, initializers {@code rnn<i>.W}, {@code .R}, {@code .B} and the non-zero
+   * initial states, expanded over the batch), the Squeeze (one direction) or Transpose and
+   * Reshape (two) that make each layer's {@code Y} the next one's {@code X}, then the vector
+   * the dense layers read: the last step {@code y[:, -1, :]} ({@code Transpose} back to
+   * batch-first and {@code Gather} of index -1 on axis 1), or the final states {@code Y_h}
+   * ({@code Gather} of index -1 on axis 0 for one direction; {@code Transpose} to
+   * {@code [batch, 2, hidden]} and {@code Reshape} to {@code [batch, 2 * hidden]} for two).
+   *
+   * @return the name of the {@code [batch, width]} value the dense layers read
+   */
+  private static String recurrentFrontEnd(GraphProto.Builder graph, Network network,
+      Initializers initializers) {
+    List<RecurrentLayer> recurrent = network.recurrentLayers();
+    String stateShape = null;
+    graph.addNode(node("input_to_steps", "Transpose", "input_to_steps", INPUT)
+        .addAttribute(intsAttr("perm", 1, 0, 2)));
+    String x = "input_to_steps";
+    for (int i = 0; i < recurrent.size(); i++) {
+      RecurrentLayer layer = recurrent.get(i);
+      String name = "rnn" + i;
+      int dirs = layer.direction().count();
+      int gateRows = layer.gateRows();
+      graph.addInitializer(initializers.floats(name + ".W", layer.inputWeights(), dirs,
+          gateRows, layer.inputs()));
+      graph.addInitializer(initializers.floats(name + ".R", layer.recurrentWeights(), dirs,
+          gateRows, layer.hidden()));
+      float[] bias = new float[2 * dirs * gateRows];
+      for (int d = 0; d < dirs; d++) {
+        System.arraycopy(layer.inputBias(d), 0, bias, 2 * d * gateRows, gateRows);
+        System.arraycopy(layer.recurrentBias(d), 0, bias, (2 * d + 1) * gateRows, gateRows);
+      }
+      graph.addInitializer(initializers.floats(name + ".B", bias, dirs, 2L * gateRows));
+      float[] h0 = states(layer, false);
+      float[] c0 = layer.cell() == Cell.LSTM ? states(layer, true) : null;
+      if ((h0 != null || c0 != null) && stateShape == null) {
+        stateShape = stateShape(graph);
+      }
+      boolean last = i == recurrent.size() - 1;
+      boolean finalState = last && network.sequenceOutput() == SequenceOutput.FINAL_STATE;
+      NodeProto.Builder node = NodeProto.newBuilder().setName(name)
+          .setOpType(layer.cell().name())
+          .addInput(x).addInput(name + ".W").addInput(name + ".R").addInput(name + ".B")
+          .addOutput(name + ".Y")
+          .addAttribute(intAttr("hidden_size", layer.hidden()))
+          .addAttribute(stringAttr("direction",
+              layer.direction().name().toLowerCase(Locale.ROOT)));
+      if (h0 != null || c0 != null) {
+        node.addInput(""); // sequence_lens: sequences are read whole
+        node.addInput(h0 == null ? "" : expandedState(graph, initializers,
+            name + ".initial_h", h0, dirs, layer.hidden(), stateShape));
+      }
+      if (c0 != null) {
+        node.addInput(expandedState(graph, initializers, name + ".initial_c", c0, dirs,
+            layer.hidden(), stateShape));
+      }
+      if (finalState) {
+        node.addOutput(name + ".Y_h");
+      }
+      if (layer.linearBeforeReset()) {
+        node.addAttribute(intAttr("linear_before_reset", 1));
+      }
+      if (layer.cell() == Cell.RNN && layer.activation().equals(Activation.RELU)) {
+        AttributeProto.Builder activations = AttributeProto.newBuilder().setName("activations")
+            .setType(AttributeProto.AttributeType.STRINGS);
+        for (int d = 0; d < dirs; d++) {
+          activations.addStrings(ByteString.copyFromUtf8("Relu"));
+        }
+        node.addAttribute(activations);
+      }
+      graph.addNode(node);
+      if (finalState) {
+        return finalStates(graph, name, dirs);
+      }
+      x = sequenceOf(graph, name, dirs);
+    }
+    graph.addNode(node("steps_to_batch", "Transpose", "steps_to_batch", x)
+        .addAttribute(intsAttr("perm", 1, 0, 2)));
+    graph.addInitializer(longScalar("last_step.index", -1));
+    graph.addNode(node("last_step", "Gather", "last_step", "steps_to_batch", "last_step.index")
+        .addAttribute(intAttr("axis", 1)));
+    return "last_step";
+  }
+
+  /** A layer's initial hidden (or cell) states, every direction, or null if all are zero. */
+  private static float[] states(RecurrentLayer layer, boolean cell) {
+    int dirs = layer.direction().count();
+    float[] all = new float[dirs * layer.hidden()];
+    boolean nonzero = false;
+    for (int d = 0; d < dirs; d++) {
+      float[] s = cell ? layer.initialCell(d) : layer.initialHidden(d);
+      System.arraycopy(s, 0, all, d * layer.hidden(), s.length);
+      for (float v : s) {
+        nonzero |= v != 0f;
+      }
+    }
+    return nonzero ? all : null;
+  }
+
+  /** {@code [1, batch, 1]} from the input's shape, to expand the initial states over. */
+  private static String stateShape(GraphProto.Builder graph) {
+    graph.addNode(node("batch_size", "Shape", "batch_size", INPUT)
+        .addAttribute(intAttr("start", 0)).addAttribute(intAttr("end", 1)));
+    graph.addInitializer(longs("state_shape.one", new int[] {1}));
+    graph.addNode(node("state_shape", "Concat", "state_shape", "state_shape.one", "batch_size",
+        "state_shape.one").addAttribute(intAttr("axis", 0)));
+    return "state_shape";
+  }
+
+  /** A state {@code [dirs, 1, hidden]} expanded to {@code [dirs, batch, hidden]}. */
+  private static String expandedState(GraphProto.Builder graph, Initializers initializers,
+      String name, float[] values, int dirs, int hidden, String stateShape) {
+    graph.addInitializer(initializers.floats(name + ".value", values, dirs, 1, hidden));
+    graph.addNode(node(name, "Expand", name, name + ".value", stateShape));
+    return name;
+  }
+
+  /** A layer's {@code Y [steps, dirs, batch, hidden]} as {@code [steps, batch, dirs * hidden]}. */
+  private static String sequenceOf(GraphProto.Builder graph, String name, int dirs) {
+    String y = name + ".Y";
+    if (dirs == 1) {
+      graph.addInitializer(longs(name + ".squeeze_axes", new int[] {1}));
+      graph.addNode(node(name + ".squeeze", "Squeeze", name + ".sequence", y,
+          name + ".squeeze_axes"));
+    } else {
+      graph.addNode(node(name + ".transpose", "Transpose", name + ".transposed", y)
+          .addAttribute(intsAttr("perm", 0, 2, 1, 3)));
+      graph.addInitializer(longs(name + ".join_shape", new int[] {0, 0, -1}));
+      graph.addNode(node(name + ".join", "Reshape", name + ".sequence", name + ".transposed",
+          name + ".join_shape"));
+    }
+    return name + ".sequence";
+  }
+
+  /** The last layer's final states {@code Y_h} as {@code [batch, dirs * hidden]}. */
+  private static String finalStates(GraphProto.Builder graph, String name, int dirs) {
+    String yh = name + ".Y_h";
+    if (dirs == 1) {
+      graph.addInitializer(longScalar("final_state.index", -1));
+      graph.addNode(node("final_state", "Gather", "final_state", yh, "final_state.index")
+          .addAttribute(intAttr("axis", 0)));
+    } else {
+      graph.addNode(node("final_state.transpose", "Transpose", "final_state.transposed", yh)
+          .addAttribute(intsAttr("perm", 1, 0, 2)));
+      graph.addInitializer(longs("final_state.shape", new int[] {0, -1}));
+      graph.addNode(node("final_state", "Reshape", "final_state", "final_state.transposed",
+          "final_state.shape"));
+    }
+    return "final_state";
+  }
+
   /** The node(s) for one activation, named {@code name} (GELU: {@code name/div} ...). */
   private static void activation(GraphProto.Builder graph, Activation activation, String name,
       String in, String out) {
@@ -290,6 +453,34 @@ public final class OnnxWriter {
   private static AttributeProto intAttr(String name, long value) {
     return AttributeProto.newBuilder().setName(name).setType(AttributeProto.AttributeType.INT)
         .setI(value).build();
+  }
+
+  private static AttributeProto intsAttr(String name, long... values) {
+    AttributeProto.Builder a = AttributeProto.newBuilder().setName(name)
+        .setType(AttributeProto.AttributeType.INTS);
+    for (long v : values) {
+      a.addInts(v);
+    }
+    return a.build();
+  }
+
+  private static AttributeProto stringAttr(String name, String value) {
+    return AttributeProto.newBuilder().setName(name)
+        .setType(AttributeProto.AttributeType.STRING).setS(ByteString.copyFromUtf8(value))
+        .build();
+  }
+
+  /** {@code [batch, steps, features]} with symbolic batch and steps. */
+  private static ValueInfoProto sequenceInfo(String name, int features) {
+    TensorShapeProto shape = TensorShapeProto.newBuilder()
+        .addDim(TensorShapeProto.Dimension.newBuilder().setDimParam(BATCH))
+        .addDim(TensorShapeProto.Dimension.newBuilder().setDimParam("steps"))
+        .addDim(TensorShapeProto.Dimension.newBuilder().setDimValue(features))
+        .build();
+    return ValueInfoProto.newBuilder().setName(name)
+        .setType(TypeProto.newBuilder().setTensorType(
+            TypeProto.Tensor.newBuilder().setElemType(FLOAT).setShape(shape)))
+        .build();
   }
 
   private static ValueInfoProto floatInfo(String name, int features) {
@@ -375,6 +566,11 @@ public final class OnnxWriter {
       tensor.addInt64Data(v);
     }
     return tensor.build();
+  }
+
+  private static TensorProto longScalar(String name, long value) {
+    return TensorProto.newBuilder().setName(name).setDataType(TensorProto.DataType.INT64_VALUE)
+        .addInt64Data(value).build();
   }
 
   private static TensorProto scalar(String name, float value) {

@@ -84,6 +84,14 @@ extern "C" {
 #define SNN_SPMM_NM_ARGS \
   (row_begin, row_end, cols, window, row_slots, offsets, values, x, batch, bias, y, act, alpha)
 
+/* The recurrent gate epilogue (kernels.h, snn_f32_gates). */
+#define SNN_GATES_PARAMS                                                                      \
+  int32_t cell, int32_t hidden, int32_t batch, const float *projected,                       \
+      int64_t projected_stride, const float *product, float *h, float *c, float *out,        \
+      int64_t out_stride, int32_t act
+#define SNN_GATES_ARGS \
+  (cell, hidden, batch, projected, projected_stride, product, h, c, out, out_stride, act)
+
 /* A function type per slot, snn_<op>_<format>_kernel (the kernels' prototypes below). */
 #define SNN_SLOT(op, format, entry, params, args, act) \
   typedef void snn_##op##_##format##_kernel(params);

@@ -1431,6 +1431,230 @@ void check_transpose_dense(const char* name, snn_transpose_dense_kernel* fn,
 // Every slot of every table this CPU runs is filled; every registered kernel this CPU runs
 // matches its slot's scalar kernel (the scalar rows are the references, checked above against
 // double precision). Kernels of an ISA this CPU lacks are skipped, with a message.
+// --- recurrent gates -------------------------------------------------------------------------
+
+// One snn_f32_gates call's buffers: `steps` columns of projection (this step is column `step`),
+// the output sequence likewise, state and product; specials (NaN, +-inf, large) at chosen
+// places when `special`.
+struct GatesCase {
+  int32_t cell, hidden, batch, act;
+  int64_t projected_stride, out_stride;
+  bool with_out;
+  std::vector<float> projected, product, h, c, out;
+};
+
+int32_t gate_rows(int32_t cell) {
+  switch (cell) {
+    case SNN_CELL_LSTM:
+      return 4;
+    case SNN_CELL_GRU:
+    case SNN_CELL_GRU_RESET:
+      return 3;
+    case SNN_CELL_GRU_CANDIDATE:
+      return 3;  // the projection's rows; the product has one block
+    default:
+      return 1;
+  }
+}
+
+GatesCase make_gates_case(int32_t cell, int32_t hidden, int32_t batch, int32_t act, bool special,
+                          uint64_t seed) {
+  GatesCase g;
+  g.cell = cell;
+  g.hidden = hidden;
+  g.batch = batch;
+  g.act = act;
+  const int32_t steps = 3;
+  g.projected_stride = (int64_t)steps * batch;
+  g.out_stride = cell == SNN_CELL_GRU_RESET ? batch : (int64_t)steps * batch;
+  g.with_out = seed % 5 != 0;
+  const int32_t rows = gate_rows(cell) * hidden;
+  const int32_t product_rows = cell == SNN_CELL_GRU_CANDIDATE ? hidden : rows;
+  g.projected = random_vec((size_t)rows * g.projected_stride, seed);
+  g.product = random_vec((size_t)product_rows * batch, seed + 1);
+  g.h = random_vec((size_t)hidden * batch, seed + 2);
+  g.c = random_vec((size_t)hidden * batch, seed + 3);
+  for (float& v : g.projected) v *= 4.0f;
+  for (float& v : g.product) v *= 4.0f;
+  for (float& v : g.c) v *= 3.0f;
+  if (cell == SNN_CELL_GRU_CANDIDATE) {
+    for (float& v : g.c) v = 0.5f + 0.5f * v / 3.0f;  // z, in [0, 1]
+  }
+  g.out.assign((size_t)hidden * g.out_stride, kSentinel);
+  if (special) {
+    const float values[] = {NAN, INFINITY, -INFINITY, 30.0f, -30.0f, 100.0f, -100.0f, 0.0f};
+    Rng rng(seed + 4);
+    for (int k = 0; k < 6; k++) {
+      const float v = values[k % 8];
+      const size_t i = (size_t)(rng.next() % g.projected.size());
+      g.projected[i] = v;
+      g.product[(size_t)(rng.next() % g.product.size())] = values[(k + 3) % 8];
+    }
+  }
+  return g;
+}
+
+template <class Fn>
+void run_gates(GatesCase& g, Fn fn, int32_t step) {
+  const int64_t column = (int64_t)step * g.batch;
+  fn(g.cell, g.hidden, g.batch, g.projected.data() + column, g.projected_stride,
+     g.product.data(), g.h.data(), g.c.data(), g.with_out ? g.out.data() + (g.cell ==
+     SNN_CELL_GRU_RESET ? 0 : column) : NULL, g.out_stride, g.act);
+}
+
+// The documented bound: 8e-6 (1 + |h| + |c| + the sum of |q| over the gates, finite terms) of the scalar
+// kernel's result; NaN where it has NaN, the same infinity.
+std::string compare_gates(const GatesCase& before, const GatesCase& got, const GatesCase& want) {
+  const int32_t nb = before.batch;
+  const int32_t product_rows = (int32_t)(before.product.size() / nb);
+  const std::vector<float>* pairs[3][2] = {{&got.h, &want.h}, {&got.c, &want.c},
+                                           {&got.out, &want.out}};
+  const char* names[3] = {"h", "c", "out"};
+  for (int k = 0; k < 3; k++) {
+    const std::vector<float>& a = *pairs[k][0];
+    const std::vector<float>& b = *pairs[k][1];
+    for (size_t i = 0; i < b.size(); i++) {
+      if (memcmp(&b[i], &kSentinel, sizeof(float)) == 0) {
+        if (memcmp(&a[i], &kSentinel, sizeof(float)) != 0) {
+          return fmt("%s[%zu] written (%g) where the scalar kernel did not", names[k], i, a[i]);
+        }
+        continue;
+      }
+      // the unit and sequence of element i
+      const int64_t stride = k == 2 ? before.out_stride : nb;
+      const int32_t j = (int32_t)(i / stride);
+      const int32_t bb = (int32_t)(i % stride) % nb;
+      const size_t s = (size_t)j * nb + bb;
+      // non-finite terms make a non-finite result, compared exactly below
+      auto fin = [](float v) { return isfinite(v) ? fabs((double)v) : 0.0; };
+      double mag = 1.0 + fin(before.h[s]) + fin(before.c[s]);
+      for (int32_t r = j; r < product_rows; r += before.hidden) {
+        mag += fin(before.product[(size_t)r * nb + bb]);
+      }
+      const double w = b[i];
+      bool ok;
+      if (isnan(w)) {
+        ok = isnan(a[i]);
+      } else if (isinf(w)) {
+        ok = (double)a[i] == w;
+      } else {
+        ok = isfinite(a[i]) && fabs((double)a[i] - w) <= 8e-6 * mag;
+      }
+      if (!ok) return fmt("%s[%zu]: got %.9g, scalar %.9g (mag %g)", names[k], i, a[i], b[i], mag);
+    }
+  }
+  return "";
+}
+
+const int32_t kCells[] = {SNN_CELL_LSTM, SNN_CELL_GRU, SNN_CELL_GRU_RESET,
+                          SNN_CELL_GRU_CANDIDATE, SNN_CELL_RNN};
+
+// Every cell, hidden and batch sizes on and off the vector widths, three steps in a row (the
+// state carries), with and without the output sequence, specials in some.
+void check_gates_dense(const char* name, snn_gates_dense_kernel* fn,
+                       snn_gates_dense_kernel* ref) {
+  std::string err;
+  uint64_t seed = 7000;
+  for (int32_t cell : kCells) {
+    for (int32_t hidden : {1, 3, 4, 7, 8, 9, 16, 17, 33, 100}) {
+      for (int32_t batch : {1, 2, 3, 8, 9, 16, 17}) {
+        for (int32_t act : {SNN_ACT_TANH, SNN_ACT_RELU}) {
+          if (act == SNN_ACT_RELU && cell != SNN_CELL_RNN) continue;
+          for (bool special : {false, true}) {
+            GatesCase got = make_gates_case(cell, hidden, batch, act, special, seed++);
+            GatesCase want = got;
+            for (int32_t step = 0; step < 3 && err.empty(); step++) {
+              const GatesCase before = want;
+              run_gates(got, fn, step);
+              run_gates(want, ref, step);
+              err = compare_gates(before, got, want);
+              if (!err.empty()) {
+                err = fmt("cell=%d hidden=%d batch=%d act=%d special=%d out=%d step=%d: %s", cell,
+                          hidden, batch, act, special ? 1 : 0, got.with_out ? 1 : 0, step,
+                          err.c_str());
+              }
+              got = want;  // the next step starts from the same state
+            }
+            if (!err.empty()) break;
+          }
+        }
+      }
+    }
+  }
+  record(err.empty(), fmt("registry: %s against scalar: %s", name, err.c_str()));
+}
+
+// The scalar kernel against the formulas in double precision (libm's expf / tanhf are within
+// a few ulp), and the public entry point at every supported ISA.
+void test_gates() {
+  std::string err;
+  for (int32_t cell : kCells) {
+    GatesCase g = make_gates_case(cell, 13, 3, SNN_ACT_TANH, false, 7777 + cell);
+    g.with_out = true;
+    GatesCase want = g;
+    run_gates(want, snn_f32_gates__scalar, 1);
+    const int32_t nb = g.batch, hd = g.hidden;
+    auto sig = [](double x) { return 1.0 / (1.0 + exp(-x)); };
+    for (int32_t j = 0; j < hd && err.empty(); j++) {
+      for (int32_t b = 0; b < nb; b++) {
+        auto p = [&](int32_t gate) {
+          return (double)g.projected[(size_t)(gate * hd + j) * g.projected_stride + nb + b];
+        };
+        auto q = [&](int32_t gate) { return (double)g.product[(size_t)(gate * hd + j) * nb + b]; };
+        const size_t s = (size_t)j * nb + b;
+        double h = g.h[s], c = g.c[s], o = 0.0;
+        switch (cell) {
+          case SNN_CELL_LSTM:
+            c = sig(p(2) + q(2)) * c + sig(p(0) + q(0)) * tanh(p(3) + q(3));
+            h = sig(p(1) + q(1)) * tanh(c);
+            break;
+          case SNN_CELL_GRU: {
+            const double z = sig(p(0) + q(0));
+            h = (1 - z) * tanh(p(2) + sig(p(1) + q(1)) * q(2)) + z * h;
+            break;
+          }
+          case SNN_CELL_GRU_RESET:
+            c = sig(p(0) + q(0));
+            o = sig(p(1) + q(1)) * h;
+            break;
+          case SNN_CELL_GRU_CANDIDATE:
+            h = (1 - c) * tanh(p(2) + q(0)) + c * h;
+            break;
+          default:
+            h = tanh(p(0) + q(0));
+        }
+        if (cell != SNN_CELL_GRU_RESET) o = h;
+        const size_t oi = (size_t)j * g.out_stride + (cell == SNN_CELL_GRU_RESET ? 0 : nb) + b;
+        const double tol = 2e-6 * (1 + fabs(c) + fabs(h));
+        if (fabs(want.h[s] - h) > tol || fabs(want.c[s] - c) > tol || fabs(want.out[oi] - o) > tol) {
+          err = fmt("cell=%d j=%d b=%d: h %.9g / %.9g, c %.9g / %.9g, out %.9g / %.9g", cell, j, b,
+                    want.h[s], h, want.c[s], c, want.out[oi], o);
+          break;
+        }
+      }
+    }
+    for (int32_t isa : kIsas) {
+      if (!snn_isa_supported(isa) || !err.empty()) continue;
+      GatesCase got = g;
+      const int32_t status = snn_f32_gates(isa, cell, hd, nb, got.projected.data() + nb,
+                                           got.projected_stride, got.product.data(), got.h.data(),
+                                           got.c.data(), got.out.data() + (cell ==
+                                           SNN_CELL_GRU_RESET ? 0 : nb), got.out_stride,
+                                           SNN_ACT_TANH);
+      if (status != SNN_OK) err = fmt("snn_f32_gates isa=%s: status %d", snn_isa_name(isa), status);
+      if (err.empty()) err = compare_gates(g, got, want);
+      if (!err.empty()) err = fmt("isa=%s cell=%d: %s", snn_isa_name(isa), cell, err.c_str());
+    }
+  }
+  record(err.empty(), fmt("gates: scalar against double-precision formulas, entry point: %s",
+                          err.c_str()));
+  float h = 0.5f;
+  record(snn_f32_gates(SNN_ISA_SCALAR, SNN_CELL_RNN, 1, 1, &h, 1, &h, &h, NULL, NULL, 1, -1) ==
+                 SNN_ERR_BAD_ACTIVATION &&
+             h == 0.5f,
+         "snn_f32_gates with a bad activation: status and nothing written");
+}
+
 void test_registry() {
   for (int32_t isa : kIsas) {
     const snn_kernel_table* t = snn_kernel_table_for(isa);
@@ -1626,6 +1850,7 @@ int main() {
   test_csc16_zero_inputs();
   test_nm();
   test_transpose();
+  test_gates();
   test_registry();
   printf("%d passed, %d failed\n", g_passed, g_failed);
   return g_failed == 0 ? 0 : 1;

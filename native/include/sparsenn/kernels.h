@@ -278,6 +278,39 @@ int32_t snn_f32_spmm_nm(int32_t isa, int32_t row_begin, int32_t row_end, int32_t
                         const float* values, const float* x, int32_t batch, const float* bias,
                         float* y, int32_t act, float alpha);
 
+/* --- Recurrent gates ------------------------------------------------------------------------ */
+
+/* The cells of snn_f32_gates. Gate rows in ONNX order. */
+#define SNN_CELL_LSTM 0          /* rows i, o, f, c: c <- f c + i g, h <- o tanh(c) */
+#define SNN_CELL_GRU 1           /* linear_before_reset: rows z, r, h; the product's h rows hold
+                                  * R_h h + Rb_h: h <- (1 - z) tanh(p_h + r q_h) + z h */
+#define SNN_CELL_GRU_RESET 2     /* without linear_before_reset, first half: rows z, r of the
+                                  * product; c <- z (scratch), out <- r h (the next product's x) */
+#define SNN_CELL_GRU_CANDIDATE 3 /* second half: product = R_h (r h) (hidden rows), z read from
+                                  * c: h <- (1 - z) tanh(p_h + q) + z h */
+#define SNN_CELL_RNN 4           /* one row block: h <- act(p + q) */
+#define SNN_CELL_COUNT 5
+
+/* One step's gate math of a recurrent cell, fused, in place. For unit j < hidden of sequence
+ * b < batch and gate row block g (row g * hidden + j):
+ *   p_g = projected[(g * hidden + j) * projected_stride + b]   W x + biases for this step (the
+ *         step's column of the feature-major projection of all steps: projected_stride is its
+ *         column count)
+ *   q_g = product[(g * hidden + j) * batch + b]                 R h (feature-major)
+ *   h[j * batch + b], c[j * batch + b]                          the state, updated in place
+ *   out[j * out_stride + b]                                     the new h again (the output
+ *                                                               sequence), or NULL for none
+ * sigmoid(x) = 1 / (1 + exp(-x)); the SIMD kernels use math/'s vector exp, sigmoid and tanh
+ * (absolute error < 1e-6 each), so one step's h, c and out stay within 8e-6 (1 + |h| + |c| +
+ * the sum of |q_g|) of the scalar kernel's (tested, finite terms); NaN propagates, +-inf saturate the gates (tanh(+-inf) =
+ * +-1, sigmoid(+inf) = 1, sigmoid(-inf) = 0), as in libm and Java. `act` applies to
+ * SNN_CELL_RNN only (SNN_ACT_TANH or SNN_ACT_RELU in practice; any SNN_ACT_* with alpha 0);
+ * `c` is unused (may be NULL) for SNN_CELL_GRU and SNN_CELL_RNN. An unknown cell writes
+ * nothing. out must not overlap projected, product, h or c. */
+int32_t snn_f32_gates(int32_t isa, int32_t cell, int32_t hidden, int32_t batch,
+                      const float* projected, int64_t projected_stride, const float* product,
+                      float* h, float* c, float* out, int64_t out_stride, int32_t act);
+
 #ifdef __cplusplus
 }
 #endif

@@ -4,8 +4,11 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.Executor;
+import org.sparsenn.kernel.ActivationFunction;
 import org.sparsenn.kernel.AlignedBuffer;
 import org.sparsenn.kernel.Kernels;
+import org.sparsenn.kernel.internal.GateCell;
+import org.sparsenn.kernel.internal.RawKernels;
 import org.sparsenn.model.Activation;
 import org.sparsenn.model.DenseLayer;
 import org.sparsenn.model.Network;
@@ -19,8 +22,10 @@ import org.sparsenn.model.RecurrentLayer.Cell;
  *
  * <p>Each of W and R is a {@link LinearOp} planned on its own by the {@link Planner}, as a
  * dense layer is: dense or sparse by its own sparsity, and R once for batch 1 (matrix-vector
- * kernels) and once for batches. The gate math (sigmoid, tanh, the state updates) runs in Java
- * on heap copies of the products. Biases: {@code Wb + Rb} goes with the projection, except
+ * kernels) and once for batches. The gate math (sigmoid, tanh, the state updates) is one
+ * fused kernel call per step ({@link RawKernels#gates}) that reads the projection and the
+ * recurrent product where they lie, off-heap, and writes the state and the output sequence in
+ * place. Biases: {@code Wb + Rb} goes with the projection, except
  * for the GRU's candidate rows under {@code linear_before_reset}, whose {@code Rb} goes with
  * the recurrent product (the reset gate multiplies both). A GRU without
  * {@code linear_before_reset} splits R: the z and r rows multiply {@code h}, the candidate rows
@@ -32,6 +37,7 @@ import org.sparsenn.model.RecurrentLayer.Cell;
  */
 final class RecurrentOp implements AutoCloseable {
   private final RecurrentLayer layer;
+  private final RawKernels raw;
   private final int hidden;
   private final int gateRows;
   private final List<DirectionOps> directions = new ArrayList<>();
@@ -50,7 +56,7 @@ final class RecurrentOp implements AutoCloseable {
    */
   static RecurrentOp build(int index, RecurrentLayer layer, SessionOptions options,
       Kernels kernels, Executor executor) {
-    RecurrentOp op = new RecurrentOp(layer);
+    RecurrentOp op = new RecurrentOp(layer, RawKernels.of(kernels));
     try {
       op.buildDirections(index, options, kernels, executor);
       return op;
@@ -60,8 +66,9 @@ final class RecurrentOp implements AutoCloseable {
     }
   }
 
-  private RecurrentOp(RecurrentLayer layer) {
+  private RecurrentOp(RecurrentLayer layer, RawKernels raw) {
     this.layer = layer;
+    this.raw = raw;
     this.hidden = layer.hidden();
     this.gateRows = layer.gateRows();
   }
@@ -128,116 +135,69 @@ final class RecurrentOp implements AutoCloseable {
   /**
    * Runs every direction over the sequences in {@code x} ({@code inputs} rows of
    * {@code steps * batch} columns), writing the output sequence into {@code y}
-   * ({@code outputs} rows of the same columns) and each direction's last state into
-   * {@code finalState} ({@code outputs} rows of {@code batch}).
+   * ({@code outputs} rows of the same columns; null when no one reads it) and each direction's
+   * last state into {@code finalState} ({@code outputs} rows of {@code batch}). Per step: the
+   * recurrent product into the work's product buffer and one fused gate call that reads this
+   * step's column of the projection in place and updates the state in place; nothing is
+   * copied or allocated per step.
    */
-  void run(Work w, AlignedBuffer x, int batch, int steps, float[] y, float[] finalState) {
+  void run(Work w, AlignedBuffer x, int batch, int steps, AlignedBuffer y,
+      AlignedBuffer finalState) {
     int columns = steps * batch;
+    if (w.columns < columns || w.batch < batch) {
+      throw new IllegalStateException("work buffers for " + w.columns + " columns and batch "
+          + w.batch + ", run needs " + columns + " and " + batch);
+    }
     boolean reverse = layer.direction() == RecurrentLayer.Direction.REVERSE;
+    GateCell cell = switch (layer.cell()) {
+      case LSTM -> GateCell.LSTM;
+      case GRU -> layer.linearBeforeReset() ? GateCell.GRU : GateCell.GRU_RESET;
+      case RNN -> GateCell.RNN;
+    };
+    ActivationFunction activation = layer.cell() == Cell.RNN
+        && layer.activation().equals(Activation.RELU) ? ActivationFunction.RELU
+        : ActivationFunction.TANH;
     for (int d = 0; d < directions.size(); d++) {
       DirectionOps ops = directions.get(d);
       ops.projection().run(x, columns, w.projection);
-      w.projection.getFloats(0, w.projected, 0, gateRows * columns);
-      for (int j = 0; j < hidden; j++) {
-        for (int b = 0; b < batch; b++) {
-          w.h[j * batch + b] = ops.initialHidden()[j];
-          w.c[j * batch + b] = ops.initialCell()[j];
-        }
-      }
+      initialState(w, ops, batch);
       LinearOp recurrent = batch == 1 ? ops.recurrentSingle() : ops.recurrentBatched();
       LinearOp candidate = batch == 1 ? ops.candidateSingle() : ops.candidateBatched();
       boolean backward = reverse || d == 1;
+      long outputRows = (long) d * hidden * columns;
       for (int k = 0; k < steps; k++) {
         int t = backward ? steps - 1 - k : k;
-        w.state.putFloats(0, w.h, 0, hidden * batch);
-        recurrent.run(w.state, batch, w.product);
-        w.product.getFloats(0, w.recurrent, 0, recurrent.rows() * batch);
         int column = t * batch;
-        switch (layer.cell()) {
-          case LSTM -> lstmStep(w, columns, column, batch);
-          case GRU -> gruStep(w, candidate, columns, column, batch);
-          case RNN -> rnnStep(w, columns, column, batch);
+        recurrent.run(w.h, batch, w.product);
+        if (cell == GateCell.GRU_RESET) {
+          // reset before the product: c holds z, w.reset r * h, then R_h (r * h)
+          raw.gates(GateCell.GRU_RESET, hidden, batch, w.projection, column, columns,
+              w.product, w.h, w.c, w.reset, 0, batch, activation);
+          candidate.run(w.reset, batch, w.product);
+          raw.gates(GateCell.GRU_CANDIDATE, hidden, batch, w.projection, column, columns,
+              w.product, w.h, w.c, y, outputRows + column, columns, activation);
+        } else {
+          raw.gates(cell, hidden, batch, w.projection, column, columns, w.product, w.h, w.c, y,
+              outputRows + column, columns, activation);
         }
-        for (int j = 0; j < hidden; j++) {
-          System.arraycopy(w.h, j * batch, y, (d * hidden + j) * columns + column, batch);
-        }
       }
-      System.arraycopy(w.h, 0, finalState, d * hidden * batch, hidden * batch);
+      w.h.getFloats(0, w.stateCopy, 0, hidden * batch);
+      finalState.putFloats(d * hidden * batch, w.stateCopy, 0, hidden * batch);
     }
   }
 
-  /** {@code W x + bias} (projected) plus {@code R h} of gate row {@code row}, sequence b. */
-  private static float preactivation(Work w, int row, int columns, int column, int batch,
-      int b) {
-    return w.projected[row * columns + column + b] + w.recurrent[row * batch + b];
-  }
-
-  private void lstmStep(Work w, int columns, int column, int batch) {
+  /** Each sequence's state starts from the direction's initial state. */
+  private void initialState(Work w, DirectionOps ops, int batch) {
+    float[] initialHidden = ops.initialHidden();
+    float[] initialCell = ops.initialCell();
     for (int j = 0; j < hidden; j++) {
-      for (int b = 0; b < batch; b++) {
-        float in = sigmoid(preactivation(w, j, columns, column, batch, b));
-        float out = sigmoid(preactivation(w, hidden + j, columns, column, batch, b));
-        float forget = sigmoid(preactivation(w, 2 * hidden + j, columns, column, batch, b));
-        float candidate = tanh(preactivation(w, 3 * hidden + j, columns, column, batch, b));
-        int s = j * batch + b;
-        w.c[s] = forget * w.c[s] + in * candidate;
-        w.h[s] = out * tanh(w.c[s]);
-      }
+      Arrays.fill(w.stateCopy, j * batch, (j + 1) * batch, initialHidden[j]);
     }
-  }
-
-  private void gruStep(Work w, LinearOp candidateProduct, int columns, int column, int batch) {
+    w.h.putFloats(0, w.stateCopy, 0, hidden * batch);
     for (int j = 0; j < hidden; j++) {
-      for (int b = 0; b < batch; b++) {
-        int s = j * batch + b;
-        w.z[s] = sigmoid(preactivation(w, j, columns, column, batch, b));
-        w.r[s] = sigmoid(preactivation(w, hidden + j, columns, column, batch, b));
-      }
+      Arrays.fill(w.stateCopy, j * batch, (j + 1) * batch, initialCell[j]);
     }
-    float[] candidateInput;
-    int candidateRow;
-    if (candidateProduct != null) {
-      // reset before the product: R_h (r * h), a second product once r is known (c holds
-      // r * h: a GRU has no cell state)
-      for (int s = 0; s < hidden * batch; s++) {
-        w.c[s] = w.r[s] * w.h[s];
-      }
-      w.state.putFloats(0, w.c, 0, hidden * batch);
-      candidateProduct.run(w.state, batch, w.product);
-      w.product.getFloats(0, w.recurrent, 0, hidden * batch);
-      candidateInput = w.recurrent;
-      candidateRow = 0;
-    } else {
-      candidateInput = w.recurrent;
-      candidateRow = 2 * hidden;
-    }
-    for (int j = 0; j < hidden; j++) {
-      for (int b = 0; b < batch; b++) {
-        int s = j * batch + b;
-        float product = candidateInput[(candidateRow + j) * batch + b];
-        float gated = candidateProduct != null ? product : w.r[s] * product;
-        float candidate = tanh(w.projected[(2 * hidden + j) * columns + column + b] + gated);
-        w.h[s] = (1 - w.z[s]) * candidate + w.z[s] * w.h[s];
-      }
-    }
-  }
-
-  private void rnnStep(Work w, int columns, int column, int batch) {
-    boolean relu = layer.activation().equals(Activation.RELU);
-    for (int j = 0; j < hidden; j++) {
-      for (int b = 0; b < batch; b++) {
-        float v = preactivation(w, j, columns, column, batch, b);
-        w.h[j * batch + b] = relu ? Math.max(v, 0f) : tanh(v);
-      }
-    }
-  }
-
-  private static float sigmoid(float x) {
-    return (float) (1 / (1 + Math.exp(-x)));
-  }
-
-  private static float tanh(float x) {
-    return (float) Math.tanh(x);
+    w.c.putFloats(0, w.stateCopy, 0, hidden * batch);
   }
 
   @Override
@@ -247,40 +207,38 @@ final class RecurrentOp implements AutoCloseable {
 
   /**
    * One thread's buffers for running the layers of a front end: sized for the widest layer
-   * and a number of columns ({@code steps * batch}), grown by the owner.
+   * and a number of columns ({@code steps * batch}), grown by the owner. Off-heap, where the
+   * kernels read and write them; {@code stateCopy} is a heap row for the initial and final
+   * states (once per run).
    */
   static final class Work implements AutoCloseable {
     final int columns;
     final int batch;
     final AlignedBuffer projection;
-    final float[] projected;
-    final AlignedBuffer state;
     final AlignedBuffer product;
-    final float[] recurrent;
-    final float[] h;
-    final float[] c;
-    final float[] z;
-    final float[] r;
+    final AlignedBuffer h;
+    final AlignedBuffer c;
+    final AlignedBuffer reset;
+    final float[] stateCopy;
 
     Work(int maxGateRows, int maxHidden, int columns, int batch) {
       this.columns = columns;
       this.batch = batch;
       this.projection = AlignedBuffer.allocateFloats((long) maxGateRows * columns);
-      this.state = AlignedBuffer.allocateFloats((long) maxHidden * batch);
       this.product = AlignedBuffer.allocateFloats((long) maxGateRows * batch);
-      this.projected = new float[maxGateRows * columns];
-      this.recurrent = new float[maxGateRows * batch];
-      this.h = new float[maxHidden * batch];
-      this.c = new float[maxHidden * batch];
-      this.z = new float[maxHidden * batch];
-      this.r = new float[maxHidden * batch];
+      this.h = AlignedBuffer.allocateFloats((long) maxHidden * batch);
+      this.c = AlignedBuffer.allocateFloats((long) maxHidden * batch);
+      this.reset = AlignedBuffer.allocateFloats((long) maxHidden * batch);
+      this.stateCopy = new float[maxHidden * batch];
     }
 
     @Override
     public void close() {
       projection.close();
-      state.close();
       product.close();
+      h.close();
+      c.close();
+      reset.close();
     }
   }
 }

@@ -31,6 +31,7 @@ final class SequenceFront implements AutoCloseable {
   private final int maxGateRows;
   private final int maxHidden;
   private final int maxWidth;
+  private final boolean lastSequenceRead;
   private final ThreadLocal<Buffers> buffers = new ThreadLocal<>();
   private final Queue<Buffers> allBuffers = new ConcurrentLinkedQueue<>();
 
@@ -48,6 +49,11 @@ final class SequenceFront implements AutoCloseable {
       widest = Math.max(widest, op.layer().outputs());
     }
     this.maxGateRows = gateRows;
+    // the last layer's output sequence is read only for the last step of a backward direction:
+    // otherwise what the dense layers read is the final state
+    RecurrentLayer last = ops.get(ops.size() - 1).layer();
+    this.lastSequenceRead = output == SequenceOutput.LAST_STEP
+        && last.direction() != RecurrentLayer.Direction.FORWARD;
     this.maxHidden = hidden;
     this.maxWidth = widest;
   }
@@ -117,27 +123,31 @@ final class SequenceFront implements AutoCloseable {
         int from = (b * steps + t) * features;
         int column = t * batch + b;
         for (int f = 0; f < features; f++) {
-          s.sequence[f * columns + column] = input[from + f];
+          s.rows[f * columns + column] = input[from + f];
         }
       }
     }
-    s.x.putFloats(0, s.sequence, 0, features * columns);
+    s.x.putFloats(0, s.rows, 0, features * columns);
+    // each layer reads the sequence the one before wrote: two buffers in turn
+    AlignedBuffer in = s.x;
+    AlignedBuffer sequence = s.y;
     for (int i = 0; i < ops.size(); i++) {
-      RecurrentOp op = ops.get(i);
-      op.run(s.work, s.x, batch, steps, s.sequence, s.finalState);
-      if (i + 1 < ops.size()) {
-        s.x.putFloats(0, s.sequence, 0, op.layer().outputs() * columns);
+      boolean last = i + 1 == ops.size();
+      AlignedBuffer y = last && !lastSequenceRead ? null : sequence;
+      ops.get(i).run(s.work, in, batch, steps, y, s.finalState);
+      sequence = in;
+      in = y;
+    }
+    if (!lastSequenceRead) {
+      s.finalState.getFloats(0, s.rows, 0, width * batch);
+    } else {
+      // the last step's column of each row of the last layer's sequence
+      int last = (steps - 1) * batch;
+      for (int row = 0; row < width; row++) {
+        in.getFloats(row * columns + last, s.rows, row * batch, batch);
       }
     }
-    if (output == SequenceOutput.FINAL_STATE) {
-      out.putFloats(0, s.finalState, 0, width * batch);
-      return;
-    }
-    int last = (steps - 1) * batch;
-    for (int row = 0; row < width; row++) {
-      System.arraycopy(s.sequence, row * columns + last, s.finalState, row * batch, batch);
-    }
-    out.putFloats(0, s.finalState, 0, width * batch);
+    out.putFloats(0, s.rows, 0, width * batch);
   }
 
   /** This thread's buffers, grown to hold {@code steps * batch} columns. */
@@ -172,24 +182,31 @@ final class SequenceFront implements AutoCloseable {
     }
   }
 
-  /** One thread's buffers: the layers' work, the sequence between layers, the final states. */
+  /**
+   * One thread's buffers: the layers' work, the sequences between layers (off-heap, read and
+   * written by the kernels), the final states, and a heap row for the input and the result.
+   */
   private static final class Buffers implements AutoCloseable {
     final RecurrentOp.Work work;
     final AlignedBuffer x;
-    final float[] sequence;
-    final float[] finalState;
+    final AlignedBuffer y;
+    final AlignedBuffer finalState;
+    final float[] rows;
 
     Buffers(int maxGateRows, int maxHidden, int maxWidth, int columns, int batch) {
       this.work = new RecurrentOp.Work(maxGateRows, maxHidden, columns, batch);
       this.x = AlignedBuffer.allocateFloats((long) maxWidth * columns);
-      this.sequence = new float[maxWidth * columns];
-      this.finalState = new float[maxWidth * batch];
+      this.y = AlignedBuffer.allocateFloats((long) maxWidth * columns);
+      this.finalState = AlignedBuffer.allocateFloats((long) maxWidth * batch);
+      this.rows = new float[maxWidth * columns];
     }
 
     @Override
     public void close() {
       work.close();
       x.close();
+      y.close();
+      finalState.close();
     }
   }
 }

@@ -4,6 +4,7 @@ import java.nio.FloatBuffer;
 import java.nio.IntBuffer;
 import java.nio.ShortBuffer;
 import java.util.function.IntUnaryOperator;
+import org.sparsenn.kernel.internal.GateCell;
 import org.sparsenn.kernel.internal.RawKernels;
 
 /**
@@ -340,5 +341,77 @@ public final class JavaKernels implements Kernels, RawKernels {
       }
       store(acc, r, batch, biasView, ys, epilogue);
     }
+  }
+
+  /**
+   * The gate math in fp32 with sigmoid and tanh as {@link ActivationFunction} computes them
+   * (through double, rounded once): the formulas of the native scalar kernel, term for term.
+   */
+  @Override
+  public void gates(GateCell cell, int hidden, int batch, AlignedBuffer projected,
+      long projectedOffset, int projectedStride, AlignedBuffer product, AlignedBuffer h,
+      AlignedBuffer c, AlignedBuffer out, long outOffset, int outStride,
+      ActivationFunction activation) {
+    FloatBuffer ps = projected.floatView();
+    FloatBuffer qs = product.floatView();
+    FloatBuffer hs = h.floatView();
+    FloatBuffer cs = c == null ? null : c.floatView();
+    FloatBuffer os = out == null ? null : out.floatView();
+    int gate = hidden * projectedStride;
+    int productGate = hidden * batch;
+    for (int j = 0; j < hidden; j++) {
+      for (int b = 0; b < batch; b++) {
+        int p = (int) projectedOffset + j * projectedStride + b;
+        int q = j * batch + b;
+        int s = j * batch + b;
+        int o = (int) outOffset + j * outStride + b;
+        float next;
+        switch (cell) {
+          case LSTM -> {
+            float in = sigmoid(ps.get(p) + qs.get(q));
+            float og = sigmoid(ps.get(p + gate) + qs.get(q + productGate));
+            float forget = sigmoid(ps.get(p + 2 * gate) + qs.get(q + 2 * productGate));
+            float candidate = tanh(ps.get(p + 3 * gate) + qs.get(q + 3 * productGate));
+            float cell1 = forget * cs.get(s) + in * candidate;
+            cs.put(s, cell1);
+            next = og * tanh(cell1);
+          }
+          case GRU -> {
+            float z = sigmoid(ps.get(p) + qs.get(q));
+            float r = sigmoid(ps.get(p + gate) + qs.get(q + productGate));
+            float candidate = tanh(ps.get(p + 2 * gate) + r * qs.get(q + 2 * productGate));
+            next = (1f - z) * candidate + z * hs.get(s);
+          }
+          case GRU_RESET -> {
+            float z = sigmoid(ps.get(p) + qs.get(q));
+            float r = sigmoid(ps.get(p + gate) + qs.get(q + productGate));
+            cs.put(s, z);
+            if (os != null) {
+              os.put(o, r * hs.get(s));
+            }
+            continue;
+          }
+          case GRU_CANDIDATE -> {
+            float z = cs.get(s);
+            float candidate = tanh(ps.get(p + 2 * gate) + qs.get(q));
+            next = (1f - z) * candidate + z * hs.get(s);
+          }
+          case RNN -> next = activation.apply(ps.get(p) + qs.get(q), 0f);
+          default -> throw new AssertionError(cell);
+        }
+        hs.put(s, next);
+        if (os != null) {
+          os.put(o, next);
+        }
+      }
+    }
+  }
+
+  private static float sigmoid(float x) {
+    return ActivationFunction.SIGMOID.apply(x, 0f);
+  }
+
+  private static float tanh(float x) {
+    return ActivationFunction.TANH.apply(x, 0f);
   }
 }

@@ -8,6 +8,7 @@ import org.bytedeco.javacpp.Pointer;
 import org.bytedeco.javacpp.annotation.Cast;
 import org.bytedeco.javacpp.annotation.NoException;
 import org.bytedeco.javacpp.annotation.Platform;
+import org.sparsenn.kernel.internal.GateCell;
 import org.sparsenn.kernel.internal.RawKernels;
 
 /**
@@ -349,6 +350,17 @@ public final class NativeKernels implements Kernels, RawKernels {
         y.address(), epilogue.function().code(), epilogue.alpha()), "spmm_nm");
   }
 
+  @Override
+  public void gates(GateCell cell, int hidden, int batch, AlignedBuffer projected,
+      long projectedOffset, int projectedStride, AlignedBuffer product, AlignedBuffer h,
+      AlignedBuffer c, AlignedBuffer out, long outOffset, int outStride,
+      ActivationFunction activation) {
+    check(snn_f32_gates(isa.code(), cell.code(), hidden, batch,
+        projected.address() + Float.BYTES * projectedOffset, projectedStride, product.address(),
+        h.address(), addressOf(c), out == null ? 0L : out.address() + Float.BYTES * outOffset,
+        outStride, activation.code()), "gates");
+  }
+
   // --- The binding: one declaration per function of kernels.h. -----------------------------
 
   @NoException static native String snn_version();
@@ -456,4 +468,9 @@ public final class NativeKernels implements Kernels, RawKernels {
       int window, int rowSlots, @Cast("const uint8_t*") long offsets,
       @Cast("const float*") long values, @Cast("const float*") long x, int batch,
       @Cast("const float*") long bias, @Cast("float*") long y, int act, float alpha);
+
+  @NoException static native int snn_f32_gates(int isa, int cell, int hidden, int batch,
+      @Cast("const float*") long projected, @Cast("int64_t") long projectedStride,
+      @Cast("const float*") long product, @Cast("float*") long h, @Cast("float*") long c,
+      @Cast("float*") long out, @Cast("int64_t") long outStride, int act);
 }

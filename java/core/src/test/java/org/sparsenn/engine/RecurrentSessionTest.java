@@ -214,6 +214,41 @@ class RecurrentSessionTest {
     }
   }
 
+  /**
+   * The fused native gates against the Java gate math over long sequences (28 steps, the
+   * state carrying every step's rounding), hidden 1 and sizes off every vector width, batch 1
+   * and more, every cell: within the oracle tolerance of each other.
+   */
+  @Test
+  void nativeAndJavaGatesAgreeOverLongSequences() {
+    org.junit.jupiter.api.Assumptions.assumeTrue(Kernels.best().isNative(), "native not loaded");
+    int steps = 28;
+    int features = 5;
+    List<Network> nets = new ArrayList<>();
+    for (int hidden : new int[] {1, 19, 40}) {
+      nets.add(sequence(SequenceOutput.LAST_STEP,
+          layer(Cell.LSTM, Direction.FORWARD, features, hidden, Activation.TANH, false, 0.5, 11)));
+      nets.add(sequence(SequenceOutput.FINAL_STATE,
+          layer(Cell.GRU, Direction.BIDIRECTIONAL, features, hidden, Activation.TANH, true, 0.5,
+              12)));
+      nets.add(sequence(SequenceOutput.LAST_STEP,
+          layer(Cell.GRU, Direction.FORWARD, features, hidden, Activation.TANH, false, 0.5, 13)));
+      nets.add(sequence(SequenceOutput.LAST_STEP,
+          layer(Cell.RNN, Direction.FORWARD, features, hidden, Activation.RELU, false, 0.5, 14)));
+    }
+    SessionOptions options = SessionTest.options().build();
+    for (Network net : nets) {
+      try (Session fused = Session.create(net, options, Kernels.best());
+          Session java = Session.create(net, options, JavaKernels.instance())) {
+        for (int batch : new int[] {1, 9}) {
+          float[] input = RandomWeights.vector(batch * steps * features, 200 + batch);
+          assertClose(java.runSequences(input, batch, steps),
+              fused.runSequences(input, batch, steps), net + " batch " + batch);
+        }
+      }
+    }
+  }
+
   static void assertClose(float[] expected, float[] actual, String what) {
     assertEquals(expected.length, actual.length, what + ": length");
     for (int i = 0; i < expected.length; i++) {

@@ -1,5 +1,6 @@
 package org.sparsenn.kernel.internal;
 
+import org.sparsenn.kernel.ActivationFunction;
 import org.sparsenn.kernel.AlignedBuffer;
 import org.sparsenn.kernel.CscOperand;
 import org.sparsenn.kernel.BlockOperand;
@@ -117,4 +118,21 @@ public interface RawKernels {
   /** N:M semi-structured matrix times a batch, feature-major. */
   void spmmNm(NmOperand a, int rowBegin, int rowEnd, AlignedBuffer x, int batch,
       AlignedBuffer bias, AlignedBuffer y, Epilogue epilogue);
+
+  /**
+   * One step's recurrent gate math, fused, in place ({@code snn_f32_gates} in the native
+   * header). For unit {@code j < hidden} of sequence {@code b < batch} and gate row block
+   * {@code g}: {@code p_g = projected[projectedOffset + (g * hidden + j) * projectedStride + b]}
+   * (this step's column of the feature-major projection of all steps),
+   * {@code q_g = product[(g * hidden + j) * batch + b]}, the state {@code h[j * batch + b]} and
+   * {@code c[j * batch + b]} updated in place, and the new h written again to
+   * {@code out[outOffset + j * outStride + b]} (the output sequence) unless {@code out} is
+   * null. {@code c} is unused (may be null) for {@link GateCell#GRU} and {@link GateCell#RNN};
+   * {@code activation} applies to {@link GateCell#RNN} only. Offsets and strides count floats.
+   * Native kernels compute sigmoid and tanh with vector approximations: h, c and out within
+   * {@code 8e-6 (1 + |h| + |c| + sum |q_g|)} of this interface's Java implementation per step.
+   */
+  void gates(GateCell cell, int hidden, int batch, AlignedBuffer projected, long projectedOffset,
+      int projectedStride, AlignedBuffer product, AlignedBuffer h, AlignedBuffer c,
+      AlignedBuffer out, long outOffset, int outStride, ActivationFunction activation);
 }

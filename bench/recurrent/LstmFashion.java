@@ -32,7 +32,7 @@ import org.sparsenn.train.TrainingListener;
  *
  * <p>Run with bench/recurrent/run-lstm-fashion.sh (it builds nothing: mvn package first).
  * Arguments (all optional, key=value): data=DIR hidden=128 train=60000 epochs=6 fineTune=4
- * sparsities=0.5,0.9,0.95 alignedAt=0.9 seed=42 json=FILE
+ * sparsities=0.5,0.9,0.95 alignedAt=0.9 (or none) seed=42 json=FILE
  */
 public class LstmFashion {
   public static void main(String[] args) throws Exception {
@@ -107,16 +107,19 @@ public class LstmFashion {
             + (aligned ? "aligned" : "unaligned"), fmt(a), points(a, denseAccuracy)});
       }
     }
-    double at = Double.parseDouble(opt.get("alignedAt"));
-    // gates unaligned at this sparsity is the row above (when it is one of the sparsities)
-    double aligned = accuracy(recipe.gradual(dense, t -> pruner(t, true), at, train,
-        progress("gradual aligned")).network(), test);
-    alignment.put("gradual " + at + " aligned", aligned);
-    if (gradual.containsKey(opt.get("alignedAt"))) {
-      alignment.put("gradual " + at + " unaligned", gradual.get(opt.get("alignedAt")));
+    // alignedAt=none: the one-shot rows only (the gradual aligned run costs a whole fine-tune)
+    if (!"none".equals(opt.get("alignedAt"))) {
+      double at = Double.parseDouble(opt.get("alignedAt"));
+      // gates unaligned at this sparsity is the row above (when it is one of the sparsities)
+      double aligned = accuracy(recipe.gradual(dense, t -> pruner(t, true), at, train,
+          progress("gradual aligned")).network(), test);
+      alignment.put("gradual " + at + " aligned", aligned);
+      if (gradual.containsKey(opt.get("alignedAt"))) {
+        alignment.put("gradual " + at + " unaligned", gradual.get(opt.get("alignedAt")));
+      }
+      rows.add(new String[] {pct(at) + " gradual, " + fineTune + " epochs, gates aligned",
+          fmt(aligned), points(aligned, denseAccuracy)});
     }
-    rows.add(new String[] {pct(at) + " gradual, " + fineTune + " epochs, gates aligned",
-        fmt(aligned), points(aligned, denseAccuracy)});
     json.put("alignment", alignment);
     double seconds = (System.nanoTime() - started) / 1e9;
     json.put("seconds", seconds);

@@ -29,5 +29,13 @@ java -jar "$jar" RecurrentBenchmark -p cell=lstm,gru -p hidden=256,1024 -p steps
   -t 1 -f 1 -foe false -rf json -rff "$out/recurrent.json" \
   -jvmArgsAppend "-Dsparsenn.bench.record=$records"
 
+echo "=== recurrent-structured ==="
+# W and R pruned in 16x1 blocks (the bsr16 kernels' block), sparsenn only: set beside the
+# magnitude rows' dense and ONNX Runtime times, which do not depend on where the zeros are
+java -jar "$jar" RecurrentBenchmark -p cell=lstm,gru -p hidden=256,1024 -p steps=28 \
+  -p batch=1,8 -p sparsity=0.9,0.95 -p engine=sparsenn -p pruning=block16x1 \
+  -t 1 -f 1 -foe false -rf json -rff "$out/recurrent-structured.json" \
+  -jvmArgsAppend "-Dsparsenn.bench.record=$records"
+
 echo "=== done in $(( (SECONDS - start) / 60 )) min; summary ==="
 python3 bench/summarize_recurrent.py "$out" | tee "$out/SUMMARY.md"

@@ -96,6 +96,13 @@ public class RecurrentBenchmark {
   @Param({"sparsenn", "sparsenn_dense", "onnxruntime"})
   public String engine;
 
+  /**
+   * {@code magnitude} (W and R together, below) or a structured method of
+   * {@link BenchPruning}, e.g. {@code block16x1}: the library's pruner on the whole network.
+   */
+  @Param({"magnitude"})
+  public String pruning;
+
   private Network network;
   private Session session;
   private List<float[]> inputs;
@@ -111,7 +118,10 @@ public class RecurrentBenchmark {
 
   @Setup(Level.Trial)
   public void setUp(BenchmarkParams params) throws IOException, OrtException {
-    network = network(Cell.valueOf(cell.toUpperCase(java.util.Locale.ROOT)), hidden, sparsity);
+    BenchPruning method = BenchPruning.parse(pruning);
+    Cell kind = Cell.valueOf(cell.toUpperCase(java.util.Locale.ROOT));
+    network = method.isMagnitude() ? network(kind, hidden, sparsity)
+        : method.apply(network(kind, hidden, 0), sparsity);
     inputs = steps == 28
         ? BenchInputs.batches("builtin", "mlp", steps * FEATURES, batch)
         : List.of(org.sparsenn.sparse.RandomWeights.vector(batch * steps * FEATURES, 7));

@@ -32,14 +32,15 @@ import org.sparsenn.train.TrainingListener;
  *
  * <p>Run with bench/recurrent/run-lstm-fashion.sh (it builds nothing: mvn package first).
  * Arguments (all optional, key=value): data=DIR hidden=128 train=60000 epochs=6 fineTune=4
- * sparsities=0.5,0.9,0.95 alignedAt=0.9 (or none) seed=42 json=FILE
+ * sparsities=0.5,0.9,0.95 alignedAt=0.9 (or none) seed=42 json=FILE method=magnitude (or
+ * blockRxC, e.g. block16x1, the bsr16 kernels' block: blocks of W and R for the gradual rows)
  */
 public class LstmFashion {
   public static void main(String[] args) throws Exception {
     Map<String, String> opt = new LinkedHashMap<>(Map.of("data",
         "/usr/share/datasets/fashion-mnist", "hidden", "128", "train", "60000", "epochs", "6",
         "fineTune", "4", "sparsities", "0.5,0.9,0.95", "alignedAt", "0.9", "seed", "42",
-        "json", ""));
+        "json", "", "method", "magnitude"));
     for (String arg : args) {
       String[] kv = arg.split("=", 2);
       if (kv.length != 2 || !opt.containsKey(kv[0])) {
@@ -48,6 +49,15 @@ public class LstmFashion {
       opt.put(kv[0], kv[1]);
     }
     long started = System.nanoTime();
+    java.util.regex.Matcher block =
+        java.util.regex.Pattern.compile("block(\\d+)x(\\d+)").matcher(opt.get("method"));
+    boolean blocks = block.matches();
+    if (!blocks && !opt.get("method").equals("magnitude")) {
+      throw new IllegalArgumentException("method: magnitude or blockRxC (e.g. block16x1), not "
+          + opt.get("method"));
+    }
+    int blockRows = blocks ? Integer.parseInt(block.group(1)) : 0;
+    int blockCols = blocks ? Integer.parseInt(block.group(2)) : 0;
     Path dir = Path.of(opt.get("data"));
     Dataset train = IdxDatasets.loadTrain(dir);
     int n = Math.min(Integer.parseInt(opt.get("train")), train.size());
@@ -75,6 +85,7 @@ public class LstmFashion {
     List<String[]> rows = new ArrayList<>();
     Map<String, Object> json = new LinkedHashMap<>();
     json.put("hidden", hidden);
+    json.put("method", opt.get("method"));
     json.put("trainImages", n);
     json.put("testImages", test.size());
     json.put("denseEpochs", epochs);
@@ -90,16 +101,17 @@ public class LstmFashion {
     for (String s : opt.get("sparsities").split(",")) {
       double sparsity = Double.parseDouble(s);
       double a = accuracy(recipe.gradual(dense,
-          t -> pruner(t, false), sparsity, train,
+          t -> blocks ? blockPruner(blockRows, blockCols, t) : pruner(t, false), sparsity, train,
           progress("gradual " + s)).network(), test);
       gradual.put(s, a);
-      rows.add(new String[] {pct(sparsity) + " gradual, " + fineTune + " epochs",
+      rows.add(new String[] {pct(sparsity) + " gradual" + (blocks ? " in " + blockRows + "x" + blockCols + " blocks" : "")
+          + ", " + fineTune + " epochs",
           fmt(a), points(a, denseAccuracy)});
     }
     json.put("gradual", gradual);
     // aligned or not: one shot without fine-tuning, and gradual at one sparsity
     Map<String, Object> alignment = new LinkedHashMap<>();
-    for (double s : new double[] {0.5, 0.7, 0.9}) {
+    for (double s : blocks ? new double[0] : new double[] {0.5, 0.7, 0.9}) {
       for (boolean aligned : new boolean[] {true, false}) {
         double a = accuracy(pruner(s, aligned).apply(dense), test);
         alignment.put("oneShot " + s + (aligned ? " aligned" : " unaligned"), a);
@@ -108,7 +120,7 @@ public class LstmFashion {
       }
     }
     // alignedAt=none: the one-shot rows only (the gradual aligned run costs a whole fine-tune)
-    if (!"none".equals(opt.get("alignedAt"))) {
+    if (!blocks && !"none".equals(opt.get("alignedAt"))) {
       double at = Double.parseDouble(opt.get("alignedAt"));
       // gates unaligned at this sparsity is the row above (when it is one of the sparsities)
       double aligned = accuracy(recipe.gradual(dense, t -> pruner(t, true), at, train,
@@ -142,6 +154,11 @@ public class LstmFashion {
    */
   private static Pruner pruner(double sparsity, boolean alignGates) {
     return Pruners.magnitude().sparsity(sparsity).override(2, 0).alignGates(alignGates).build();
+  }
+
+  /** Blocks of W and R, each matrix to {@code sparsity}; the dense head stays dense. */
+  private static Pruner blockPruner(int rows, int cols, double sparsity) {
+    return Pruners.blocks(rows, cols).layerWise().sparsity(sparsity).override(2, 0).build();
   }
 
   private static double accuracy(Network net, Dataset test) {

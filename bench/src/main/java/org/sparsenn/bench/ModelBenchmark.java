@@ -1,18 +1,9 @@
 package org.sparsenn.bench;
 
-import ai.onnxruntime.OnnxTensor;
-import ai.onnxruntime.OnnxValue;
-import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
-import ai.onnxruntime.OrtSession;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
-import java.nio.FloatBuffer;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.EnumSet;
@@ -96,13 +87,7 @@ public class ModelBenchmark {
   private List<float[]> inputs;
   private float[] output;
   private int next;
-  private OrtEnvironment ort;
-  private OrtSession ortSession;
-  private List<OnnxTensor> ortInputTensors;
-  private OnnxTensor ortOutput;
-  private List<Map<String, OnnxTensor>> ortInputs;
-  private Map<String, OnnxValue> ortOutputs;
-  private Path onnxFile;
+  private OrtRunner ort;
   private ObjectNode record;
 
   @Setup(Level.Trial)
@@ -115,7 +100,8 @@ public class ModelBenchmark {
     record = BenchRecord.start("ModelBenchmark", values);
     record.put("batches", inputs.size());
     if (engine.equals("onnxruntime")) {
-      setUpOnnxRuntime(network);
+      ort = new OrtRunner(network, threads, inputs, new long[] {batch, network.inputs()},
+          new long[] {batch, network.outputs()});
     } else {
       session = Session.create(network, options(engine, threads, batch)
           .calibrationInputs(calibrationRows(inputs, network.inputs())).build());
@@ -158,37 +144,6 @@ public class ModelBenchmark {
     return options;
   }
 
-  private void setUpOnnxRuntime(Network network) throws IOException, OrtException {
-    onnxFile = Files.createTempFile("sparsenn-bench-", ".onnx");
-    OnnxWriter.write(network, onnxFile);
-    ort = OrtEnvironment.getEnvironment();
-    try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
-      options.setIntraOpNumThreads(threads);
-      options.setInterOpNumThreads(1);
-      options.setExecutionMode(OrtSession.SessionOptions.ExecutionMode.SEQUENTIAL);
-      options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
-      ortSession = ort.createSession(onnxFile.toString(), options);
-    }
-    String inputName = ortSession.getInputNames().iterator().next();
-    String outputName = ortSession.getOutputNames().iterator().next();
-    ortInputTensors = new ArrayList<>();
-    ortInputs = new ArrayList<>();
-    for (float[] input : inputs) {
-      FloatBuffer in = direct(input.length).put(input).rewind();
-      OnnxTensor tensor = OnnxTensor.createTensor(ort, in, new long[] {batch, network.inputs()});
-      ortInputTensors.add(tensor);
-      ortInputs.add(Map.of(inputName, tensor));
-    }
-    ortOutput = OnnxTensor.createTensor(ort, direct(output.length),
-        new long[] {batch, network.outputs()});
-    ortOutputs = Map.of(outputName, ortOutput);
-  }
-
-  private static FloatBuffer direct(int floats) {
-    return ByteBuffer.allocateDirect(floats * Float.BYTES).order(ByteOrder.nativeOrder())
-        .asFloatBuffer();
-  }
-
   @TearDown(Level.Trial)
   public void tearDown() throws IOException, OrtException {
     if (BenchRecord.enabled()) {
@@ -198,13 +153,8 @@ public class ModelBenchmark {
     if (session != null) {
       session.close();
     }
-    if (ortSession != null) {
-      ortSession.close();
-      ortInputTensors.forEach(OnnxTensor::close);
-      ortOutput.close();
-    }
-    if (onnxFile != null) {
-      Files.deleteIfExists(onnxFile);
+    if (ort != null) {
+      ort.close();
     }
   }
 
@@ -251,10 +201,8 @@ public class ModelBenchmark {
   public Object run() throws OrtException {
     int k = next;
     next = k + 1 == inputs.size() ? 0 : k + 1;
-    if (ortSession != null) {
-      // Outputs are written into the preallocated tensor; the returned Result holds no new ones.
-      ortSession.run(ortInputs.get(k), ortOutputs).close();
-      return ortOutput;
+    if (ort != null) {
+      return ort.run(k);
     }
     session.run(inputs.get(k), batch, output);
     return output;

@@ -1,18 +1,9 @@
 package org.sparsenn.bench;
 
-import ai.onnxruntime.OnnxTensor;
-import ai.onnxruntime.OnnxValue;
-import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
-import ai.onnxruntime.OrtSession;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
-import java.nio.FloatBuffer;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -108,12 +99,7 @@ public class RecurrentBenchmark {
   private List<float[]> inputs;
   private float[] output;
   private int next;
-  private OrtSession ortSession;
-  private List<OnnxTensor> ortInputTensors;
-  private List<Map<String, OnnxTensor>> ortInputs;
-  private OnnxTensor ortOutput;
-  private Map<String, OnnxValue> ortOutputs;
-  private Path onnxFile;
+  private OrtRunner ort;
   private ObjectNode record;
 
   @Setup(Level.Trial)
@@ -133,7 +119,8 @@ public class RecurrentBenchmark {
     record = BenchRecord.start("RecurrentBenchmark", values);
     record.put("batches", inputs.size());
     if (engine.equals("onnxruntime")) {
-      setUpOnnxRuntime();
+      ort = new OrtRunner(network, threads, inputs, new long[] {batch, steps, FEATURES},
+          new long[] {batch, CLASSES});
     } else {
       session = Session.create(network, ModelBenchmark.options(engine, threads, batch).build());
       System.out.println();
@@ -207,36 +194,6 @@ public class RecurrentBenchmark {
     return atThreshold;
   }
 
-  private void setUpOnnxRuntime() throws IOException, OrtException {
-    onnxFile = Files.createTempFile("sparsenn-bench-rnn-", ".onnx");
-    OnnxWriter.write(network, onnxFile);
-    OrtEnvironment ort = OrtEnvironment.getEnvironment();
-    try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
-      options.setIntraOpNumThreads(threads);
-      options.setInterOpNumThreads(1);
-      options.setExecutionMode(OrtSession.SessionOptions.ExecutionMode.SEQUENTIAL);
-      options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
-      ortSession = ort.createSession(onnxFile.toString(), options);
-    }
-    String inputName = ortSession.getInputNames().iterator().next();
-    String outputName = ortSession.getOutputNames().iterator().next();
-    ortInputTensors = new ArrayList<>();
-    ortInputs = new ArrayList<>();
-    for (float[] input : inputs) {
-      FloatBuffer in = direct(input.length).put(input).rewind();
-      OnnxTensor tensor = OnnxTensor.createTensor(ort, in, new long[] {batch, steps, FEATURES});
-      ortInputTensors.add(tensor);
-      ortInputs.add(Map.of(inputName, tensor));
-    }
-    ortOutput = OnnxTensor.createTensor(ort, direct(output.length), new long[] {batch, CLASSES});
-    ortOutputs = Map.of(outputName, ortOutput);
-  }
-
-  private static FloatBuffer direct(int floats) {
-    return ByteBuffer.allocateDirect(floats * Float.BYTES).order(ByteOrder.nativeOrder())
-        .asFloatBuffer();
-  }
-
   @TearDown(Level.Trial)
   public void tearDown() throws IOException, OrtException {
     if (BenchRecord.enabled()) {
@@ -246,13 +203,8 @@ public class RecurrentBenchmark {
     if (session != null) {
       session.close();
     }
-    if (ortSession != null) {
-      ortSession.close();
-      ortInputTensors.forEach(OnnxTensor::close);
-      ortOutput.close();
-    }
-    if (onnxFile != null) {
-      Files.deleteIfExists(onnxFile);
+    if (ort != null) {
+      ort.close();
     }
   }
 
@@ -287,9 +239,8 @@ public class RecurrentBenchmark {
   public Object run() throws OrtException {
     int k = next;
     next = k + 1 == inputs.size() ? 0 : k + 1;
-    if (ortSession != null) {
-      ortSession.run(ortInputs.get(k), ortOutputs).close();
-      return ortOutput;
+    if (ort != null) {
+      return ort.run(k);
     }
     session.runSequences(inputs.get(k), batch, steps, output);
     return output;

@@ -84,6 +84,24 @@ extern "C" {
 #define SNN_SPMM_NM_ARGS \
   (row_begin, row_end, cols, window, row_slots, offsets, values, x, batch, bias, y, act, alpha)
 
+/* Sliced ELL over input windows: the layout of kernels.h. */
+#define SNN_SPMV_SELL_PARAMS                                                                  \
+  int32_t row_begin, int32_t row_end, int32_t cols, const int32_t *lane_rows,                \
+      const int32_t *slice_slots, const uint8_t *window_slots, const uint8_t *offsets,       \
+      const float *values, const float *x, const float *bias, float *y, int32_t act,         \
+      float alpha
+#define SNN_SPMV_SELL_ARGS                                                                    \
+  (row_begin, row_end, cols, lane_rows, slice_slots, window_slots, offsets, values, x, bias, \
+   y, act, alpha)
+#define SNN_SPMM_SELL_PARAMS                                                                  \
+  int32_t row_begin, int32_t row_end, int32_t cols, const int32_t *lane_rows,                \
+      const int32_t *slice_slots, const uint8_t *window_slots, const uint8_t *offsets,       \
+      const float *values, const float *x, int32_t batch, const float *bias, float *y,       \
+      int32_t act, float alpha
+#define SNN_SPMM_SELL_ARGS                                                                    \
+  (row_begin, row_end, cols, lane_rows, slice_slots, window_slots, offsets, values, x, batch, \
+   bias, y, act, alpha)
+
 /* The recurrent gate epilogue (kernels.h, snn_f32_gates). */
 #define SNN_GATES_PARAMS                                                                      \
   int32_t cell, int32_t hidden, int32_t batch, const float *projected,                       \

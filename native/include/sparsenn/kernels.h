@@ -278,6 +278,53 @@ int32_t snn_f32_spmm_nm(int32_t isa, int32_t row_begin, int32_t row_end, int32_t
                         const float* values, const float* x, int32_t batch, const float* bias,
                         float* y, int32_t act, float alpha);
 
+/* --- Sliced ELL over input windows (sell) ---------------------------------------------------
+ *
+ * Unstructured sparse weights at full vector width for batch 1: rows go 16 to a slice (one SIMD
+ * lane per row), inputs in windows of SNN_SELL_WINDOW columns. Per slice and window, the slice's
+ * nonzeros in that window are dealt into slots: lane l of slot t holds lane l's t-th nonzero in
+ * the window (its value and its column's offset from the window's first column), or a zero
+ * value where that row has fewer. The SIMD kernels hold the window of x in registers and select
+ * a slot's 16 inputs with permutes (AVX-512: two vpermt2ps and a merge), so a nonzero costs a
+ * vector lane, not a scalar load of x; padding costs lanes too (about 40% of them at 90%
+ * unstructured sparsity). With slices = ceil(rows / 16) and windows = ceil(cols / 64):
+ *   lane_rows[slices * 16]          the output row of lane l of slice s (at s * 16 + l), or -1
+ *                                   for none; no row twice. Java sorts rows by their nonzero
+ *                                   count within aligned groups of SNN_SELL_GROUP_ROWS rows, so
+ *                                   that a slice's rows need similar slot counts, and a lane in
+ *                                   such a group maps to a row of the same group.
+ *   slice_slots[slices + 1]         the first slot of each slice: slice_slots[0] == 0,
+ *                                   non-decreasing
+ *   window_slots[slices * windows]  the slots of slice s in window w (at s * windows + w), at
+ *                                   most SNN_SELL_WINDOW; they sum to the slice's slots, which
+ *                                   go in window order
+ *   values[16 * slots], offsets[16 * slots]  lane l of slot k at 16 * k + l; offset (uint8) is
+ *                                   the column minus the window's first column, and every
+ *                                   lane's column (padding included) is < cols
+ *   a lane whose value is zero (+0 or -0) contributes nothing: its input is never multiplied, so
+ *   padding never turns an infinite input into NaN.
+ * The row range [row_begin, row_end) counts lanes: row_begin % 16 == 0. The kernel runs the
+ * slices holding those lanes and writes y[lane_rows[l]] = act(sum + bias[lane_rows[l]]) for each
+ * lane l in the range whose row is >= 0. Each row sums its terms in column order, split between
+ * two partial sums in the SIMD kernels (so results differ from CSR's by rounding only). */
+#define SNN_SELL_WINDOW 64
+#define SNN_SELL_GROUP_ROWS 512
+
+int32_t snn_f32_spmv_sell(int32_t isa, int32_t row_begin, int32_t row_end, int32_t cols,
+                          const int32_t* lane_rows, const int32_t* slice_slots,
+                          const uint8_t* window_slots, const uint8_t* offsets,
+                          const float* values, const float* x, const float* bias, float* y,
+                          int32_t act, float alpha);
+
+/* Batched, feature-major x[c * batch + b] and y[r * batch + b], any batch >= 1: each lane's
+ * nonzeros add a vector over the batch into its row. The format is built for batch 1; the
+ * planner prices this by measurement. */
+int32_t snn_f32_spmm_sell(int32_t isa, int32_t row_begin, int32_t row_end, int32_t cols,
+                          const int32_t* lane_rows, const int32_t* slice_slots,
+                          const uint8_t* window_slots, const uint8_t* offsets,
+                          const float* values, const float* x, int32_t batch, const float* bias,
+                          float* y, int32_t act, float alpha);
+
 /* --- Recurrent gates ------------------------------------------------------------------------ */
 
 /* The cells of snn_f32_gates. Gate rows in ONNX order. */

@@ -20,6 +20,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <algorithm>
 #include <memory>
 #include <string>
 #include <vector>
@@ -348,7 +349,9 @@ enum Kind {
   SPMV_BSR16,
   SPMM_BSR16,
   SPMV_NM,
-  SPMM_NM
+  SPMM_NM,
+  SPMV_SELL,
+  SPMM_SELL
 };
 const char* kind_name(Kind k) {
   switch (k) {
@@ -384,6 +387,10 @@ const char* kind_name(Kind k) {
       return "spmv_nm";
     case SPMM_NM:
       return "spmm_nm";
+    case SPMV_SELL:
+      return "spmv_sell";
+    case SPMM_SELL:
+      return "spmm_sell";
     default:
       return "gemm_blas";
   }
@@ -462,6 +469,72 @@ struct Bsr16 {
     values.reserve(1);
   }
 };
+
+// The sell layout of m (kernels.h), rows sorted by length (descending, stable) within aligned
+// groups of `group` rows (1: lane l is row l).
+struct Sell {
+  std::vector<int32_t> lane_rows, slice_slots;
+  std::vector<uint8_t> window_slots, offsets;
+  std::vector<float> values;
+  Sell(const Csr& m, int32_t group) {
+    const int32_t slices = (m.rows + 15) / 16;
+    const int32_t windows = (m.cols + SNN_SELL_WINDOW - 1) / SNN_SELL_WINDOW;
+    lane_rows.assign((size_t)slices * 16, -1);
+    for (int32_t g0 = 0; g0 < m.rows; g0 += group) {
+      const int32_t g1 = std::min(m.rows, g0 + group);
+      std::vector<int32_t> order;
+      for (int32_t r = g0; r < g1; r++) order.push_back(r);
+      std::stable_sort(order.begin(), order.end(), [&](int32_t a, int32_t b) {
+        return m.row_ptr[a + 1] - m.row_ptr[a] > m.row_ptr[b + 1] - m.row_ptr[b];
+      });
+      for (int32_t i = 0; i < g1 - g0; i++) lane_rows[(size_t)g0 + i] = order[(size_t)i];
+    }
+    slice_slots.push_back(0);
+    for (int32_t s = 0; s < slices; s++) {
+      std::vector<int32_t> next(16, 0), end(16, 0);
+      for (int l = 0; l < 16; l++) {
+        const int32_t r = lane_rows[(size_t)s * 16 + l];
+        if (r >= 0) {
+          next[l] = m.row_ptr[r];
+          end[l] = m.row_ptr[r + 1];
+        }
+      }
+      int32_t slots = slice_slots.back();
+      for (int32_t w = 0; w < windows; w++) {
+        const int32_t limit = (w + 1) * SNN_SELL_WINDOW;
+        int32_t count = 0;
+        for (int l = 0; l < 16; l++) {
+          int32_t k = next[l];
+          while (k < end[l] && m.col_idx[k] < limit) k++;
+          count = std::max(count, k - next[l]);
+        }
+        window_slots.push_back((uint8_t)count);
+        for (int32_t t = 0; t < count; t++) {
+          for (int l = 0; l < 16; l++) {
+            const bool has = next[l] < end[l] && m.col_idx[next[l]] < limit;
+            offsets.push_back(has ? (uint8_t)(m.col_idx[next[l]] - w * SNN_SELL_WINDOW) : 0);
+            values.push_back(has ? m.values[next[l]] : 0.0f);
+            if (has) next[l]++;
+          }
+        }
+        slots += count;
+      }
+      slice_slots.push_back(slots);
+    }
+    lane_rows.reserve(1);  // never a NULL pointer
+    window_slots.reserve(1);
+    offsets.reserve(1);
+    values.reserve(1);
+  }
+};
+
+// The sell layout for a row range: sorted in groups of 32 rows when the range holds whole
+// groups (their lanes are their rows), else unsorted.
+Sell sell_for_range(const Csr& m, int32_t r0, int32_t r1) {
+  const int32_t group = 32;
+  const bool whole = r0 % group == 0 && (r1 % group == 0 || r1 == m.rows);
+  return Sell(m, whole ? group : 1);
+}
 
 // Panel heights for the tests: several panels and panels cut by the ranges.
 int32_t csc_panel_rows(const Csr& m) { return m.rows > 100 ? 64 : 5; }
@@ -550,6 +623,18 @@ int32_t call_kernel(Kind kind, int32_t isa, const Csr& m, int32_t r0, int32_t r1
     case SPMM_NM:
       return snn_f32_spmm_nm(isa, r0, r1, m.cols, m.nm_window, m.nm_slots, m.nm_offsets.data(),
                              m.nm_values.data(), x, batch, bias, y, a.act, a.alpha);
+    case SPMV_SELL: {
+      const Sell c = sell_for_range(m, r0, r1);
+      return snn_f32_spmv_sell(isa, r0, r1, m.cols, c.lane_rows.data(), c.slice_slots.data(),
+                               c.window_slots.data(), c.offsets.data(), c.values.data(), x, bias,
+                               y, a.act, a.alpha);
+    }
+    case SPMM_SELL: {
+      const Sell c = sell_for_range(m, r0, r1);
+      return snn_f32_spmm_sell(isa, r0, r1, m.cols, c.lane_rows.data(), c.slice_slots.data(),
+                               c.window_slots.data(), c.offsets.data(), c.values.data(), x, batch,
+                               bias, y, a.act, a.alpha);
+    }
     default:
       return snn_f32_gemm_blas(isa, r0, r1, m.cols, m.dense.data(), x, batch, bias, y, a.act,
                                a.alpha);
@@ -623,6 +708,7 @@ void test_matrices() {
             if (s.cols <= 65536) run_matrix_case(SPMV_CSR16, m, x, 1, bias, ref, label);
             run_matrix_case(SPMV_CSC16, m, x, 1, bias, ref, label);
             run_matrix_case(SPMV_NM, m, x, 1, bias, ref, label);
+            run_matrix_case(SPMV_SELL, m, x, 1, bias, ref, label);
             if ((double)s.rows * s.cols <= 1e6) {
               run_matrix_case(GEMV, m, x, 1, bias, ref, label);
               run_matrix_case(GEMM_PACKED, m, x, 1, bias, ref, label);
@@ -640,6 +726,7 @@ void test_matrices() {
           }
           if ((double)s.rows * s.cols * batch <= 4e6) {
             run_matrix_case(SPMM_NM, m, x, batch, bias, ref, label);
+            run_matrix_case(SPMM_SELL, m, x, batch, bias, ref, label);
           }
           if ((double)s.rows * s.cols * batch <= 2e6) {
             run_matrix_case(GEMM, m, x, batch, bias, ref, label);
@@ -703,9 +790,11 @@ void test_row_lengths() {
         run_matrix_case(SPMV_CSR16, m, x, 1, bias, ref, label);
         run_matrix_case(SPMV_CSC16, m, x, 1, bias, ref, label);
         run_matrix_case(SPMV_NM, m, x, 1, bias, ref, label);
+        run_matrix_case(SPMV_SELL, m, x, 1, bias, ref, label);
         run_matrix_case(GEMV, m, x, 1, bias, dref, label);
         run_matrix_case(GEMM_PACKED, m, x, 1, bias, dref, label);
       }
+      run_matrix_case(SPMM_SELL, m, x, batch, bias, ref, label);
       run_matrix_case(SPMM_CSR, m, x, batch, bias, ref, label);
       run_matrix_case(SPMM_CSR16, m, x, batch, bias, ref, label);
       run_matrix_case(SPMM_CSC16, m, x, batch, bias, ref, label);
@@ -799,6 +888,7 @@ void test_non_finite() {
       run_matrix_case(SPMV_CSR16, m, x, 1, bias, ref, "non-finite");
       run_matrix_case(SPMV_CSC16, m, x, 1, bias, ref, "non-finite");
       run_matrix_case(SPMV_NM, m, x, 1, bias, ref, "non-finite");
+      run_matrix_case(SPMV_SELL, m, x, 1, bias, ref, "non-finite");
       run_matrix_case(GEMV, m, x, 1, bias, dref, "non-finite");
       run_matrix_case(GEMM_PACKED, m, x, 1, bias, dref, "non-finite");
       run_matrix_case(GEMV_BLAS, m, x, 1, bias, dref, "non-finite");
@@ -810,6 +900,7 @@ void test_non_finite() {
     if (batch == 1) run_matrix_case(SPMV_BSR16, m, x, 1, bias, bref, "non-finite");
     run_matrix_case(SPMM_BSR16, m, x, batch, bias, bref, "non-finite");
     run_matrix_case(SPMM_NM, m, x, batch, bias, ref, "non-finite");
+    run_matrix_case(SPMM_SELL, m, x, batch, bias, ref, "non-finite");
     run_matrix_case(GEMM, m, x, batch, bias, dref, "non-finite");
     run_matrix_case(GEMM_PACKED, m, x, batch, bias, dref, "non-finite");
     run_matrix_case(GEMM_BLAS, m, x, batch, bias, dref, "non-finite");
@@ -918,6 +1009,60 @@ Csr make_nm_csr(int32_t rows, int32_t cols, int32_t n, int32_t gm, uint64_t seed
 // 256), awkward shapes (1x1, cols off the group and vector widths, rows off the SIMD widths),
 // empty rows and groups with fewer nonzeros than n; finite, all-zero, +-inf and NaN inputs
 // (an infinite input under a zero slot must not turn into NaN).
+// sell: rows of very uneven lengths (0 to all columns, so slices pad most lanes), sorted in
+// groups and unsorted, widths around the 64-input window; inputs random, all zero, with +-inf
+// or NaN at the window starts (the column every padding lane reads: the unmasked AVX-512 path
+// must not run then), and ranges of whole groups and of odd lanes.
+void test_sell() {
+  const int32_t shapes[][2] = {{1, 1}, {16, 64}, {17, 63}, {33, 65}, {40, 130}, {70, 200}};
+  uint64_t seed = 47000;
+  for (const auto& sh : shapes) {
+    Csr m;
+    m.rows = sh[0];
+    m.cols = sh[1];
+    m.row_ptr.push_back(0);
+    m.dense.assign((size_t)m.rows * m.cols, 0.0f);
+    Rng rng(seed++);
+    for (int32_t r = 0; r < m.rows; r++) {
+      // densities 0, 1 and a spread between, the full row every 7th
+      const double d = r % 7 == 3 ? 1.0 : r % 5 == 1 ? 0.0 : rng.uniform() * rng.uniform();
+      for (int32_t c = 0; c < m.cols; c++) {
+        if (d < 1.0 && !(rng.uniform() < d)) continue;
+        const float v = rng.sym() + 1.5f;
+        m.col_idx.push_back(c);
+        m.values.push_back(v);
+        m.dense[(size_t)r * m.cols + c] = v;
+      }
+      m.row_ptr.push_back((int32_t)m.col_idx.size());
+    }
+    m.col_idx.reserve(1);
+    m.values.reserve(1);
+    const std::vector<float> bias = random_vec((size_t)m.rows, seed++);
+    for (int32_t batch : {1, 2, 9, 16, 17}) {
+      for (int special = 0; special < 4; special++) {
+        std::vector<float> x = random_vec((size_t)m.cols * batch, seed++);
+        for (int32_t c = 0; c < m.cols; c += SNN_SELL_WINDOW) {
+          for (int32_t b = 0; b < batch; b++) {
+            float& e = x[(size_t)c * batch + b];
+            if (special == 1) e = 0.0f;
+            if (special == 2) e = (b + c / 64) % 2 ? -INFINITY : INFINITY;
+            if (special == 3 && b % 2 == 0) e = NAN;
+          }
+        }
+        if (special == 1) {
+          for (auto& e : x) e = 0.0f;
+        }
+        const Ref ref = ref_product(m, x.data(), batch);
+        char label[64];
+        snprintf(label, sizeof(label), "sell input=%s",
+                 special == 0 ? "random" : special == 1 ? "zero" : special == 2 ? "inf" : "nan");
+        if (batch == 1) run_matrix_case(SPMV_SELL, m, x, 1, bias, ref, label);
+        run_matrix_case(SPMM_SELL, m, x, batch, bias, ref, label);
+      }
+    }
+  }
+}
+
 void test_nm() {
   const int32_t patterns[][2] = {{2, 4}, {1, 4}, {2, 8}, {4, 8}, {1, 8},
                                  {2, 16}, {1, 16}, {8, 16}, {16, 16}};
@@ -1301,6 +1446,22 @@ void check_spmv_nm(const char* name, snn_spmv_nm_kernel* fn, snn_spmv_nm_kernel*
   check_weighted(name, fn, ref, false, [](snn_spmv_nm_kernel* f, const Call& c) {
     f(c.r0, c.r1, c.m->cols, c.m->nm_window, c.m->nm_slots, c.m->nm_offsets.data(),
       c.m->nm_values.data(), c.x, c.bias, c.y, c.act, c.alpha);
+  });
+}
+
+void check_spmv_sell(const char* name, snn_spmv_sell_kernel* fn, snn_spmv_sell_kernel* ref) {
+  check_weighted(name, fn, ref, false, [](snn_spmv_sell_kernel* f, const Call& c) {
+    const Sell s = sell_for_range(*c.m, c.r0, c.r1);
+    f(c.r0, c.r1, c.m->cols, s.lane_rows.data(), s.slice_slots.data(), s.window_slots.data(),
+      s.offsets.data(), s.values.data(), c.x, c.bias, c.y, c.act, c.alpha);
+  });
+}
+
+void check_spmm_sell(const char* name, snn_spmm_sell_kernel* fn, snn_spmm_sell_kernel* ref) {
+  check_weighted(name, fn, ref, true, [](snn_spmm_sell_kernel* f, const Call& c) {
+    const Sell s = sell_for_range(*c.m, c.r0, c.r1);
+    f(c.r0, c.r1, c.m->cols, s.lane_rows.data(), s.slice_slots.data(), s.window_slots.data(),
+      s.offsets.data(), s.values.data(), c.x, c.batch, c.bias, c.y, c.act, c.alpha);
   });
 }
 
@@ -1719,6 +1880,10 @@ void test_dispatch_and_memory() {
   // one 1x2 N:M row: 16 slots, the first two real
   const uint8_t nm_offsets[16] = {0, 1};
   const float nm_values[16] = {1.0f, 2.0f};
+  // one 1x2 sell row: one slice, one window, one slot
+  const int32_t sell_lanes[16] = {0, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1};
+  const int32_t sell_slices[2] = {0, 1};
+  const uint8_t sell_windows[1] = {1};
   for (int32_t bad_isa : {-1, SNN_ISA_COUNT, 99}) {
     record(
         snn_f32_spmv_csr(bad_isa, 0, 2, row_ptr, col_idx, values, x, NULL, y, 0, 0) ==
@@ -1752,7 +1917,11 @@ void test_dispatch_and_memory() {
             snn_f32_spmv_nm(bad_isa, 0, 1, 2, 16, 16, nm_offsets, nm_values, x, NULL, y, 0, 0) ==
                 SNN_ERR_ISA_UNSUPPORTED &&
             snn_f32_spmm_nm(bad_isa, 0, 1, 2, 16, 16, nm_offsets, nm_values, x, 1, NULL, y, 0,
-                            0) == SNN_ERR_ISA_UNSUPPORTED,
+                            0) == SNN_ERR_ISA_UNSUPPORTED &&
+            snn_f32_spmv_sell(bad_isa, 0, 1, 2, sell_lanes, sell_slices, sell_windows, nm_offsets,
+                              nm_values, x, NULL, y, 0, 0) == SNN_ERR_ISA_UNSUPPORTED &&
+            snn_f32_spmm_sell(bad_isa, 0, 1, 2, sell_lanes, sell_slices, sell_windows, nm_offsets,
+                              nm_values, x, 1, NULL, y, 0, 0) == SNN_ERR_ISA_UNSUPPORTED,
         fmt("isa %d must give SNN_ERR_ISA_UNSUPPORTED", bad_isa));
   }
   for (int32_t isa : kIsas) {
@@ -1791,7 +1960,11 @@ void test_dispatch_and_memory() {
                snn_f32_spmv_nm(0, 0, 1, 2, 16, 16, nm_offsets, nm_values, x, NULL, y, bad_act,
                                0) == SNN_ERR_BAD_ACTIVATION &&
                snn_f32_spmm_nm(0, 0, 1, 2, 16, 16, nm_offsets, nm_values, x, 1, NULL, y, bad_act,
-                               0) == SNN_ERR_BAD_ACTIVATION,
+                               0) == SNN_ERR_BAD_ACTIVATION &&
+               snn_f32_spmv_sell(0, 0, 1, 2, sell_lanes, sell_slices, sell_windows, nm_offsets,
+                                 nm_values, x, NULL, y, bad_act, 0) == SNN_ERR_BAD_ACTIVATION &&
+               snn_f32_spmm_sell(0, 0, 1, 2, sell_lanes, sell_slices, sell_windows, nm_offsets,
+                                 nm_values, x, 1, NULL, y, bad_act, 0) == SNN_ERR_BAD_ACTIVATION,
            fmt("act %d must give SNN_ERR_BAD_ACTIVATION", bad_act));
   }
   record(y[0] == kSentinel && y[1] == kSentinel, "a rejected call wrote its output");
@@ -1849,6 +2022,7 @@ int main() {
   test_gemm();
   test_csc16_zero_inputs();
   test_nm();
+  test_sell();
   test_transpose();
   test_gates();
   test_registry();

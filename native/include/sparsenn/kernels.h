@@ -303,10 +303,11 @@ int32_t snn_f32_spmm_nm(int32_t isa, int32_t row_begin, int32_t row_end, int32_t
  *                                   lane's column (padding included) is < cols
  *   a lane whose value is zero (+0 or -0) contributes nothing: its input is never multiplied, so
  *   padding never turns an infinite input into NaN.
- * The row range [row_begin, row_end) counts lanes: row_begin % 16 == 0. The kernel runs the
- * slices holding those lanes and writes y[lane_rows[l]] = act(sum + bias[lane_rows[l]]) for each
- * lane l in the range whose row is >= 0. Each row sums its terms in column order, split between
- * two partial sums in the SIMD kernels (so results differ from CSR's by rounding only). */
+ * The row range [row_begin, row_end) counts lanes: the kernel runs the slices holding those
+ * lanes and writes y[lane_rows[l]] = act(sum + bias[lane_rows[l]]) for each lane l in the range
+ * whose row is >= 0 (Java's threads take ranges of whole groups, which are their rows). Each
+ * row sums its terms in column order, split between two partial sums in the SIMD kernels (so
+ * results differ from CSR's by rounding only). */
 #define SNN_SELL_WINDOW 64
 #define SNN_SELL_GROUP_ROWS 512
 

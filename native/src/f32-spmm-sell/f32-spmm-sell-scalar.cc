@@ -21,7 +21,7 @@ extern "C" void snn_f32_spmm_sell__scalar(SNN_SPMM_SELL_PARAMS) {
       for (int l = 0; l < 16; l++) {
         const int32_t lane = s * 16 + l;
         const int32_t r = lane_rows[lane];
-        if (lane >= row_end || r < 0) continue;
+        if (lane < row_begin || lane >= row_end || r < 0) continue;
         y[(int64_t)r * batch + b] =
             snn_act_scalar(bias != NULL ? acc[l] + bias[r] : acc[l], act, alpha);
       }

@@ -41,7 +41,7 @@ static inline __attribute__((always_inline)) void snn_spmm_sell_loop(SNN_SPMM_SE
       for (int l = 0; l < 16; l++) {
         const int32_t lane = s * 16 + l;
         const int32_t r = lane_rows[lane];
-        if (lane >= row_end || r < 0) continue;
+        if (lane < row_begin || lane >= row_end || r < 0) continue;
         const float bias_r = bias != NULL ? bias[r] : 0.0f;
         float* yr = y + (int64_t)r * batch + b0;
         for (int b = 0; b < nb; b++) yr[b] = snn_act_scalar(acc[l][b] + bias_r, act, alpha);

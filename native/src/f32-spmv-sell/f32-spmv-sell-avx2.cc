@@ -45,14 +45,14 @@ extern "C" void snn_f32_spmv_sell__avx2(SNN_SPMV_SELL_PARAMS) {
     for (int l = 0; l < 16; l++) {
       const int32_t lane = s * 16 + l;
       if (lane >= row_end) break;
-      if (bias != NULL && lane_rows[lane] >= 0) sums[l] += bias[lane_rows[lane]];
+      if (lane >= row_begin && bias != NULL && lane_rows[lane] >= 0) sums[l] += bias[lane_rows[lane]];
     }
     _mm256_storeu_ps(sums, snn_avx2_act(_mm256_loadu_ps(sums), act, valpha));
     _mm256_storeu_ps(sums + 8, snn_avx2_act(_mm256_loadu_ps(sums + 8), act, valpha));
     for (int l = 0; l < 16; l++) {
       const int32_t lane = s * 16 + l;
       if (lane >= row_end) break;
-      if (lane_rows[lane] >= 0) y[lane_rows[lane]] = sums[l];
+      if (lane >= row_begin && lane_rows[lane] >= 0) y[lane_rows[lane]] = sums[l];
     }
   }
 }

@@ -60,7 +60,7 @@ struct SellWindow {
     const __mmask16 upper = _mm512_test_epi32_mask(idx, _mm512_set1_epi32(32));
     if (kMasked) {
       const __m512 lo = _mm512_maskz_permutex2var_ps(k, x0, idx, x1);
-      return _mm512_mask_permutex2var_ps(lo, k & upper, idx, x2, x3);
+      return _mm512_mask_mov_ps(lo, k & upper, _mm512_permutex2var_ps(x2, idx, x3));
     }
     const __m512 lo = _mm512_permutex2var_ps(x0, idx, x1);
     return _mm512_mask_mov_ps(lo, upper, _mm512_permutex2var_ps(x2, idx, x3));
@@ -104,10 +104,12 @@ static void sell_slices(SNN_SPMV_SELL_PARAMS) {
     }
     // epilogue: the lanes of the range with a row, their bias gathered, results scattered
     const int32_t first = s * 16;
+    const int32_t skip = row_begin > first ? row_begin - first : 0;
     const int32_t n = row_end - first < 16 ? row_end - first : 16;
-    const __m512i rows = _mm512_maskz_loadu_epi32(snn_avx512_tail_mask(n), lane_rows + first);
-    const __mmask16 live = _mm512_mask_cmp_epi32_mask(snn_avx512_tail_mask(n), rows,
-                                                      _mm512_setzero_si512(), _MM_CMPINT_NLT);
+    const __mmask16 range = (__mmask16)(snn_avx512_tail_mask(n) & ~snn_avx512_tail_mask(skip));
+    const __m512i rows = _mm512_maskz_loadu_epi32(range, lane_rows + first);
+    const __mmask16 live =
+        _mm512_mask_cmp_epi32_mask(range, rows, _mm512_setzero_si512(), _MM_CMPINT_NLT);
     __m512 sum = _mm512_add_ps(a0, a1);
     if (bias != NULL) {
       sum = _mm512_add_ps(sum, _mm512_mask_i32gather_ps(_mm512_setzero_ps(), live, rows, bias, 4));

@@ -45,7 +45,7 @@ extern "C" void snn_f32_spmv_sell__neon(SNN_SPMV_SELL_PARAMS) {
     for (int l = 0; l < 16; l++) {
       const int32_t lane = s * 16 + l;
       if (lane >= row_end) break;
-      if (bias != NULL && lane_rows[lane] >= 0) sums[l] += bias[lane_rows[lane]];
+      if (lane >= row_begin && bias != NULL && lane_rows[lane] >= 0) sums[l] += bias[lane_rows[lane]];
     }
     for (int q = 0; q < 4; q++) {
       vst1q_f32(sums + 4 * q, snn_neon_act(vld1q_f32(sums + 4 * q), act, valpha));
@@ -53,7 +53,7 @@ extern "C" void snn_f32_spmv_sell__neon(SNN_SPMV_SELL_PARAMS) {
     for (int l = 0; l < 16; l++) {
       const int32_t lane = s * 16 + l;
       if (lane >= row_end) break;
-      if (lane_rows[lane] >= 0) y[lane_rows[lane]] = sums[l];
+      if (lane >= row_begin && lane_rows[lane] >= 0) y[lane_rows[lane]] = sums[l];
     }
   }
 }

@@ -9,6 +9,7 @@ import org.sparsenn.kernel.Epilogue;
 import org.sparsenn.kernel.IndexWidth;
 import org.sparsenn.kernel.BlockOperand;
 import org.sparsenn.kernel.PackedOperand;
+import org.sparsenn.kernel.SellOperand;
 import org.sparsenn.kernel.internal.RawKernels;
 import org.sparsenn.sparse.Bf16CsrMatrix;
 import org.sparsenn.sparse.BlockMatrix;
@@ -19,6 +20,7 @@ import org.sparsenn.sparse.NmMatrix;
 import org.sparsenn.sparse.NmPattern;
 import org.sparsenn.sparse.PackedMatrix;
 import org.sparsenn.sparse.RowPartition;
+import org.sparsenn.sparse.SellMatrix;
 import org.sparsenn.sparse.WeightMatrix;
 
 /**
@@ -31,8 +33,8 @@ import org.sparsenn.sparse.WeightMatrix;
  * keyed by {@link #name()}), {@link LinearOp} and the benchmarks read this list instead of
  * naming formats.
  * How a layer is written to and read from an {@code .snn} file is the file side's list,
- * {@link org.sparsenn.io.snn.LayerStorage}; a format that the file does not store (the packed
- * one) is built from the dense weights when a session starts.
+ * {@link org.sparsenn.io.snn.LayerStorage}; a format that the file does not store (the packed,
+ * csc16 and sell ones) is built from the dense weights when a session starts.
  *
  * <p>To add a format, add a constant here (see {@code docs/adding-a-format.md}).
  */
@@ -368,6 +370,72 @@ public enum LayerMethod {
       } else {
         kernels.spmmNm(w, begin, end, x, batch, bias, y, epilogue);
       }
+    }
+  },
+  /**
+   * Unstructured sparse in sliced ELL over 64-input windows ({@link SellMatrix}): 16 rows side
+   * by side, one SIMD lane each, each slot's inputs picked out of a window of x with permutes,
+   * so a nonzero costs a vector lane instead of a scalar load of x, and a slice pads each window
+   * to its fullest row (about 40% of the lanes at 90% random sparsity). Built for batch 1 from
+   * the dense weights when a session starts; batched, the planner prices it by measurement.
+   */
+  SELL(true) {
+    @Override
+    WeightMatrix build(float[] weights, int rows, int cols) {
+      return SellMatrix.fromDense(weights, rows, cols);
+    }
+
+    /**
+     * An estimate for a layer known only by its nonzeros: the padded slots expected of
+     * nonzeros spread uniformly at random at that density ({@link SellMatrix#expectedSlots}).
+     */
+    @Override
+    public long storageBytes(int rows, int cols, long nonzeros) {
+      return SellMatrix.storageBytes(rows, cols, expectedSlots(rows, cols, nonzeros));
+    }
+
+    /** An estimate, as {@link #storageBytes(int, int, long)}: 16 lanes per expected slot. */
+    @Override
+    public long storedWeights(int rows, int cols, long nonzeros) {
+      return SellOperand.SLICE_LANES * expectedSlots(rows, cols, nonzeros);
+    }
+
+    @Override
+    Footprint footprint(float[] weights, int rows, int cols, long nonzeros) {
+      long slots = SellMatrix.countSlots(weights, rows, cols);
+      return new Footprint(SellOperand.SLICE_LANES * slots,
+          SellMatrix.storageBytes(rows, cols, slots));
+    }
+
+    @Override
+    public boolean fits(int cols) {
+      return cols <= SellMatrix.MAX_COLUMNS;
+    }
+
+    @Override
+    String limitDescription() {
+      return name() + " takes at most " + SellMatrix.MAX_COLUMNS + " inputs";
+    }
+
+    /** Whole sorting groups: a lane range aligned to them writes exactly its rows. */
+    @Override
+    RowPartition partition(WeightMatrix weights, double[] cuts) {
+      return RowPartition.byRows(weights.rows(), cuts, SellOperand.GROUP_ROWS);
+    }
+
+    @Override
+    void runRange(RawKernels kernels, WeightMatrix weights, int begin, int end, AlignedBuffer x,
+        int batch, AlignedBuffer bias, AlignedBuffer y, Epilogue epilogue) {
+      SellMatrix w = (SellMatrix) weights;
+      if (batch == 1) {
+        kernels.spmvSell(w, begin, end, x, bias, y, epilogue);
+      } else {
+        kernels.spmmSell(w, begin, end, x, batch, bias, y, epilogue);
+      }
+    }
+
+    private static long expectedSlots(int rows, int cols, long nonzeros) {
+      return Math.round(SellMatrix.expectedSlots(rows, cols, density(rows, cols, nonzeros)));
     }
   };
 

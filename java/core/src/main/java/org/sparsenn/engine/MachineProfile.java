@@ -46,7 +46,7 @@ public final class MachineProfile {
    * Bumped whenever the cost model or the calibration changes, so that stale cache files are
    * ignored; the shipped defaults must then be measured again (a test checks they carry it).
    */
-  static final int FORMAT = 9;
+  static final int FORMAT = 10;
   /** The smaller batch the batched figures are measured at; between the two, log(batch) slides. */
   public static final int SMALL_BATCH = 8;
   /** The larger batch the batched figures are measured at. */

@@ -414,4 +414,55 @@ public final class JavaKernels implements Kernels, RawKernels {
   private static float tanh(float x) {
     return ActivationFunction.TANH.apply(x, 0f);
   }
+
+  @Override
+  public void spmvSell(SellOperand a, int rowBegin, int rowEnd, AlignedBuffer x,
+      AlignedBuffer bias, AlignedBuffer y, Epilogue epilogue) {
+    spmmSell(a, rowBegin, rowEnd, x, 1, bias, y, epilogue);
+  }
+
+  /**
+   * Per lane, over its slots in order (column order), a zero lane skipped before its input is
+   * read: the native scalar kernel's loop, with the batch innermost.
+   */
+  @Override
+  public void spmmSell(SellOperand a, int rowBegin, int rowEnd, AlignedBuffer x, int batch,
+      AlignedBuffer bias, AlignedBuffer y, Epilogue epilogue) {
+    int lanes = SellOperand.SLICE_LANES;
+    IntBuffer laneRows = a.laneRows().intView();
+    IntBuffer sliceSlots = a.sliceSlots().intView();
+    java.nio.ByteBuffer windowSlots = a.windowSlots().byteView();
+    java.nio.ByteBuffer offsets = a.offsets().byteView();
+    FloatBuffer values = a.values().floatView();
+    FloatBuffer xs = x.floatView();
+    FloatBuffer ys = y.floatView();
+    FloatBuffer biasView = bias == null ? null : bias.floatView();
+    int windows = a.windows();
+    float[] acc = new float[batch];
+    for (int s = rowBegin / lanes; s * lanes < rowEnd; s++) {
+      for (int l = 0; l < lanes; l++) {
+        int lane = s * lanes + l;
+        int row = laneRows.get(lane);
+        if (lane >= rowEnd || row < 0) {
+          continue;
+        }
+        java.util.Arrays.fill(acc, 0f);
+        int k = sliceSlots.get(s);
+        for (int w = 0; w < windows; w++) {
+          int base = w * SellOperand.WINDOW;
+          for (int t = Byte.toUnsignedInt(windowSlots.get(s * windows + w)); t > 0; t--, k++) {
+            float v = values.get(lanes * k + l);
+            if (v == 0f) {
+              continue; // padding: its input is never multiplied
+            }
+            int col = base + Byte.toUnsignedInt(offsets.get(lanes * k + l));
+            for (int j = 0; j < batch; j++) {
+              acc[j] += v * xs.get(col * batch + j);
+            }
+          }
+        }
+        store(acc, row, batch, biasView, ys, epilogue);
+      }
+    }
+  }
 }

@@ -361,6 +361,24 @@ public final class NativeKernels implements Kernels, RawKernels {
         outStride, activation.code()), "gates");
   }
 
+  @Override
+  public void spmvSell(SellOperand a, int rowBegin, int rowEnd, AlignedBuffer x,
+      AlignedBuffer bias, AlignedBuffer y, Epilogue epilogue) {
+    check(snn_f32_spmv_sell(isa.code(), rowBegin, rowEnd, a.cols(), a.laneRows().address(),
+        a.sliceSlots().address(), a.windowSlots().address(), a.offsets().address(),
+        a.values().address(), x.address(), addressOf(bias), y.address(),
+        epilogue.function().code(), epilogue.alpha()), "spmv_sell");
+  }
+
+  @Override
+  public void spmmSell(SellOperand a, int rowBegin, int rowEnd, AlignedBuffer x, int batch,
+      AlignedBuffer bias, AlignedBuffer y, Epilogue epilogue) {
+    check(snn_f32_spmm_sell(isa.code(), rowBegin, rowEnd, a.cols(), a.laneRows().address(),
+        a.sliceSlots().address(), a.windowSlots().address(), a.offsets().address(),
+        a.values().address(), x.address(), batch, addressOf(bias), y.address(),
+        epilogue.function().code(), epilogue.alpha()), "spmm_sell");
+  }
+
   // --- The binding: one declaration per function of kernels.h. -----------------------------
 
   @NoException static native String snn_version();
@@ -473,4 +491,16 @@ public final class NativeKernels implements Kernels, RawKernels {
       @Cast("const float*") long projected, @Cast("int64_t") long projectedStride,
       @Cast("const float*") long product, @Cast("float*") long h, @Cast("float*") long c,
       @Cast("float*") long out, @Cast("int64_t") long outStride, int act);
+
+  @NoException static native int snn_f32_spmv_sell(int isa, int rowBegin, int rowEnd, int cols,
+      @Cast("const int32_t*") long laneRows, @Cast("const int32_t*") long sliceSlots,
+      @Cast("const uint8_t*") long windowSlots, @Cast("const uint8_t*") long offsets,
+      @Cast("const float*") long values, @Cast("const float*") long x,
+      @Cast("const float*") long bias, @Cast("float*") long y, int act, float alpha);
+
+  @NoException static native int snn_f32_spmm_sell(int isa, int rowBegin, int rowEnd, int cols,
+      @Cast("const int32_t*") long laneRows, @Cast("const int32_t*") long sliceSlots,
+      @Cast("const uint8_t*") long windowSlots, @Cast("const uint8_t*") long offsets,
+      @Cast("const float*") long values, @Cast("const float*") long x, int batch,
+      @Cast("const float*") long bias, @Cast("float*") long y, int act, float alpha);
 }

@@ -8,7 +8,7 @@ package org.sparsenn.sparse;
  */
 public sealed interface WeightMatrix extends AutoCloseable
     permits CsrMatrix, DenseMatrix, PackedMatrix, CscMatrix, Bf16CsrMatrix, BlockMatrix,
-        NmMatrix {
+        NmMatrix, SellMatrix {
   /** Output size. */
   int rows();
 

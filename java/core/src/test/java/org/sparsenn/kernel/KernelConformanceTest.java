@@ -32,6 +32,7 @@ import org.sparsenn.sparse.DenseMatrix;
 import org.sparsenn.sparse.NmMatrix;
 import org.sparsenn.sparse.NmPattern;
 import org.sparsenn.sparse.PackedMatrix;
+import org.sparsenn.sparse.SellMatrix;
 
 /**
  * Every kernel provider (pure Java, and native at every ISA this CPU runs) against a plain
@@ -82,12 +83,18 @@ class KernelConformanceTest {
     SPMM_BSR16,
     /** N:M at the sparsest pattern that holds the weights (16:16 for unstructured ones). */
     SPMV_NM,
-    SPMM_NM;
+    SPMM_NM,
+    /**
+     * Sliced ELL over 64-input windows: its row range counts lanes, so it runs only on ranges
+     * aligned to its 512-row groups (its own tests, not the shared sweeps' sub-ranges).
+     */
+    SPMV_SELL,
+    SPMM_SELL;
 
     boolean batched() {
       return this == SPMM_CSR || this == SPMM_CSR16 || this == GEMM || this == GEMM_BLAS
           || this == GEMM_PACKED || this == SPMM_CSC16 || this == SPMM_CSR16_BF16
-          || this == SPMM_BSR16 || this == SPMM_NM;
+          || this == SPMM_BSR16 || this == SPMM_NM || this == SPMM_SELL;
     }
 
     boolean bf16() {
@@ -342,6 +349,16 @@ class KernelConformanceTest {
               k.spmmNm(a, rowBegin, rowEnd, x, p.batch, b, y, e);
             } else {
               k.spmvNm(a, rowBegin, rowEnd, x, b, y, e);
+            }
+          }
+          break;
+        case SPMV_SELL:
+        case SPMM_SELL:
+          try (SellMatrix a = SellMatrix.fromDense(p.w, p.rows, p.cols)) {
+            if (op.batched()) {
+              k.spmmSell(a, rowBegin, rowEnd, x, p.batch, b, y, e);
+            } else {
+              k.spmvSell(a, rowBegin, rowEnd, x, b, y, e);
             }
           }
           break;
@@ -1689,6 +1706,171 @@ class KernelConformanceTest {
     y.getFloats(0, got);
     for (int i = 0; i < expected.length; i++) {
       assertEquals(expected[i], got[i], 1e-5f, "index " + i + " of " + Arrays.toString(got));
+    }
+  }
+
+  // --- sell (sliced ELL over 64-input windows) -------------------------------------------------
+
+  /** The sell op for a batch: spmv at 1, spmm otherwise. */
+  private static Op sellOp(int batch) {
+    return batch == 1 ? Op.SPMV_SELL : Op.SPMM_SELL;
+  }
+
+  // Shapes around the 16-lane slices, the 64-input windows and the 512-row groups (rows and
+  // columns not multiples of either, fewer than 64 columns, several groups), at densities from
+  // all-zero to fully dense, at batch 1 and batched; spmm also runs at batch 1.
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("providers")
+  void sellKernelsMatchReferenceOnAwkwardShapesAndDensities(String provider) {
+    RawKernels k = kernels(provider);
+    int[][] shapes = {{1, 1}, {1, 100}, {100, 1}, {7, 63}, {15, 64}, {16, 65}, {17, 33},
+      {33, 17}, {31, 130}, {48, 128}, {5, 0}, {0, 5}, {300, 784}, {1100, 70}};
+    for (int[] s : shapes) {
+      int rows = s[0];
+      int cols = s[1];
+      for (double density : DENSITIES) {
+        for (int batch : new int[] {1, 3, 17}) {
+          if (batch > 1 && rows * cols > 100_000) {
+            continue; // the largest shapes batched are slow in Java and add no branch
+          }
+          Problem p = randomProblem(rows, cols, batch, density, 41L * rows + cols + batch);
+          float[] bias = randomBias(rows, rows + batch);
+          String context = "density " + density;
+          runAndCheck(k, sellOp(batch), p, bias, Epilogue.leakyRelu(0.2f), 0, rows, context);
+          runAndCheck(k, sellOp(batch), p, null, Epilogue.IDENTITY, 0, rows, context);
+          if (batch == 1) {
+            runAndCheck(k, Op.SPMM_SELL, p, bias, Epilogue.TANH, 0, rows, context + " as spmm");
+          }
+        }
+      }
+    }
+  }
+
+  // Every batch 1..17 and every activation on a layer of two groups.
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("providers")
+  void sellKernelsMatchReferenceOnEveryBatchAndActivation(String provider) {
+    RawKernels k = kernels(provider);
+    for (int batch = 1; batch <= 17; batch++) {
+      Problem p = randomProblem(530, 97, batch, 0.1, 5300L + batch);
+      float[] bias = randomBias(530, batch);
+      for (Epilogue e : ACTIVATIONS) {
+        runAndCheck(k, sellOp(batch), p, bias, e, 0, 530, "");
+      }
+    }
+  }
+
+  // Threads split a sell layer at its 512-row groups: a lane range aligned to them (or ending at
+  // the row count) writes exactly those rows, and an empty range writes nothing. Rows of very
+  // uneven lengths, so the sort moves rows across slices (but never across groups).
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("providers")
+  void sellRangesAlignedToGroupsWriteExactlyTheirRows(String provider) {
+    RawKernels k = kernels(provider);
+    int rows = 1100;
+    int cols = 150;
+    float[] w = unevenRows(rows, cols, new SplittableRandom(11));
+    int[][] ranges = {{0, 512}, {512, 1024}, {1024, 1100}, {512, 1100}, {0, 1100}, {512, 512},
+      {1024, 1024}};
+    for (int batch : new int[] {1, 2, 9}) {
+      Problem p = new Problem(rows, cols, batch, w,
+          randomVector(cols * batch, new SplittableRandom(batch), 1));
+      float[] bias = randomBias(rows, batch);
+      for (int[] range : ranges) {
+        runAndCheck(k, sellOp(batch), p, bias, Epilogue.RELU, range[0], range[1], "");
+      }
+    }
+  }
+
+  /**
+   * Row r keeps a random number of nonzeros from none to all (every fifth row empty, every
+   * seventh full), at random places; columns 3 and 64..69 are empty in every row.
+   */
+  static float[] unevenRows(int rows, int cols, SplittableRandom random) {
+    float[] w = new float[rows * cols];
+    for (int r = 0; r < rows; r++) {
+      double keep = r % 5 == 0 ? 0 : r % 7 == 0 ? 1 : random.nextDouble() * random.nextDouble();
+      for (int c = 0; c < cols; c++) {
+        if ((c == 3 || (c >= 64 && c < 70)) || random.nextDouble() >= keep) {
+          continue;
+        }
+        float v = (float) (random.nextDouble() * 2 - 1);
+        w[r * cols + c] = v == 0f ? 0.25f : v;
+      }
+    }
+    return w;
+  }
+
+  // Empty rows give act(bias), an all-zero matrix act(0) without a bias, uneven rows and empty
+  // columns match the reference, on shapes off the slice and window widths.
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("providers")
+  void sellKernelsOnEmptyRowsColumnsAndMatrices(String provider) {
+    RawKernels k = kernels(provider);
+    for (int[] s : new int[][] {{37, 71}, {16, 64}, {200, 130}}) {
+      int rows = s[0];
+      int cols = s[1];
+      float[] w = unevenRows(rows, cols, new SplittableRandom(rows));
+      float[] bias = randomBias(rows, cols);
+      for (int batch : new int[] {1, 4, 17}) {
+        Problem p = new Problem(rows, cols, batch, w,
+            randomVector(cols * batch, new SplittableRandom(batch + rows), 1));
+        float[] got = run(k, sellOp(batch), p, bias, Epilogue.SIGMOID, 0, rows);
+        check(k.name() + " " + sellOp(batch) + " uneven " + p.describe(), got, p, bias,
+            Epilogue.SIGMOID, 0, rows);
+        for (int r = 0; r < rows; r += 5) {
+          for (int b = 0; b < batch; b++) {
+            assertEquals(act(Epilogue.SIGMOID, bias[r]), got[r * batch + b], 1e-6,
+                k.name() + " empty row " + r + " sample " + b);
+          }
+        }
+        Problem zero = new Problem(rows, cols, batch, new float[rows * cols], p.x);
+        float[] zeros = run(k, sellOp(batch), zero, null, Epilogue.SIGMOID, 0, rows);
+        for (int i = 0; i < rows * batch; i++) {
+          assertEquals(0.5f, zeros[i], 1e-6f, k.name() + " all-zero matrix index " + i);
+        }
+      }
+    }
+  }
+
+  // Non-finite inputs spread through the weights stored under them as IEEE says, but a padding
+  // lane (value 0, offset 0) is never multiplied, so an infinite or NaN input at a window's
+  // first column, where every padding lane points, leaves rows that do not use it finite.
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("providers")
+  void sellKernelsOnNonFiniteInputs(String provider) {
+    RawKernels k = kernels(provider);
+    int rows = 41;
+    int cols = 150;
+    SplittableRandom random = new SplittableRandom(78);
+    for (double density : new double[] {0.05, 0.3, 1}) {
+      float[] w = randomWeights(rows, cols, density, random, 1);
+      for (int batch : new int[] {1, 6}) {
+        float[] x = randomVector(cols * batch, random, 1);
+        for (int b = 0; b < batch; b++) {
+          x[b] = Float.POSITIVE_INFINITY;
+          x[64 * batch + b] = Float.NaN;
+          x[128 * batch + b] = Float.NEGATIVE_INFINITY;
+          x[77 * batch + b] = Float.POSITIVE_INFINITY;
+        }
+        Problem p = new Problem(rows, cols, batch, w, x);
+        float[] got = run(k, sellOp(batch), p, null, Epilogue.IDENTITY, 0, rows);
+        for (int r = 0; r < rows; r++) {
+          for (int b = 0; b < batch; b++) {
+            double want = p.pre[r * batch + b];
+            float v = got[r * batch + b];
+            String what = k.name() + " " + sellOp(batch) + " density " + density + " batch "
+                + batch + " row " + r + " sample " + b;
+            if (Double.isNaN(want)) {
+              assertTrue(Float.isNaN(v), what + ": expected NaN, got " + v);
+            } else if (Double.isInfinite(want)) {
+              assertEquals((float) want, v, what);
+            } else {
+              assertEquals(want, v, 1e-5 * p.magnitude[r * batch + b] + 1e-6, what);
+            }
+          }
+        }
+      }
     }
   }
 

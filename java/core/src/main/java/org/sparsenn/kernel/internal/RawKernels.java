@@ -8,6 +8,7 @@ import org.sparsenn.kernel.CsrOperand;
 import org.sparsenn.kernel.DenseOperand;
 import org.sparsenn.kernel.Epilogue;
 import org.sparsenn.kernel.NmOperand;
+import org.sparsenn.kernel.SellOperand;
 import org.sparsenn.kernel.Kernels;
 import org.sparsenn.kernel.PackedOperand;
 
@@ -135,4 +136,17 @@ public interface RawKernels {
   void gates(GateCell cell, int hidden, int batch, AlignedBuffer projected, long projectedOffset,
       int projectedStride, AlignedBuffer product, AlignedBuffer h, AlignedBuffer c,
       AlignedBuffer out, long outOffset, int outStride, ActivationFunction activation);
+
+  /**
+   * Sliced-ELL matrix ({@link SellOperand}) times vector. The range counts lanes: it starts on
+   * a multiple of 16, and lanes {@code [rowBegin, rowEnd)} write their rows (for a range
+   * aligned to {@link SellOperand#GROUP_ROWS}, or ending at the row count, exactly the rows in
+   * it).
+   */
+  void spmvSell(SellOperand a, int rowBegin, int rowEnd, AlignedBuffer x, AlignedBuffer bias,
+      AlignedBuffer y, Epilogue epilogue);
+
+  /** Sliced-ELL matrix times a batch, feature-major; the range as for {@link #spmvSell}. */
+  void spmmSell(SellOperand a, int rowBegin, int rowEnd, AlignedBuffer x, int batch,
+      AlignedBuffer bias, AlignedBuffer y, Epilogue epilogue);
 }

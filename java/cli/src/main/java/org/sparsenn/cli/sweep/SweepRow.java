@@ -14,8 +14,9 @@ package org.sparsenn.cli.sweep;
  * @param microsBatch median latency at the batch size, µs (planned session)
  * @param denseMicros1 the same model at batch 1 on dense methods only, µs
  * @param denseMicrosBatch the same model at the batch size on dense methods only, µs
- * @param plan1 per layer, the method the planner chose for batch 1
- * @param planBatch per layer, the method the planner chose for the batch size
+ * @param plan1 per layer (and per recurrent W and R), the method the planner chose for batch 1
+ * @param planBatch per layer (and per recurrent W and R), the method the planner chose for the
+ *     batch size
  * @param baselineMicros1 the unpruned model at batch 1 on dense methods only, µs
  * @param baselineMicrosBatch the unpruned model at the batch size on dense methods only, µs
  * @param denseAccuracy test accuracy of the unpruned model

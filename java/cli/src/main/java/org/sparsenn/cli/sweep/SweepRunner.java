@@ -10,8 +10,8 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.function.Consumer;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import org.sparsenn.engine.LayerMethod;
-import org.sparsenn.engine.Plan;
 import org.sparsenn.engine.PlanningMode;
 import org.sparsenn.engine.Precision;
 import org.sparsenn.engine.Session;
@@ -145,8 +145,8 @@ public final class SweepRunner {
     try (Session session = Session.create(pruned, planned)) {
       micros1 = LatencyMeter.medianMicros(session, inputs, sampleRows(), 1, budget);
       microsBatch = LatencyMeter.medianMicros(session, inputs, sampleRows(), batch, budget);
-      plan1 = methods(session.plan(), true);
-      planBatch = methods(session.plan(), false);
+      plan1 = methods(session, true);
+      planBatch = methods(session, false);
     }
     double dense1;
     double denseBatch;
@@ -195,10 +195,18 @@ public final class SweepRunner {
     }
   }
 
-  private static String methods(Plan plan, boolean single) {
-    return plan.layers().stream()
-        .map(l -> (single ? l.single() : l.batched()).label())
-        .collect(Collectors.joining(" "));
+  /**
+   * The methods chosen per matrix, in the network's order: each recurrent layer's W and R as
+   * {@code W:method R:method} (the backward direction's marked {@code (back)}), then the dense
+   * layers'.
+   */
+  private static String methods(Session session, boolean single) {
+    Stream<String> recurrent = session.recurrentPlans().stream()
+        .map(m -> m.matrix().replace(" ", "") + (m.direction() == 1 ? "(back)" : "") + ":"
+            + (single ? m.plan().single() : m.plan().batched()).label());
+    Stream<String> dense = session.plan().layers().stream()
+        .map(l -> (single ? l.single() : l.batched()).label());
+    return Stream.concat(recurrent, dense).collect(Collectors.joining(" "));
   }
 
   /**

@@ -12,19 +12,6 @@
 #include "math/avx2-math.h"
 #include "snn-internal.h"
 
-namespace {
-
-static inline __attribute__((always_inline)) __m256 nm_half(const float* v, const uint8_t* o,
-                                                            const float* xw, __m256 acc) {
-  const __m256 w = _mm256_loadu_ps(v);
-  const __m256 k = _mm256_cmp_ps(w, _mm256_setzero_ps(), _CMP_NEQ_UQ);
-  const __m256i idx = _mm256_cvtepu8_epi32(_mm_loadl_epi64((const __m128i*)o));
-  const __m256 xs = _mm256_mask_i32gather_ps(_mm256_setzero_ps(), xw, idx, k, 4);
-  return _mm256_fmadd_ps(w, xs, acc);
-}
-
-}  // namespace
-
 extern "C" void snn_f32_spmv_nm__avx2(SNN_SPMV_NM_PARAMS) {
   (void)cols;
   const int32_t blocks = row_slots / 16;
@@ -39,8 +26,8 @@ extern "C" void snn_f32_spmv_nm__avx2(SNN_SPMV_NM_PARAMS) {
       __m256 acc1 = _mm256_setzero_ps();
       for (int32_t b = 0; b < blocks; b++) {
         const float* xw = x + (int64_t)b * window;
-        acc0 = nm_half(v + 16 * b, o + 16 * b, xw, acc0);
-        acc1 = nm_half(v + 16 * b + 8, o + 16 * b + 8, xw, acc1);
+        acc0 = snn_avx2_fma_window8(v + 16 * b, o + 16 * b, xw, acc0);
+        acc1 = snn_avx2_fma_window8(v + 16 * b + 8, o + 16 * b + 8, xw, acc1);
       }
       sums[i] = snn_avx2_reduce_add(_mm256_add_ps(acc0, acc1));
     }

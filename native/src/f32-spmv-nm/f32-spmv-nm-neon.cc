@@ -11,19 +11,6 @@
 #include "math/neon-math.h"
 #include "snn-internal.h"
 
-namespace {
-
-static inline __attribute__((always_inline)) float32x4_t nm_quad(const float* v,
-                                                                 const uint8_t* o,
-                                                                 const float* xw,
-                                                                 float32x4_t acc) {
-  float xs[4];
-  for (int j = 0; j < 4; j++) xs[j] = v[j] != 0.0f ? xw[o[j]] : 0.0f;
-  return vfmaq_f32(acc, vld1q_f32(v), vld1q_f32(xs));
-}
-
-}  // namespace
-
 extern "C" void snn_f32_spmv_nm__neon(SNN_SPMV_NM_PARAMS) {
   (void)cols;
   const int32_t blocks = row_slots / 16;
@@ -39,10 +26,10 @@ extern "C" void snn_f32_spmv_nm__neon(SNN_SPMV_NM_PARAMS) {
       for (int32_t b = 0; b < blocks; b++) {
         const float* xw = x + (int64_t)b * window;
         const int32_t s = 16 * b;
-        acc0 = nm_quad(v + s, o + s, xw, acc0);
-        acc1 = nm_quad(v + s + 4, o + s + 4, xw, acc1);
-        acc0 = nm_quad(v + s + 8, o + s + 8, xw, acc0);
-        acc1 = nm_quad(v + s + 12, o + s + 12, xw, acc1);
+        acc0 = snn_neon_fma_window4(v + s, o + s, xw, acc0);
+        acc1 = snn_neon_fma_window4(v + s + 4, o + s + 4, xw, acc1);
+        acc0 = snn_neon_fma_window4(v + s + 8, o + s + 8, xw, acc0);
+        acc1 = snn_neon_fma_window4(v + s + 12, o + s + 12, xw, acc1);
       }
       sums[i] = vaddvq_f32(vaddq_f32(acc0, acc1));
     }

@@ -12,19 +12,6 @@
 #include "math/avx2-math.h"
 #include "snn-internal.h"
 
-namespace {
-
-static inline __attribute__((always_inline)) __m256 sell_half(const float* v, const uint8_t* o,
-                                                              const float* xw, __m256 acc) {
-  const __m256 w = _mm256_loadu_ps(v);
-  const __m256 k = _mm256_cmp_ps(w, _mm256_setzero_ps(), _CMP_NEQ_UQ);
-  const __m256i idx = _mm256_cvtepu8_epi32(_mm_loadl_epi64((const __m128i*)o));
-  const __m256 xs = _mm256_mask_i32gather_ps(_mm256_setzero_ps(), xw, idx, k, 4);
-  return _mm256_fmadd_ps(w, xs, acc);
-}
-
-}  // namespace
-
 extern "C" void snn_f32_spmv_sell__avx2(SNN_SPMV_SELL_PARAMS) {
   const int32_t windows = (cols + SNN_SELL_WINDOW - 1) / SNN_SELL_WINDOW;
   const __m256 valpha = _mm256_set1_ps(alpha);
@@ -35,8 +22,8 @@ extern "C" void snn_f32_spmv_sell__avx2(SNN_SPMV_SELL_PARAMS) {
     for (int32_t w = 0; w < windows; w++) {
       const float* xw = x + (int64_t)w * SNN_SELL_WINDOW;
       for (int32_t t = counts[w]; t > 0; t--, k++) {
-        lo = sell_half(values + 16 * k, offsets + 16 * k, xw, lo);
-        hi = sell_half(values + 16 * k + 8, offsets + 16 * k + 8, xw, hi);
+        lo = snn_avx2_fma_window8(values + 16 * k, offsets + 16 * k, xw, lo);
+        hi = snn_avx2_fma_window8(values + 16 * k + 8, offsets + 16 * k + 8, xw, hi);
       }
     }
     float sums[16];
@@ -45,7 +32,9 @@ extern "C" void snn_f32_spmv_sell__avx2(SNN_SPMV_SELL_PARAMS) {
     for (int l = 0; l < 16; l++) {
       const int32_t lane = s * 16 + l;
       if (lane >= row_end) break;
-      if (lane >= row_begin && bias != NULL && lane_rows[lane] >= 0) sums[l] += bias[lane_rows[lane]];
+      if (lane >= row_begin && bias != NULL && lane_rows[lane] >= 0) {
+        sums[l] += bias[lane_rows[lane]];
+      }
     }
     _mm256_storeu_ps(sums, snn_avx2_act(_mm256_loadu_ps(sums), act, valpha));
     _mm256_storeu_ps(sums + 8, snn_avx2_act(_mm256_loadu_ps(sums + 8), act, valpha));

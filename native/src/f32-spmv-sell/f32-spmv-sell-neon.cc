@@ -11,19 +11,6 @@
 #include "math/neon-math.h"
 #include "snn-internal.h"
 
-namespace {
-
-static inline __attribute__((always_inline)) float32x4_t sell_quad(const float* v,
-                                                                   const uint8_t* o,
-                                                                   const float* xw,
-                                                                   float32x4_t acc) {
-  float xs[4];
-  for (int j = 0; j < 4; j++) xs[j] = v[j] != 0.0f ? xw[o[j]] : 0.0f;
-  return vfmaq_f32(acc, vld1q_f32(v), vld1q_f32(xs));
-}
-
-}  // namespace
-
 extern "C" void snn_f32_spmv_sell__neon(SNN_SPMV_SELL_PARAMS) {
   const int32_t windows = (cols + SNN_SELL_WINDOW - 1) / SNN_SELL_WINDOW;
   const float32x4_t valpha = vdupq_n_f32(alpha);
@@ -36,7 +23,8 @@ extern "C" void snn_f32_spmv_sell__neon(SNN_SPMV_SELL_PARAMS) {
       const float* xw = x + (int64_t)w * SNN_SELL_WINDOW;
       for (int32_t t = counts[w]; t > 0; t--, k++) {
         for (int q = 0; q < 4; q++) {
-          acc[q] = sell_quad(values + 16 * k + 4 * q, offsets + 16 * k + 4 * q, xw, acc[q]);
+          const int64_t lane0 = 16 * k + 4 * q;
+          acc[q] = snn_neon_fma_window4(values + lane0, offsets + lane0, xw, acc[q]);
         }
       }
     }
@@ -45,7 +33,9 @@ extern "C" void snn_f32_spmv_sell__neon(SNN_SPMV_SELL_PARAMS) {
     for (int l = 0; l < 16; l++) {
       const int32_t lane = s * 16 + l;
       if (lane >= row_end) break;
-      if (lane >= row_begin && bias != NULL && lane_rows[lane] >= 0) sums[l] += bias[lane_rows[lane]];
+      if (lane >= row_begin && bias != NULL && lane_rows[lane] >= 0) {
+        sums[l] += bias[lane_rows[lane]];
+      }
     }
     for (int q = 0; q < 4; q++) {
       vst1q_f32(sums + 4 * q, snn_neon_act(vld1q_f32(sums + 4 * q), act, valpha));

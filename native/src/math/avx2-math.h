@@ -136,6 +136,20 @@ static inline void snn_avx2_store_rows(float* y, const float* bias, int32_t r0, 
   _mm256_maskstore_ps(y + r0, m, snn_avx2_act(v, act, alpha));
 }
 
+/* acc + 8 weights v times their inputs xw[o[i]] (uint8 offsets into a window of x), gathered
+ * by one vgatherdps under the mask of the nonzero weights: a zero weight's input is never read,
+ * so it adds exactly 0 whatever x holds. The slots of the nm and sell formats. */
+static inline __attribute__((always_inline)) __m256 snn_avx2_fma_window8(const float* v,
+                                                                         const uint8_t* o,
+                                                                         const float* xw,
+                                                                         __m256 acc) {
+  const __m256 w = _mm256_loadu_ps(v);
+  const __m256 k = _mm256_cmp_ps(w, _mm256_setzero_ps(), _CMP_NEQ_UQ);
+  const __m256i idx = _mm256_cvtepu8_epi32(_mm_loadl_epi64((const __m128i*)o));
+  const __m256 xs = _mm256_mask_i32gather_ps(_mm256_setzero_ps(), xw, idx, k, 4);
+  return _mm256_fmadd_ps(w, xs, acc);
+}
+
 #endif /* __x86_64__ */
 
 #endif /* SPARSENN_SRC_MATH_AVX2_MATH_H */

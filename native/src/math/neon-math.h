@@ -128,6 +128,18 @@ static inline void snn_neon_store_rows(float* y, const float* bias, int32_t r0, 
   }
 }
 
+/* acc + 4 weights v times their inputs xw[o[i]] (uint8 offsets into a window of x), loaded
+ * lane by lane; a zero weight's input is never read, so it adds exactly 0 whatever x holds. The
+ * slots of the nm and sell formats. */
+static inline __attribute__((always_inline)) float32x4_t snn_neon_fma_window4(const float* v,
+                                                                              const uint8_t* o,
+                                                                              const float* xw,
+                                                                              float32x4_t acc) {
+  float xs[4];
+  for (int j = 0; j < 4; j++) xs[j] = v[j] != 0.0f ? xw[o[j]] : 0.0f;
+  return vfmaq_f32(acc, vld1q_f32(v), vld1q_f32(xs));
+}
+
 #endif /* __aarch64__ */
 
 #endif /* SPARSENN_SRC_MATH_NEON_MATH_H */
